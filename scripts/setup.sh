@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Set up what the docs site and the tests need, on a fresh Debian machine.
+#
+#   scripts/setup.sh --docs   the docs site only (Python packages)
+#   scripts/setup.sh          everything the tests need as well: Debian
+#                             packages, the Compose v2 plugin, the base images
+#
+# Safe to re-run: each step checks what is there first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+docs_only=0
+[[ "${1:-}" == "--docs" ]] && docs_only=1
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "Python packages (.venv)"
+if [[ ! -x .venv/bin/python ]]; then
+    python3 -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+if [[ $docs_only -eq 1 ]]; then
+    .venv/bin/python -m pip install --quiet -e '.[docs]'
+    exit 0
+fi
+.venv/bin/python -m pip install --quiet -e '.[docs,test]'
+
+step "Debian packages"
+# debootstrap builds base images; postgresql is the server the service tests
+# start; iproute2 gives `ss`, which the Prerequisites page uses.
+needed=()
+for pkg in debootstrap postgresql iproute2 curl; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || needed+=("$pkg")
+done
+if [[ ${#needed[@]} -gt 0 ]]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${needed[@]}" >/dev/null
+fi
+echo "present: debootstrap postgresql iproute2 curl"
+
+step "Caddy (to check Caddyfiles; unpacked, not installed as a service)"
+if [[ ! -x .cache/tools/caddy ]]; then
+    tmp="$(mktemp -d)"; chmod 0755 "$tmp"
+    (cd "$tmp" && apt-get -o APT::Sandbox::User=root download -qq caddy && dpkg-deb -x caddy_*.deb root)
+    install -D -m 0755 "$tmp/root/usr/bin/caddy" .cache/tools/caddy
+    rm -rf "$tmp"
+fi
+.cache/tools/caddy version
+
+step "Docker Compose v2"
+scripts/install-compose-plugin.sh
+
+step "Base images"
+scripts/build-base-images.sh bookworm

@@ -1,0 +1,90 @@
+"""`console` blocks: commands after `$ `, each followed by the output it shows.
+
+The shown output must match the real output. Where output varies, the page
+writes a placeholder that a reader also understands:
+
+- `...` on a line of its own stands for any number of lines (also none);
+- `...` inside a line stands for any text on that line;
+- `<version>`, `<hash>`, `<id>`, `<date>`, `<number>`, `<port>` stand for one such value.
+
+Trailing spaces and blank lines at the end are ignored.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+PLACEHOLDERS = {
+    "<version>": r"v?\d+(?:\.\d+)+(?:[-+~][0-9A-Za-z.+~-]*)?",
+    "<hash>": r"[0-9a-f]{7,64}",
+    "<id>": r"[0-9A-Za-z][0-9A-Za-z_.-]*",
+    "<date>": r"\d{4}-\d{2}-\d{2}(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?",
+    "<number>": r"\d+(?:\.\d+)?",
+    "<port>": r"\d{1,5}",
+}
+_TOKEN = re.compile("|".join(re.escape(p) for p in [*PLACEHOLDERS, "..."]))
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+@dataclass
+class Command:
+    line: int  # offset of the `$ ` line inside the block (0-based)
+    command: str
+    expected: str
+
+
+def parse(source: str) -> list[Command]:
+    commands: list[Command] = []
+    lines = source.rstrip("\n").split("\n")
+    i = 0
+    while i < len(lines):
+        if not lines[i].startswith("$ "):
+            raise ValueError(f"line {i + 1} of the console block does not start with '$ ': {lines[i]!r}")
+        start, command = i, lines[i][2:]
+        while command.endswith("\\") and i + 1 < len(lines):  # a command continued on the next line
+            i += 1
+            command += "\n" + lines[i].removeprefix("> ")
+        i += 1
+        output = []
+        while i < len(lines) and not lines[i].startswith("$ "):
+            output.append(lines[i])
+            i += 1
+        commands.append(Command(start, command, "\n".join(output)))
+    return commands
+
+
+def _normalise(text: str) -> list[str]:
+    lines = [_ANSI.sub("", line).rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _line_pattern(line: str) -> str:
+    parts, last = [], 0
+    for match in _TOKEN.finditer(line):
+        parts.append(re.escape(line[last : match.start()]))
+        token = match.group()
+        parts.append("[^\n]*?" if token == "..." else PLACEHOLDERS[token])
+        last = match.end()
+    parts.append(re.escape(line[last:]))
+    return "".join(parts)
+
+
+def matches(expected: str, actual: str) -> bool:
+    pattern = []
+    for line in _normalise(expected):
+        if line.strip() == "...":
+            pattern.append(r"(?:[^\n]*\n)*?")
+        else:
+            pattern.append(_line_pattern(line) + r"\n")
+    text = "".join(line + "\n" for line in _normalise(actual))
+    return re.fullmatch("".join(pattern), text) is not None
+
+
+def diff(expected: str, actual: str) -> str:
+    return "\n".join(
+        difflib.unified_diff(_normalise(expected), _normalise(actual), "shown on the page", "real output", lineterm="")
+    )

@@ -1,0 +1,74 @@
+"""pytest plugin: every page under docs/ is a test file, every variant of it a test.
+
+Loaded by `-p tests.harness.plugin` in pyproject.toml. One pytest item runs a
+whole scenario (a page, or one content tab of it) because its blocks depend on
+each other: `pytest --lf` re-runs the failed page from its first block.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .page import ROOT, read_page
+from .report import Coverage
+from .scenario import GuideFailure, Scenario
+
+DOCS = ROOT / "docs"
+COVERAGE = pytest.StashKey[Coverage]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[COVERAGE] = Coverage()
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector):
+    if file_path.suffix == ".md" and DOCS in file_path.parents:
+        return PageFile.from_parent(parent, path=file_path)
+    return None
+
+
+class PageFile(pytest.File):
+    def collect(self):
+        page = read_page(self.path)
+        coverage = self.config.stash[COVERAGE]
+        coverage.add_page(page)
+        runnable = [b for b in page.blocks if b.kind not in ("unknown",)]
+        if not runnable:
+            return
+        for variant in page.variants():
+            yield ScenarioItem.from_parent(
+                self, name=variant or "page", scenario=Scenario(page.path, variant, page.blocks_for(variant))
+            )
+
+
+class ScenarioItem(pytest.Item):
+    def __init__(self, *, scenario: Scenario, **kwargs):
+        super().__init__(**kwargs)
+        self.scenario = scenario
+
+    def runtest(self) -> None:
+        try:
+            self.scenario.run()
+        finally:
+            self.config.stash[COVERAGE].record(self.scenario)
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, GuideFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style)
+
+    def reportinfo(self):
+        first = self.scenario.blocks[0].line if self.scenario.blocks else 0
+        return self.path, first - 1, f"{self.scenario.page} [{self.name}]"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
+    coverage = config.stash.get(COVERAGE, None)
+    if coverage is None or not coverage.pages:
+        return
+    terminalreporter.section("guide coverage: what happened to every block of every page")
+    terminalreporter.write(coverage.table())
+    written = coverage.write(ROOT / "reports")
+    terminalreporter.write_line(f"written to {', '.join(str(p.relative_to(ROOT)) for p in written)}")

@@ -1,0 +1,78 @@
+"""What a page leaves in the Docker engine: snapshot before, compare after.
+
+Every container, network and volume that exists after a page's teardown but
+did not exist before the page started was left behind by the page. The runner
+removes it and fails the page, naming it, so a guide whose cleanup is wrong
+cannot pass. Images the page built are removed too (they are reported, not a
+failure: a reader keeps the images they pulled).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+KINDS = {
+    # kind: (list command, remove command)
+    "container": (["docker", "ps", "-aq", "--no-trunc"], ["docker", "rm", "-f", "-v"]),
+    "network": (["docker", "network", "ls", "-q", "--no-trunc"], ["docker", "network", "rm"]),
+    "volume": (["docker", "volume", "ls", "-q"], ["docker", "volume", "rm", "-f"]),
+    "image": (["docker", "images", "-aq", "--no-trunc"], ["docker", "rmi", "-f"]),
+}
+
+
+def docker_available() -> bool:
+    return shutil.which("docker") is not None and subprocess.run(
+        ["docker", "info"], capture_output=True).returncode == 0
+
+
+def _ids(command: list[str]) -> set[str]:
+    run = subprocess.run(command, capture_output=True, text=True)
+    return set(run.stdout.split()) if run.returncode == 0 else set()
+
+
+def _describe(kind: str, ident: str) -> str:
+    fmt = {"container": "{{.Name}} ({{.Config.Image}})", "network": "{{.Name}}", "volume": "{{.Name}}",
+           "image": "{{join .RepoTags \",\"}}"}[kind]
+    run = subprocess.run(["docker", kind if kind != "image" else "image", "inspect", "-f", fmt, ident],
+                         capture_output=True, text=True)
+    name = run.stdout.strip().lstrip("/") or ident[:12]
+    return f"{kind} {name}"
+
+
+def logs_of_new_containers(snapshot: "Snapshot", lines: int = 20) -> str:
+    """The last log lines of each container made since the snapshot: on a
+    failure they usually say why."""
+    out = []
+    for ident in snapshot.leftovers()["container"]:
+        run = subprocess.run(["docker", "logs", "--tail", str(lines), ident], capture_output=True, text=True)
+        out.append(f"--- {_describe('container', ident)}\n{(run.stdout + run.stderr).rstrip()}")
+    return "\n".join(out)
+
+
+@dataclass
+class Snapshot:
+    ids: dict[str, set[str]]
+
+    @classmethod
+    def take(cls) -> "Snapshot":
+        return cls({kind: _ids(listing) for kind, (listing, _) in KINDS.items()})
+
+    def leftovers(self) -> dict[str, list[str]]:
+        """Everything that exists now and did not at the snapshot."""
+        now = Snapshot.take()
+        return {kind: sorted(now.ids[kind] - self.ids[kind]) for kind in KINDS}
+
+    def clean_up(self) -> tuple[list[str], list[str]]:
+        """Remove what appeared since the snapshot. Returns (leaked, images):
+        descriptions of leaked containers/networks/volumes, and of images."""
+        leaked, images = [], []
+        now = self.leftovers()
+        for kind in ("container", "network", "volume", "image"):  # in the order they depend on each other
+            new = now[kind]
+            described = [_describe(kind, ident) for ident in new]
+            (images if kind == "image" else leaked).extend(described)
+            if new:
+                subprocess.run(KINDS[kind][1] + new, capture_output=True)
+        return leaked, images

@@ -1,0 +1,53 @@
+"""The site builds in strict mode, and a missing include breaks the build."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+
+
+def build(config: Path, site: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([*MKDOCS, "build", "--strict", "-f", str(config), "-d", str(site)],
+                          capture_output=True, text=True, cwd=ROOT)
+
+
+def test_the_site_builds_in_strict_mode(tmp_path):
+    result = build(ROOT / "mkdocs.yml", tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "site" / "prerequisites" / "index.html").exists()
+
+
+def test_every_nav_page_exists_and_every_page_is_in_the_nav():
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+
+    def pages(entries):
+        for entry in entries:
+            for value in entry.values():
+                yield from pages(value) if isinstance(value, list) else [value]
+
+    in_nav = set(pages(config["nav"]))
+    on_disk = {p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*.md")}
+    assert in_nav == on_disk
+
+
+def test_a_missing_include_fails_the_build(tmp_path):
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "docs", docs)
+    (docs / "prerequisites.md").write_text('# Broken\n\n```bash\n--8<-- "no-such-snippet.sh"\n```\n')
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    config["docs_dir"] = str(docs)
+    for entry in config["markdown_extensions"]:
+        if isinstance(entry, dict) and "pymdownx.snippets" in entry:
+            options = entry["pymdownx.snippets"]
+            options["base_path"] = [str(ROOT / p) for p in options["base_path"]]
+    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config))
+    result = build(tmp_path / "mkdocs.yml", tmp_path / "site")
+    assert result.returncode != 0
+    assert "no-such-snippet.sh" in result.stderr
