@@ -45,6 +45,10 @@ class Block:
     tab: tuple[int, str] | None = None  # (tab group, label) the block sits in
 
     @property
+    def key(self) -> tuple[str, int]:
+        return (self.page, self.line)
+
+    @property
     def where(self) -> str:
         return f"{self.page}:{self.line}"
 
@@ -55,6 +59,7 @@ class Page:
     blocks: list[Block]
     options: dict[str, str]
     tab_groups: list[list[str]]  # labels of each group of content tabs, in order
+    tab_options: dict[str, dict[str, str]] = field(default_factory=dict)  # by tab label
 
     def variants(self) -> list[str]:
         """Every tab label is a variant; a page with no tabs has one, unnamed."""
@@ -182,13 +187,20 @@ def read_page(path: Path) -> Page:
 
     blocks: list[Block] = []
     page_options: dict[str, str] = {}
+    tab_options: dict[str, dict[str, str]] = {}
     pending: dict[str, str] = {}
     for kind, region in regions:
         lexemes = region.lexemes
         line = line_at(region.start)
         if kind == "comment":
             directive = lexemes["directive"]
-            if directive == "test":
+            # Options right above a tab line (=== "Label") are that variant's.
+            after = text[region.end:]
+            after = after[after.find("-->") + 3:] if after.lstrip(" -").startswith(">") else after
+            tab = TAB.match(after.lstrip("\n"))
+            if directive == "test" and tab:
+                tab_options.setdefault(tab["label"], {}).update(parse_options(lexemes["arguments"]))
+            elif directive == "test":
                 pending.update(parse_options(lexemes["arguments"]))
             elif directive == "test-page":
                 page_options.update(parse_options(lexemes["arguments"]))
@@ -205,4 +217,4 @@ def read_page(path: Path) -> Page:
                   title=title["title"] if title else None, options=pending, tab=tab_at(region.start))
         )
         pending = {}
-    return Page(page_name, blocks, page_options, groups)
+    return Page(page_name, blocks, page_options, groups, tab_options)

@@ -7,13 +7,15 @@ each other: `pytest --lf` re-runs the failed page from its first block.
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import pytest
 
 from .page import ROOT, read_page
+from .plan import scenarios_for
 from .report import Coverage
-from .scenario import GuideFailure, Scenario
+from .scenario import GuideFailure, Outcome, Scenario
 
 DOCS = ROOT / "docs"
 COVERAGE = pytest.StashKey[Coverage]()
@@ -21,6 +23,12 @@ COVERAGE = pytest.StashKey[Coverage]()
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[COVERAGE] = Coverage()
+    # CI stops a run with SIGTERM: treat it as Ctrl-C, so every teardown still runs.
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
@@ -34,13 +42,10 @@ class PageFile(pytest.File):
         page = read_page(self.path)
         coverage = self.config.stash[COVERAGE]
         coverage.add_page(page)
-        runnable = [b for b in page.blocks if b.kind not in ("unknown",)]
-        if not runnable:
-            return
-        for variant in page.variants():
-            yield ScenarioItem.from_parent(
-                self, name=variant or "page", scenario=Scenario(page.path, variant, page.blocks_for(variant))
-            )
+        if all(b.kind == "unknown" for b in page.blocks):
+            return  # nothing to run: its blocks show as "not collected"
+        for scenario in scenarios_for(self.path):
+            yield ScenarioItem.from_parent(self, name=scenario.variant or "page", scenario=scenario)
 
 
 class ScenarioItem(pytest.Item):
@@ -49,6 +54,13 @@ class ScenarioItem(pytest.Item):
         self.scenario = scenario
 
     def runtest(self) -> None:
+        if self.scenario.skip:
+            for block in self.scenario.blocks:
+                variant = self.scenario.variant
+                if block.page == self.scenario.page and (not variant or (block.tab and block.tab[1] == variant)):
+                    self.scenario.outcomes[block.key] = Outcome("skipped", f"variant skipped: {self.scenario.skip}")
+            self.config.stash[COVERAGE].record(self.scenario)
+            pytest.skip(f"{self.scenario.name}: {self.scenario.skip}")
         try:
             self.scenario.run()
         finally:

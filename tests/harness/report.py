@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from .page import Page
-from .scenario import Outcome, Scenario
+from .scenario import Scenario
 
 STATUSES = ["verified", "executed", "parsed", "hidden", "skipped", "failed", "not run", "not collected"]
 # Worst first: a block's page-wide status is the worst of its variants'.
@@ -34,12 +34,11 @@ class Coverage:
         self.pages[page.path] = blocks
 
     def record(self, scenario: Scenario) -> None:
-        blocks = self.pages[scenario.page]
-        for line, outcome in scenario.outcomes.items():
-            if line not in blocks:
+        for key, outcome in scenario.outcomes.items():
+            page, line = key
+            if line not in self.pages.get(page, {}):
                 continue
-            entry = blocks[line]
-            key = (scenario.page, line)
+            entry = self.pages[page][line]
             if key not in self._recorded or _RANK[outcome.status] < _RANK[entry["status"]]:
                 entry["status"], entry["detail"] = outcome.status, outcome.detail
             self._recorded.add(key)

@@ -3,8 +3,8 @@
 Every container, network and volume that exists after a page's teardown but
 did not exist before the page started was left behind by the page. The runner
 removes it and fails the page, naming it, so a guide whose cleanup is wrong
-cannot pass. Images the page built are removed too (they are reported, not a
-failure: a reader keeps the images they pulled).
+cannot pass. The same holds for tagged images the page built or pulled;
+untagged layers a build leaves behind are removed without blame.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ KINDS = {
     "container": (["docker", "ps", "-aq", "--no-trunc"], ["docker", "rm", "-f", "-v"]),
     "network": (["docker", "network", "ls", "-q", "--no-trunc"], ["docker", "network", "rm"]),
     "volume": (["docker", "volume", "ls", "-q"], ["docker", "volume", "rm", "-f"]),
-    "image": (["docker", "images", "-aq", "--no-trunc"], ["docker", "rmi", "-f"]),
+    # Images by tag, so a new tag on an old image counts too; untagged ones by ID.
+    "image": (["docker", "images", "-a", "--no-trunc", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}"],
+              ["docker", "rmi"]),
 }
 
 
@@ -29,13 +31,22 @@ def docker_available() -> bool:
 
 def _ids(command: list[str]) -> set[str]:
     run = subprocess.run(command, capture_output=True, text=True)
-    return set(run.stdout.split()) if run.returncode == 0 else set()
+    if run.returncode != 0:
+        return set()
+    if "--format" not in command:
+        return set(run.stdout.split())
+    ids = set()
+    for line in run.stdout.splitlines():
+        tag, ident = line.rsplit(" ", 1)
+        ids.add(ident if "<none>" in tag else tag)
+    return ids
 
 
 def _describe(kind: str, ident: str) -> str:
-    fmt = {"container": "{{.Name}} ({{.Config.Image}})", "network": "{{.Name}}", "volume": "{{.Name}}",
-           "image": "{{join .RepoTags \",\"}}"}[kind]
-    run = subprocess.run(["docker", kind if kind != "image" else "image", "inspect", "-f", fmt, ident],
+    if kind == "image":
+        return f"image {ident[:19]}" if ident.startswith("sha256:") else f"image {ident}"
+    fmt = {"container": "{{.Name}} ({{.Config.Image}})", "network": "{{.Name}}", "volume": "{{.Name}}"}[kind]
+    run = subprocess.run(["docker", kind, "inspect", "-f", fmt, ident],
                          capture_output=True, text=True)
     name = run.stdout.strip().lstrip("/") or ident[:12]
     return f"{kind} {name}"
@@ -72,7 +83,12 @@ class Snapshot:
         for kind in ("container", "network", "volume", "image"):  # in the order they depend on each other
             new = now[kind]
             described = [_describe(kind, ident) for ident in new]
-            (images if kind == "image" else leaked).extend(described)
+            if kind == "image":
+                # Untagged layers are what a build leaves in its cache: removed, not blamed.
+                untagged = [d for d in described if d.startswith("image sha256:")]
+                images.extend(untagged)
+                described = [d for d in described if d not in untagged]
+            leaked.extend(described)
             if new:
                 subprocess.run(KINDS[kind][1] + new, capture_output=True)
         return leaked, images

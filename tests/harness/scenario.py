@@ -38,7 +38,12 @@ class Scenario:
     page: str
     variant: str
     blocks: list[Block]
-    outcomes: dict[int, Outcome] = field(default_factory=dict)  # by block line
+    outcomes: dict[tuple[str, int], Outcome] = field(default_factory=dict)  # by (page, line)
+    skip: str = ""  # why this variant does not run, if it does not
+
+    @property
+    def name(self) -> str:
+        return f"{self.page} [{self.variant or 'page'}]"
 
     def run(self) -> None:
         scratch = Path(tempfile.mkdtemp(prefix="rowbook-docs-"))
@@ -51,12 +56,12 @@ class Scenario:
                 if block.kind == "teardown":
                     continue
                 if failed_at is not None:
-                    self.outcomes[block.line] = Outcome("not run", f"after the failure at {failed_at.where}")
+                    self.outcomes[block.key] = Outcome("not run", f"after the failure at {failed_at.where}")
                     continue
                 try:
-                    self.outcomes[block.line] = self._run_block(block, session)
+                    self.outcomes[block.key] = self._run_block(block, session)
                 except GuideFailure as error:
-                    self.outcomes[block.line] = Outcome("failed", str(error).split("\n")[0])
+                    self.outcomes[block.key] = Outcome("failed", str(error).split("\n")[0])
                     failed_at = block
                     logs = logs_of_new_containers(snapshot) if snapshot else ""
                     failure = str(error) + (f"\n\ncontainer logs (last lines):\n{_indent(logs)}" if logs else "")
@@ -69,27 +74,26 @@ class Scenario:
                     problems.append("the page left behind (now removed): " + ", ".join(leaked))
             shutil.rmtree(scratch, ignore_errors=True)
         if failure:
-            not_run = [line for line, o in self.outcomes.items() if o.status == "not run"]
+            not_run = [f"{page}:{line}" for (page, line), o in self.outcomes.items() if o.status == "not run"]
             if not_run:
-                failure += f"\n\nnot run after this failure: lines {', '.join(map(str, not_run))}"
+                failure += f"\n\nnot run after this failure: {', '.join(not_run)}"
             raise GuideFailure(failure + "".join(f"\n\nalso: {p}" for p in problems))
         if problems:
-            raise GuideFailure(f"{self.page} [{self.variant or 'page'}]: " + "\n".join(problems))
+            raise GuideFailure(f"{self.name}: " + "\n".join(problems))
 
     def _teardown(self, session: Session) -> list[str]:
         problems = []
-        for block in self.blocks:
-            if block.kind != "teardown":
-                continue
+        # A page that starts from another page tears down first, then the page it started from.
+        pages = list(dict.fromkeys(block.page for block in self.blocks))
+        teardowns = [b for page in reversed(pages) for b in self.blocks if b.page == page and b.kind == "teardown"]
+        for block in teardowns:
             result = session.run(block.source, float(block.options.get("timeout", DEFAULT_TIMEOUT)))
             if result.exit_status != 0:
                 problems.append(f"teardown at {block.where} exited {result.exit_status}:\n{_indent(result.tail())}")
-                self.outcomes[block.line] = Outcome("failed", f"teardown exited {result.exit_status}")
+                self.outcomes[block.key] = Outcome("failed", f"teardown exited {result.exit_status}")
             else:
-                self.outcomes[block.line] = Outcome("hidden", "teardown")
-        stopped = session.stop_background()
-        if stopped:
-            self.outcomes.setdefault(-1, Outcome("hidden", f"stopped background processes {', '.join(stopped)}"))
+                self.outcomes[block.key] = Outcome("hidden", "teardown")
+        session.stop_background()
         return problems
 
     def _run_block(self, block: Block, session: Session) -> Outcome:

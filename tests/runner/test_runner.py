@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from tests.harness.page import read_page
+from tests.harness.plan import scenarios_for
 from tests.harness.scenario import GuideFailure, Scenario
 
 PAGES = Path(__file__).parent / "pages"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def scenarios(name: str) -> list[Scenario]:
-    page = read_page(PAGES / name)
-    return [Scenario(page.path, variant, page.blocks_for(variant)) for variant in page.variants()]
+    return scenarios_for(PAGES / name)
 
 
 def run(name: str) -> Scenario:
@@ -39,7 +42,11 @@ def marker(tmp_path, monkeypatch) -> Path:
 
 
 def statuses(scenario: Scenario) -> dict[int, str]:
-    return {line: outcome.status for line, outcome in scenario.outcomes.items()}
+    return {line: outcome.status for (_, line), outcome in scenario.outcomes.items()}
+
+
+def outcome(scenario: Scenario, line: int):
+    return scenario.outcomes[(scenario.page, line)]
 
 
 def test_directory_and_variables_carry_between_blocks():
@@ -54,7 +61,7 @@ def test_a_broken_command_names_page_line_command_and_status(marker):
     assert "no-such-command: command not found" in message
     assert "command:\n    no-such-command --flag\n" in message
     assert "last output lines:\n    first line\n" in message and "    never printed" not in message
-    assert "not run after this failure: lines 9" in message
+    assert "not run after this failure: tests/runner/pages/broken.md:9" in message
     assert statuses(scenario)[9] == "not run"
 
 
@@ -86,26 +93,25 @@ def test_a_hung_block_is_killed_after_its_timeout():
 
 def test_skips_need_a_reason_and_expected_exits_pass():
     scenario = run("skips.md")
-    outcomes = scenario.outcomes
-    assert (outcomes[4].status, outcomes[4].detail) == ("skipped", "needs a machine with a GPU")
-    assert outcomes[9].status == "executed"
-    assert outcomes[13].status == "not collected"
+    assert (outcome(scenario, 4).status, outcome(scenario, 4).detail) == ("skipped", "needs a machine with a GPU")
+    assert outcome(scenario, 9).status == "executed"
+    assert outcome(scenario, 13).status == "not collected"
     _, message = failure("skip-without-reason.md")
     assert "a skipped block must say why" in message
 
 
 def test_config_blocks_are_written_and_checked():
     scenario = run("configs.md")
-    assert scenario.outcomes[3].detail == "written to compose.yml, checked by docker compose config"
-    assert scenario.outcomes[10].status == "parsed"
-    assert scenario.outcomes[14].status == "verified"
+    assert outcome(scenario, 3).detail == "written to compose.yml, checked by docker compose config"
+    assert outcome(scenario, 10).status == "parsed"
+    assert outcome(scenario, 14).status == "verified"
     _, message = failure("bad-yaml.md")
     assert "tests/runner/pages/bad-yaml.md:3 [page] yaml block is not valid" in message
 
 
 def test_a_converging_block_is_retried_until_it_matches():
     scenario = run("converge.md")
-    assert scenario.outcomes[8].status == "verified"
+    assert outcome(scenario, 8).status == "verified"
 
 
 def test_a_page_that_leaks_a_container_fails_naming_it_and_is_cleaned():
@@ -114,3 +120,47 @@ def test_a_page_that_leaks_a_container_fails_naming_it_and_is_cleaned():
     left = subprocess.run(["docker", "ps", "-aq", "--filter", "name=rbdocs-tests-runner-pages-leak"],
                           capture_output=True, text=True, check=True)
     assert left.stdout == ""
+
+
+def test_a_dependent_page_starts_from_its_base_page_and_tears_down_first(marker):
+    scenario = run("dependent.md")
+    seen = {(Path(page).name, line): o.status for (page, line), o in scenario.outcomes.items()}
+    assert seen == {("base.md", 5): "executed", ("base.md", 15): "executed", ("dependent.md", 5): "verified",
+                    ("dependent.md", 10): "hidden", ("base.md", 19): "hidden"}
+    assert marker.read_text() == "dependent teardown\nbase teardown\n"
+
+
+def test_a_tab_can_be_skipped_with_its_reason():
+    runs, skipped = scenarios("skip-tab.md")
+    assert (runs.skip, skipped.skip) == ("", "needs a public DNS name")
+
+
+def test_a_page_that_leaves_a_tagged_image_fails_naming_it():
+    _, message = failure("leak-image.md")
+    assert "the page left behind (now removed): image rbdocs-tests-runner-pages-leak-image:leaked" in message
+    assert subprocess.run(["docker", "image", "inspect", "rbdocs-tests-runner-pages-leak-image:leaked"],
+                          capture_output=True).returncode != 0
+
+
+def test_a_page_interrupted_mid_block_leaves_nothing_behind():
+    name = "rbdocs-tests-runner-pages-interrupt-interrupted"
+    code = "from pathlib import Path; from tests.harness.plan import scenarios_for; " \
+           "scenarios_for(Path('tests/runner/pages/interrupt.md'))[0].run()"
+    runner = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(120):  # until the container runs and the page sits in `sleep 600`
+            if subprocess.run(["docker", "ps", "-q", "--filter", f"name={name}"],
+                              capture_output=True, text=True).stdout.strip():
+                break
+            time.sleep(0.25)
+        else:
+            pytest.fail("the page never started its container")
+        time.sleep(1)
+        runner.send_signal(signal.SIGINT)
+        output, _ = runner.communicate(timeout=60)
+    finally:
+        runner.kill()
+    assert b"KeyboardInterrupt" in output
+    assert subprocess.run(["docker", "ps", "-aq", "--filter", f"name={name}"],
+                          capture_output=True, text=True).stdout == ""
+    assert subprocess.run(["pgrep", "-f", "sleep 600"], capture_output=True).returncode == 1
