@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from . import ratchet
 from .page import ROOT, read_page
 from .plan import scenarios_for
 from .report import Coverage
@@ -21,8 +22,23 @@ DOCS = ROOT / "docs"
 COVERAGE = pytest.StashKey[Coverage]()
 
 
+RUNS = pytest.StashKey[dict[str, list[int]]]()  # page: [scenarios collected, scenarios run]
+DROPS = pytest.StashKey[list[str]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("guides", "the guide runner")
+    group.addoption("--coverage-baseline", metavar="PATH", default=None,
+                    help="fail when a page's tested blocks drop below this baseline (CI passes "
+                         "tests/coverage-baseline.json)")
+    group.addoption("--update-coverage-baseline", action="store_true",
+                    help="write this run's counts into the --coverage-baseline file")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[COVERAGE] = Coverage()
+    config.stash[RUNS] = {}
+    config.stash[DROPS] = []
     # CI stops a run with SIGTERM: treat it as Ctrl-C, so every teardown still runs.
     signal.signal(signal.SIGTERM, _interrupt)
 
@@ -45,6 +61,7 @@ class PageFile(pytest.File):
         if all(b.kind == "unknown" for b in page.blocks):
             return  # nothing to run: its blocks show as "not collected"
         for scenario in scenarios_for(self.path):
+            self.config.stash[RUNS].setdefault(page.path, [0, 0])[0] += 1
             yield ScenarioItem.from_parent(self, name=scenario.variant or "page", scenario=scenario)
 
 
@@ -54,6 +71,7 @@ class ScenarioItem(pytest.Item):
         self.scenario = scenario
 
     def runtest(self) -> None:
+        self.config.stash[RUNS][self.scenario.page][1] += 1
         if self.scenario.skip:
             for block in self.scenario.blocks:
                 variant = self.scenario.variant
@@ -76,10 +94,33 @@ class ScenarioItem(pytest.Item):
         return self.path, first - 1, f"{self.scenario.page} [{self.name}]"
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus) -> None:
+    config = session.config
+    baseline = config.getoption("--coverage-baseline")
+    if not baseline or COVERAGE not in config.stash:
+        return
+    path = Path(baseline)
+    totals = config.stash[COVERAGE].totals()
+    complete = {page for page, (collected, ran) in config.stash[RUNS].items() if ran == collected}
+    if config.getoption("--update-coverage-baseline"):
+        ratchet.save(path, {page: counts for page, counts in totals.items() if page in complete}
+                     | {p: c for p, c in ratchet.load(path).items() if p not in complete})
+        return
+    config.stash[DROPS] = ratchet.drops(ratchet.load(path), totals, complete)
+    if config.stash[DROPS] and session.exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
     coverage = config.stash.get(COVERAGE, None)
     if coverage is None or not coverage.pages:
         return
+    drops = config.stash.get(DROPS, [])
+    if drops:
+        terminalreporter.section("coverage ratchet: FAILED, tested blocks went down", red=True)
+        for drop in drops:
+            terminalreporter.write_line(drop)
     terminalreporter.section("guide coverage: what happened to every block of every page")
     terminalreporter.write(coverage.table())
     written = coverage.write(ROOT / "reports")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -164,3 +165,22 @@ def test_a_page_interrupted_mid_block_leaves_nothing_behind():
     assert subprocess.run(["docker", "ps", "-aq", "--filter", f"name={name}"],
                           capture_output=True, text=True).stdout == ""
     assert subprocess.run(["pgrep", "-f", "sleep 600"], capture_output=True).returncode == 1
+
+
+def test_coverage_below_the_baseline_fails_the_run(tmp_path):
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(json.dumps({"pages": {
+        "docs/prerequisites.md": {"verified": 99, "executed": 1, "skipped": 0},
+        "docs/a-page-that-was-removed.md": {"verified": 1, "executed": 0, "skipped": 0},
+    }}))
+    run = subprocess.run([sys.executable, "-m", "pytest", "docs/prerequisites.md", "-p", "no:cacheprovider",
+                          f"--coverage-baseline={baseline}"], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 1, run.stdout
+    assert "docs/prerequisites.md: verified blocks went down from 99 to 4" in run.stdout
+    assert "docs/a-page-that-was-removed.md: the page is gone" in run.stdout
+
+
+def test_the_committed_baseline_holds_for_the_prerequisites_page():
+    run = subprocess.run([sys.executable, "-m", "pytest", "docs/prerequisites.md", "-p", "no:cacheprovider",
+                          "--coverage-baseline=tests/coverage-baseline.json"], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout

@@ -1,0 +1,77 @@
+"""How much time the guide runner adds to a page's own commands.
+
+For each page: the page's commands run by plain bash (all blocks in one
+script, in page order) against the same page run by the runner (a fresh bash
+per block with state carried, output comparison, the Docker leak check),
+median of 3 runs each; and what the leak check alone costs per page.
+Prints a table. Not a test: numbers vary from machine to machine.
+
+    .venv/bin/python benchmarks/runner_overhead.py [docs/PAGE.md ...]
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.harness import console  # noqa: E402
+from tests.harness.plan import scenarios_for  # noqa: E402
+from tests.harness.sandbox import Snapshot  # noqa: E402
+
+RUNS = 3
+
+
+def plain_script(scenario) -> str:
+    lines = ["set -e -o pipefail"]
+    for block in scenario.blocks:
+        if block.kind in ("shell", "hidden"):
+            lines.append(block.source)
+        elif block.kind == "console":
+            lines += [command.command for command in console.parse(block.source)]
+    teardown = [b.source for b in scenario.blocks if b.kind == "teardown"]
+    return "\n".join(lines + teardown) + "\n"
+
+
+def timed(action) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def plain_bash(script: str) -> None:
+    with tempfile.TemporaryDirectory() as home:
+        subprocess.run(["bash", "-c", script], cwd=home, env={"HOME": home, "PATH": "/usr/bin:/bin:/usr/sbin:/sbin"},
+                       check=True, capture_output=True)
+
+
+def leak_check() -> None:
+    snapshot = Snapshot.take()
+    snapshot.clean_up()
+
+
+def main(pages: list[str]) -> None:
+    rows = [("page", "plain bash (s)", "runner (s)", "ratio", "leak check (s)")]
+    for page in pages:
+        scenario = scenarios_for(ROOT / page)[0]
+        script = plain_script(scenario)
+        plain = statistics.median(timed(lambda: plain_bash(script)) for _ in range(RUNS))
+        runner = statistics.median(timed(lambda: scenarios_for(ROOT / page)[0].run()) for _ in range(RUNS))
+        leak = statistics.median(timed(leak_check) for _ in range(RUNS))
+        rows.append((page, f"{plain:.2f}", f"{runner:.2f}", f"{runner / plain:.2f}x", f"{leak:.2f}"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for n, row in enumerate(rows):
+        print("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))))
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+    print(f"\nmedian of {RUNS} runs each; ratio = runner / plain bash")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:] or ["docs/prerequisites.md"])
