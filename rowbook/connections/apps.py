@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ConnectionsConfig(AppConfig):
+    name = "rowbook.connections"
+    label = "rowbook_connections"
+    verbose_name = "Database connections"
