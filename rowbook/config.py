@@ -41,6 +41,12 @@ Message formats
     instead of the POSTGRES_* variables. Success lines of ``rowbook check``
     look like ``rowbook: ok: <what was checked>``.
 
+    Warnings do not stop Rowbook; they are printed by every ``rowbook``
+    command and logged at startup of the web app::
+
+        rowbook: warning: ROWBOOK_USER_DATABASE_URL is deprecated: since 0.1.2 databases are managed on the Databases page (/databases/). `rowbook migrate` imports this one once as the connection "From ROWBOOK_USER_DATABASE_URL"; after that, unset ROWBOOK_USER_DATABASE_URL. It will be removed in a later release.
+        rowbook: warning: stored database "<name>": <connectivity sentence as above>
+
 Secrets (SECRET_KEY, POSTGRES_PASSWORD, the password in a database URL) are
 never echoed: values of secret variables are not quoted back, and passwords
 inside URLs are shown as ``***``.
@@ -89,8 +95,14 @@ VARIABLES: tuple[Var, ...] = (
     Var("POSTGRES_PASSWORD", "secret", "Password of POSTGRES_USER.", "a-long-random-password",
         required=True, secret=True),
     Var("POSTGRES_DB", "str", "Name of the internal database.", "rowbook", required=True),
-    Var("ROWBOOK_USER_DATABASE_URL", "url", "The PostgreSQL database to browse, as a URL.",
-        "postgresql://reader:password@dbhost:5432/shop"),
+    Var("ROWBOOK_USER_DATABASE_URL", "url",
+        "Deprecated since 0.1.2: one database to browse, as a URL; imported once as a stored "
+        "connection.",
+        "postgresql://reader:password@dbhost:5432/shop",
+        deprecated=('since 0.1.2 databases are managed on the Databases page (/databases/). '
+                    '`rowbook migrate` imports this one once as the connection "From '
+                    'ROWBOOK_USER_DATABASE_URL"; after that, unset ROWBOOK_USER_DATABASE_URL. '
+                    'It will be removed in a later release.')),
     Var("ROWBOOK_HOST", "str", "Address `rowbook serve` listens on.", "0.0.0.0", default="127.0.0.1"),
     Var("ROWBOOK_PORT", "port", "Port `rowbook serve` listens on.", "8000", default=8000),
     Var("ROWBOOK_WORKERS", "int", "Number of gunicorn worker processes for `rowbook serve`.", "2",

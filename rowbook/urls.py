@@ -8,5 +8,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", core_views.healthz, name="healthz"),
     path("version", core_views.version, name="version"),
+    path("", include("rowbook.connections.urls")),
     path("", include("rowbook.browser.urls")),
 ]

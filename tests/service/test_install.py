@@ -22,6 +22,7 @@ def test_install_no_input_and_rerun(pg, internal_db, tmp_path):
     assert "rowbook: ok: database migrations applied" in out.stdout
     assert 'Created admin user "boss".' in out.stdout
     assert "http://rowbook.example.com:8000/" in out.stdout
+    assert "the installer configures one user database only" in out.stdout
     assert superusers(pg, internal_db) == [("boss", "boss@example.com")]
     assert_clean(out.stdout + out.stderr)
 

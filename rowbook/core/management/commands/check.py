@@ -68,13 +68,42 @@ class Command(BaseCommand):
             self.ok("database migrations are up to date")
 
     def check_user_databases(self, internal_ok):
+        errors = []
         params = settings.ROWBOOK_USER_DATABASE
-        if not params:
-            self.warn("ROWBOOK_USER_DATABASE_URL is not set; there is no user database to browse")
-            return []
-        problem = dbprobe.probe(params, dbprobe.USER_URL, read_only=True)
-        if problem:
-            return [problem]
-        self.ok(f"user database \"{params['dbname']}\" on {params['host']}:{params['port']} "
-                "answers (read-only)")
-        return []
+        if params:
+            problem = dbprobe.probe(params, dbprobe.USER_URL, read_only=True)
+            if problem:
+                errors.append(problem)
+            else:
+                self.ok(f"user database \"{params['dbname']}\" on {params['host']}:"
+                        f"{params['port']} answers (read-only)")
+        if internal_ok:
+            self.check_stored_connections()
+        return errors
+
+    def check_stored_connections(self):
+        """Stored databases are user data: a broken one is a warning, not an error."""
+        from django.db import DatabaseError
+
+        from rowbook.connections.crypto import UndecryptablePassword
+        from rowbook.connections.models import Connection
+
+        try:
+            stored = list(Connection.objects.all())
+        except DatabaseError:
+            return  # not migrated yet; check_migrations said so
+        if not stored:
+            self.warn("no user database is stored yet; add one on the Databases page "
+                      "(/databases/)")
+        for connection in stored:
+            try:
+                params = connection.params()
+            except UndecryptablePassword:
+                self.warn(f'stored database "{connection.name}": its password cannot be '
+                          "decrypted (SECRET_KEY changed); enter it again on the Databases page")
+                continue
+            problem = dbprobe.probe(params, dbprobe.FORM, read_only=True)
+            if problem:
+                self.warn(f'stored database "{connection.name}": {problem}')
+            else:
+                self.ok(f'stored database "{connection.name}" ({connection.where}) answers')

@@ -35,8 +35,8 @@ class Command(BaseCommand):
             out.write(f"rowbook: ok: user database \"{user_db['dbname']}\" on "
                       f"{user_db['host']}:{user_db['port']} is reachable")
         else:
-            out.write("rowbook: note: ROWBOOK_USER_DATABASE_URL is not set; no user database "
-                      "to browse yet")
+            out.write("rowbook: note: ROWBOOK_USER_DATABASE_URL is not set; add databases on the "
+                      "Databases page after signing in")
         call_command("migrate", interactive=False, verbosity=0)
         out.write("rowbook: ok: database migrations applied")
         try:
@@ -52,4 +52,7 @@ class Command(BaseCommand):
         self.final_hints(out)
 
     def final_hints(self, out):
-        """Hook for limits worth telling at the end."""
+        out.write("")
+        out.write("Note: the installer configures one user database only (from "
+                  "ROWBOOK_USER_DATABASE_URL). Add more on the Databases page: "
+                  f"{site_url()}databases/")
