@@ -6,7 +6,7 @@ import tarfile
 import tomllib
 from pathlib import Path
 
-from conftest import REPO
+from rowbook_testkit import REPO
 
 
 def releases() -> list[dict]:

@@ -5,9 +5,9 @@ import sys
 
 import psycopg
 
-from conftest import (ADMIN_PASSWORD, INTERNAL_PASSWORD, INTERNAL_USER, READER_PASSWORD,
+from rowbook_testkit import (ADMIN_PASSWORD, INTERNAL_PASSWORD, INTERNAL_USER, READER_PASSWORD,
                       assert_clean, base_env, run_rowbook)
-from releases import extract, release
+from rowbook_releases import extract, release
 
 
 def query(pg, db, sql):

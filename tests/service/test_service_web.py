@@ -2,7 +2,7 @@
 
 import json
 
-from conftest import ADMIN_PASSWORD, assert_clean, new_client
+from rowbook_testkit import ADMIN_PASSWORD, assert_clean, new_client
 
 
 def test_login_page(web):

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import rowbook
-from conftest import REPO
-from releases import extract, releases
+from rowbook_testkit import REPO
+from rowbook_releases import extract, releases
 
 TARGETS = [(r["version"], r["commit"]) for r in releases()]
 if rowbook.__version__ not in {version for version, _ in TARGETS}:
