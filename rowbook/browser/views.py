@@ -1,0 +1,68 @@
+"""Schemas, tables and rows of the active user database."""
+
+import logging
+import math
+
+import psycopg
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+
+from rowbook import dbprobe
+from rowbook.browser import catalog
+from rowbook.connections.active import get_active
+
+log = logging.getLogger(__name__)
+
+
+def _open(request):
+    """(active, connection, problem) for the user's active database."""
+    active = get_active(request)
+    if active is None:
+        return None, None, ""
+    if active.params is None:
+        return active, None, active.problem
+    try:
+        conn = dbprobe.connect(active.params, read_only=True)
+    except psycopg.Error as exc:
+        problem = dbprobe.describe(exc, active.params, dbprobe.FORM)
+        log.warning("cannot open user database %s: %s", active.name, problem)
+        return active, None, problem
+    return active, conn, ""
+
+
+@login_required
+def tables(request):
+    active, conn, problem = _open(request)
+    context = {"active": active, "problem": problem, "schemas": []}
+    if conn is not None:
+        with conn:
+            found = catalog.list_tables(conn)
+        schemas: dict[str, list] = {}
+        for table in found:
+            schemas.setdefault(table.schema, []).append(table)
+        context["schemas"] = sorted(schemas.items())
+    return render(request, "rowbook/tables.html", context)
+
+
+@login_required
+def rows(request, schema, table):
+    active, conn, problem = _open(request)
+    context = {"active": active, "problem": problem, "schema": schema, "table": table}
+    if conn is not None:
+        with conn:
+            if not catalog.table_exists(conn, schema, table):
+                raise Http404("No such table")
+            total = catalog.count_rows(conn, schema, table) or 0
+            pages = max(1, math.ceil(total / catalog.PAGE_SIZE))
+            try:
+                page = min(max(1, int(request.GET.get("page", "1"))), pages)
+            except ValueError:
+                page = 1
+            columns, data = catalog.fetch_page(conn, schema, table, page)
+        context.update(
+            columns=columns, data=data, total=total, page=page, pages=pages,
+            first_row=(page - 1) * catalog.PAGE_SIZE + 1 if data else 0,
+            last_row=(page - 1) * catalog.PAGE_SIZE + len(data),
+        )
+    return render(request, "rowbook/rows.html", context)

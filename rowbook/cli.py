@@ -1,0 +1,85 @@
+"""The `rowbook` command: validates the environment, then runs a Django
+management command (ours in rowbook/core/management/commands, or Django's).
+
+Config mistakes print `rowbook: error: ...` lines and exit with status 2;
+see rowbook/config.py for the exact formats.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from rowbook import __version__, config, dbprobe
+
+USAGE = f"""\
+usage: rowbook COMMAND [options]
+
+Rowbook {__version__}: a read-only, spreadsheet-like web view over PostgreSQL.
+
+commands:
+  install       set up the internal database and the first admin (interactive;
+                --no-input --username NAME --email EMAIL [--password-file PATH],
+                or the password in ROWBOOK_ADMIN_PASSWORD)
+  serve         run the web server on ROWBOOK_HOST:ROWBOOK_PORT (gunicorn)
+  migrate       apply database migrations
+  createadmin   create an admin user (same options as install)
+  check         check the configuration, both databases and Django's system checks
+  version       print the version
+
+Any other Django management command (shell, dbshell, ...) is passed through.
+Configuration comes from environment variables; see `rowbook check`.
+"""
+
+# Commands that need the internal database: probe it first for a clear message.
+NEEDS_DATABASE = {"install", "migrate", "createadmin", "createsuperuser", "shell", "dbshell",
+                  "changepassword"}
+
+
+def error(message: str) -> None:
+    print(f"rowbook: error: {message}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(USAGE, end="")
+        return 0
+    if argv[0] in ("version", "--version"):
+        print(f"rowbook {__version__}")
+        return 0
+
+    result = config.load()
+    if result.problems:
+        for problem in result.problems:
+            error(problem)
+        return 2
+    for warning in result.warnings:
+        print(f"rowbook: warning: {warning}", file=sys.stderr)
+
+    if argv[0] in NEEDS_DATABASE:
+        problem = dbprobe.probe(dbprobe.internal_params(result.values), dbprobe.INTERNAL)
+        if problem:
+            error(problem)
+            return 2
+
+    os.environ["DJANGO_SETTINGS_MODULE"] = "rowbook.settings"
+    from django.core.management import execute_from_command_line
+    from django.db import DatabaseError
+
+    try:
+        execute_from_command_line(["rowbook", *argv])
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except DatabaseError as exc:
+        # A database that went away mid-command: one line, no traceback.
+        error(dbprobe.describe(exc, dbprobe.internal_params(result.values), dbprobe.INTERNAL))
+        return 2
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

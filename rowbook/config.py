@@ -1,0 +1,294 @@
+"""Every environment variable Rowbook reads, in one declarative list.
+
+This module must stay importable without Django and without any variable
+set: the docs build imports ``VARIABLES`` to generate the configuration
+reference. Keep Django imports out of it.
+
+Where values come from
+    ``os.environ``, plus an optional dotenv file: the path in
+    ``ROWBOOK_ENV_FILE``, else ``./.env`` if it exists. A variable set in the
+    real environment wins over the file. An empty value counts as unset.
+
+Message formats
+    Every problem is reported on one line, all problems at once, never as a
+    Python traceback, and the command exits with status 2::
+
+        rowbook: error: <NAME> is not set. <help> Example: <NAME>=<example>
+        rowbook: error: SECRET_KEY is not set. Set it to a long random string, for example the output of: python3 -c "import secrets; print(secrets.token_urlsafe(50))"
+        rowbook: error: SECRET_KEY is too short (<n> characters; at least 32 are needed). Set it to a long random string, for example the output of: python3 -c "import secrets; print(secrets.token_urlsafe(50))"
+        rowbook: error: SECRET_KEY starts with "django-insecure-", which marks a throwaway development key. Set it to a long random string, for example the output of: python3 -c "import secrets; print(secrets.token_urlsafe(50))"
+        rowbook: error: <NAME> must be a whole number between 1 and 65535 (got "<value>"). Example: <NAME>=<example>
+        rowbook: error: <NAME> must be a whole number between <min> and <max> (got "<value>"). Example: <NAME>=<example>
+        rowbook: error: <NAME> must be one of true, false, 1, 0, yes, no (got "<value>"). Example: <NAME>=<example>
+        rowbook: error: ROWBOOK_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL (got "<value>"). Example: ROWBOOK_LOG_LEVEL=INFO
+        rowbook: error: DOMAIN_NAME must be a host name without a scheme (got "https://rowbook.example.com"). Example: DOMAIN_NAME=rowbook.example.com
+        rowbook: error: DOMAIN_NAME must be a host name without a path (got "<value>"). Example: DOMAIN_NAME=rowbook.example.com
+        rowbook: error: DOMAIN_NAME must be a host name without a port (got "<value>"); the port Rowbook listens on is ROWBOOK_PORT. Example: DOMAIN_NAME=rowbook.example.com
+        rowbook: error: DOMAIN_NAME must be a host name made of letters, digits, dots and hyphens (got "<value>"). Example: DOMAIN_NAME=rowbook.example.com
+        rowbook: error: ROWBOOK_USER_DATABASE_URL must look like postgresql://user:password@host:5432/dbname (got "<url with password as ***>"): <what is wrong>.
+        rowbook: error: ROWBOOK_ENV_FILE is "<path>", but that file does not exist.
+        rowbook: error: <file>:<line>: cannot read this line; expected NAME=value.
+
+    Database connectivity (``rowbook check``, ``rowbook install``,
+    ``rowbook migrate``; see ``rowbook/dbprobe.py``)::
+
+        rowbook: error: authentication failed for user "<user>" on <host>:<port>. Check POSTGRES_PASSWORD (and POSTGRES_USER).
+        rowbook: error: cannot reach PostgreSQL at <host>:<port> (<reason>). Check POSTGRES_HOST/POSTGRES_PORT and that PostgreSQL is running.
+        rowbook: error: database "<db>" does not exist on <host>:<port>. Check POSTGRES_DB, or create the database.
+        rowbook: error: cannot connect to PostgreSQL at <host>:<port> as user "<user>": <reason>. Check POSTGRES_HOST, POSTGRES_PORT, POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB.
+
+    For the user database the same lines name ROWBOOK_USER_DATABASE_URL
+    instead of the POSTGRES_* variables. Success lines of ``rowbook check``
+    look like ``rowbook: ok: <what was checked>``.
+
+    Warnings do not stop Rowbook; they are printed by every ``rowbook``
+    command and logged at startup of the web app::
+
+        rowbook: warning: ROWBOOK_USER_DATABASE_URL is deprecated: since 0.1.2 databases are managed on the Databases page (/databases/). `rowbook migrate` imports this one once as the connection "From ROWBOOK_USER_DATABASE_URL"; after that, unset ROWBOOK_USER_DATABASE_URL. It will be removed in a later release.
+        rowbook: warning: stored database "<name>": <connectivity sentence as above>
+
+Secrets (SECRET_KEY, POSTGRES_PASSWORD, the password in a database URL) are
+never echoed: values of secret variables are not quoted back, and passwords
+inside URLs are shown as ``***``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+SECRET_KEY_HINT = (
+    "Set it to a long random string, for example the output of: "
+    'python3 -c "import secrets; print(secrets.token_urlsafe(50))"'
+)
+BOOL_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+@dataclass(frozen=True)
+class Var:
+    """One environment variable: what the docs table and the validator need."""
+
+    name: str
+    type: str  # str, int, port, bool, secret, host, url, loglevel
+    help: str
+    example: str
+    default: object = None
+    required: bool = False
+    secret: bool = False
+    deprecated: str = ""  # non-empty: why, and what to use instead
+
+
+VARIABLES: tuple[Var, ...] = (
+    Var("SECRET_KEY", "secret", "Signs sessions and CSRF tokens; at least 32 characters, kept private.",
+        "k3Xq...50 random characters...", required=True, secret=True),
+    Var("DOMAIN_NAME", "host", "Host name users type in the browser, without scheme, path or port.",
+        "rowbook.example.com", required=True),
+    Var("POSTGRES_HOST", "str", "Host of Rowbook's internal PostgreSQL database (users, sessions).",
+        "db", required=True),
+    Var("POSTGRES_PORT", "port", "Port of the internal PostgreSQL database.", "5432", default=5432),
+    Var("POSTGRES_USER", "str", "User Rowbook logs in as on the internal database.", "rowbook",
+        required=True),
+    Var("POSTGRES_PASSWORD", "secret", "Password of POSTGRES_USER.", "a-long-random-password",
+        required=True, secret=True),
+    Var("POSTGRES_DB", "str", "Name of the internal database.", "rowbook", required=True),
+    Var("ROWBOOK_USER_DATABASE_URL", "url",
+        "Deprecated since 0.1.2: one database to browse, as a URL; imported once as a stored "
+        "connection.",
+        "postgresql://reader:password@dbhost:5432/shop",
+        deprecated=('since 0.1.2 databases are managed on the Databases page (/databases/). '
+                    '`rowbook migrate` imports this one once as the connection "From '
+                    'ROWBOOK_USER_DATABASE_URL"; after that, unset ROWBOOK_USER_DATABASE_URL. '
+                    'It will be removed in a later release.')),
+    Var("ROWBOOK_HOST", "str", "Address `rowbook serve` listens on.", "0.0.0.0", default="127.0.0.1"),
+    Var("ROWBOOK_PORT", "port", "Port `rowbook serve` listens on.", "8000", default=8000),
+    Var("ROWBOOK_WORKERS", "int", "Number of gunicorn worker processes for `rowbook serve`.", "2",
+        default=2),
+    Var("ROWBOOK_TRUST_PROXY", "bool",
+        "Trust X-Forwarded-Proto from a reverse proxy in front of Rowbook.", "true", default=False),
+    Var("ROWBOOK_DEBUG", "bool", "Django debug mode; never on a public server.", "false",
+        default=False),
+    Var("ROWBOOK_LOG_LEVEL", "loglevel", "Log level of the messages written to stderr.", "INFO",
+        default="INFO"),
+    Var("ROWBOOK_ENV_FILE", "str", "Dotenv file to read besides the environment (default: ./.env if present).",
+        "/etc/rowbook/rowbook.env"),
+)
+
+BY_NAME = {v.name: v for v in VARIABLES}
+INT_RANGES = {"port": (1, 65535), "int": (1, 64)}
+
+_URL_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
+_HOST_LABEL = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+
+
+def mask_url(text: str) -> str:
+    """Replace any password inside URLs in ``text`` with ``***``."""
+    return _URL_PASSWORD.sub(r"\1***@", text)
+
+
+@dataclass
+class Result:
+    values: dict = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def read_env_file(path: Path, problems: list[str]) -> dict[str, str]:
+    """Parse a dotenv file: NAME=value lines, # comments, optional quotes and `export `."""
+    values: dict[str, str] = {}
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("export "):
+            line = line[len("export "):].lstrip()
+        name, sep, value = line.partition("=")
+        name = name.strip()
+        if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            problems.append(f"{path}:{number}: cannot read this line; expected NAME=value.")
+            continue
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        values[name] = value
+    return values
+
+
+def gather(environ=None) -> tuple[dict[str, str], list[str]]:
+    """The raw values: the dotenv file overlaid by the real environment."""
+    environ = dict(os.environ if environ is None else environ)
+    problems: list[str] = []
+    env_file = environ.get("ROWBOOK_ENV_FILE", "")
+    merged: dict[str, str] = {}
+    if env_file:
+        path = Path(env_file)
+        if path.is_file():
+            merged.update(read_env_file(path, problems))
+        else:
+            problems.append(f'ROWBOOK_ENV_FILE is "{env_file}", but that file does not exist.')
+    elif Path(".env").is_file():
+        merged.update(read_env_file(Path(".env"), problems))
+    merged.update(environ)
+    return merged, problems
+
+
+def parse_database_url(url: str, name: str = "ROWBOOK_USER_DATABASE_URL") -> tuple[dict | None, str]:
+    """postgresql://user:password@host:port/dbname -> connection params, or (None, problem)."""
+    shown = mask_url(url)
+    prefix = (f"{name} must look like postgresql://user:password@host:5432/dbname "
+              f'(got "{shown}"): ')
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None, prefix + "the port is not a number."
+    if parts.scheme not in ("postgresql", "postgres"):
+        return None, prefix + "it must start with postgresql://."
+    if not parts.hostname:
+        return None, prefix + "the host is missing."
+    dbname = unquote(parts.path.lstrip("/"))
+    if not dbname or "/" in dbname:
+        return None, prefix + "the database name after the last / is missing."
+    if not parts.username:
+        return None, prefix + "the user name is missing."
+    return {
+        "host": parts.hostname,
+        "port": port or 5432,
+        "dbname": dbname,
+        "user": unquote(parts.username),
+        "password": unquote(parts.password or ""),
+    }, ""
+
+
+def _check_domain(value: str) -> str:
+    example = "Example: DOMAIN_NAME=rowbook.example.com"
+    if "://" in value:
+        return f'DOMAIN_NAME must be a host name without a scheme (got "{value}"). {example}'
+    if "/" in value:
+        return f'DOMAIN_NAME must be a host name without a path (got "{value}"). {example}'
+    if ":" in value:
+        return (f'DOMAIN_NAME must be a host name without a port (got "{value}"); '
+                f"the port Rowbook listens on is ROWBOOK_PORT. {example}")
+    labels = value.rstrip(".").split(".")
+    if len(value) > 253 or not all(_HOST_LABEL.match(label) for label in labels):
+        return (f"DOMAIN_NAME must be a host name made of letters, digits, dots and hyphens "
+                f'(got "{value}"). {example}')
+    return ""
+
+
+def _convert(var: Var, raw: str):
+    """Return (value, problem) for one set variable."""
+    example = f"Example: {var.name}={var.example}"
+    if var.type in INT_RANGES:
+        low, high = INT_RANGES[var.type]
+        if not re.fullmatch(r"\d+", raw) or not low <= int(raw) <= high:
+            return None, (f"{var.name} must be a whole number between {low} and {high} "
+                          f'(got "{raw}"). {example}')
+        return int(raw), ""
+    if var.type == "bool":
+        word = raw.strip().lower()
+        if word not in BOOL_WORDS:
+            return None, (f"{var.name} must be one of true, false, 1, 0, yes, no "
+                          f'(got "{raw}"). {example}')
+        return BOOL_WORDS[word], ""
+    if var.type == "loglevel":
+        if raw.upper() not in LOG_LEVELS:
+            return None, (f"{var.name} must be one of {', '.join(LOG_LEVELS)} "
+                          f'(got "{raw}"). {example}')
+        return raw.upper(), ""
+    if var.type == "host":
+        problem = _check_domain(raw)
+        return (None, problem) if problem else (raw.rstrip(".").lower(), "")
+    if var.name == "SECRET_KEY":
+        if raw.startswith("django-insecure-"):
+            return None, ('SECRET_KEY starts with "django-insecure-", which marks a throwaway '
+                          f"development key. {SECRET_KEY_HINT}")
+        if len(raw) < 32:
+            return None, (f"SECRET_KEY is too short ({len(raw)} characters; at least 32 are "
+                          f"needed). {SECRET_KEY_HINT}")
+        return raw, ""
+    if var.type == "url":
+        params, problem = parse_database_url(raw, var.name)
+        return (None, problem) if problem else (params, "")
+    return raw, ""
+
+
+def load(environ=None) -> Result:
+    """Read and validate every variable; all problems are collected, none raised."""
+    raw_values, problems = gather(environ)
+    result = Result(problems=problems)
+    for var in VARIABLES:
+        raw = raw_values.get(var.name, "").strip()
+        if not raw:
+            if var.required:
+                if var.name == "SECRET_KEY":
+                    result.problems.append(f"SECRET_KEY is not set. {SECRET_KEY_HINT}")
+                else:
+                    result.problems.append(
+                        f"{var.name} is not set. {var.help} Example: {var.name}={var.example}")
+            result.values[var.name] = var.default
+            continue
+        value, problem = _convert(var, raw)
+        if problem:
+            result.problems.append(problem)
+        else:
+            result.values[var.name] = value
+            if var.deprecated:
+                result.warnings.append(f"{var.name} is deprecated: {var.deprecated}")
+    return result
+
+
+def secrets_in(values: dict) -> list[str]:
+    """Every secret value, so log output can be scrubbed of them."""
+    found = [values.get(v.name) for v in VARIABLES if v.secret]
+    url = values.get("ROWBOOK_USER_DATABASE_URL")
+    if isinstance(url, dict):
+        found.append(url.get("password"))
+    return [s for s in found if isinstance(s, str) and len(s) >= 4]

@@ -1,0 +1,60 @@
+"""Add/edit a stored connection; it is tested before it is saved."""
+
+from django import forms
+
+from rowbook import dbprobe
+from rowbook.connections.crypto import UndecryptablePassword
+from rowbook.connections.models import Connection
+
+
+class ConnectionForm(forms.ModelForm):
+    password = forms.CharField(
+        required=False, strip=False,
+        # Never sent back to the browser, not even after a failed test.
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+    port = forms.IntegerField(min_value=1, max_value=65535, initial=5432)
+
+    class Meta:
+        model = Connection
+        fields = ["name", "host", "port", "dbname", "user"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["password"].help_text = "Leave empty to keep the stored password."
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        password = data.get("password") or ""
+        if not password and self.instance.pk and self.instance.password_encrypted:
+            try:
+                password = self.instance.params()["password"]
+            except UndecryptablePassword:
+                raise forms.ValidationError(
+                    "The stored password cannot be decrypted (SECRET_KEY changed). "
+                    "Enter the password again.") from None
+        params = {"host": data["host"], "port": data["port"], "dbname": data["dbname"],
+                  "user": data["user"], "password": password}
+        if self._connection_changed(params):
+            problem = dbprobe.probe(params, dbprobe.FORM, read_only=True)
+            if problem:
+                raise forms.ValidationError(f"Cannot connect: {problem}")
+        self.cleaned_password = password
+        return data
+
+    def _connection_changed(self, params) -> bool:
+        """A plain rename needs no new connection test."""
+        if not self.instance.pk or self.cleaned_data.get("password"):
+            return True
+        return any(self.initial.get(key) != params[key]
+                   for key in ("host", "port", "dbname", "user"))
+
+    def save(self, commit=True):
+        connection = super().save(commit=False)
+        connection.set_password(self.cleaned_password)
+        if commit:
+            connection.save()
+        return connection

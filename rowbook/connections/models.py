@@ -1,0 +1,62 @@
+"""User databases Rowbook can browse, and which one each user is looking at."""
+
+from django.conf import settings
+from django.db import models
+
+from rowbook.connections import crypto
+
+UNDECRYPTABLE = ("The stored password for this database cannot be decrypted: SECRET_KEY has "
+                 "changed since it was saved. Edit the database and enter its password again.")
+
+
+class Connection(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    host = models.CharField(max_length=255)
+    port = models.PositiveIntegerField(default=5432)
+    dbname = models.CharField("database", max_length=255)
+    user = models.CharField(max_length=255)
+    # A Fernet token (see crypto.py); never the password itself.
+    password_encrypted = models.TextField(blank=True)
+    from_env = models.BooleanField(default=False, editable=False,
+                                   help_text="Imported from ROWBOOK_USER_DATABASE_URL.")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def set_password(self, password: str) -> None:
+        self.password_encrypted = crypto.encrypt(password)
+
+    def password_ok(self) -> bool:
+        try:
+            self.params()
+        except crypto.UndecryptablePassword:
+            return False
+        return True
+
+    def params(self) -> dict:
+        """Connection params for psycopg; raises crypto.UndecryptablePassword."""
+        password = crypto.decrypt(self.password_encrypted) if self.password_encrypted else ""
+        return {"host": self.host, "port": self.port, "dbname": self.dbname, "user": self.user,
+                "password": password}
+
+    @property
+    def where(self) -> str:
+        return f"{self.dbname} on {self.host}:{self.port} as {self.user}"
+
+
+class UserPreference(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="rowbook_preference")
+    active = models.ForeignKey(Connection, null=True, blank=True, on_delete=models.SET_NULL)
+
+
+class EnvImport(models.Model):
+    """Remembers that a ROWBOOK_USER_DATABASE_URL was imported, so it never is twice
+    (even if the user later renames or removes the imported connection)."""
+
+    fingerprint = models.CharField(max_length=64, unique=True)
+    imported = models.DateTimeField(auto_now_add=True)

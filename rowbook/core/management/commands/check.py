@@ -1,0 +1,109 @@
+"""`rowbook check`: configuration, both databases, Django's system checks.
+
+Replaces Django's own `check` (it still runs those checks, see below).
+Prints `rowbook: ok: ...` for each passing step; exits 2 if anything failed.
+"""
+
+import sys
+
+from django.conf import settings
+from django.core import checks
+from django.core.management.base import BaseCommand
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+
+from rowbook import dbprobe
+
+
+class Command(BaseCommand):
+    help = "Check the configuration, the databases and Django's system checks."
+    requires_system_checks = []
+
+    def add_arguments(self, parser):
+        parser.add_argument("--deploy", action="store_true",
+                            help="also run Django's deployment checks")
+
+    def ok(self, message):
+        self.stdout.write(f"rowbook: ok: {message}")
+
+    def warn(self, message):
+        print(f"rowbook: warning: {message}", file=sys.stderr)
+
+    def handle(self, *args, **options):
+        errors = []
+        # The CLI already refused to get here with a bad configuration.
+        self.ok("configuration is valid")
+
+        internal = dbprobe.internal_params(settings.ENV)
+        problem = dbprobe.probe(internal, dbprobe.INTERNAL)
+        if problem:
+            errors.append(problem)
+        else:
+            self.ok(f"internal database \"{internal['dbname']}\" on "
+                    f"{internal['host']}:{internal['port']} answers")
+            self.check_migrations()
+
+        errors += self.check_user_databases(internal_ok=not problem)
+
+        for message in checks.run_checks(include_deployment_checks=options["deploy"]):
+            if message.is_serious():
+                errors.append(f"Django system check {message.id}: {message.msg}")
+            elif not message.is_silenced():
+                self.warn(f"Django system check {message.id}: {message.msg}")
+        if not any(e.startswith("Django system check") for e in errors):
+            self.ok("Django system checks passed")
+
+        for error in errors:
+            print(f"rowbook: error: {error}", file=sys.stderr)
+        if errors:
+            raise SystemExit(2)
+
+    def check_migrations(self):
+        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        if plan:
+            self.warn(f"{len(plan)} database migrations are not applied yet; run: rowbook migrate "
+                      "(or rowbook install)")
+        else:
+            self.ok("database migrations are up to date")
+
+    def check_user_databases(self, internal_ok):
+        errors = []
+        params = settings.ROWBOOK_USER_DATABASE
+        if params:
+            problem = dbprobe.probe(params, dbprobe.USER_URL, read_only=True)
+            if problem:
+                errors.append(problem)
+            else:
+                self.ok(f"user database \"{params['dbname']}\" on {params['host']}:"
+                        f"{params['port']} answers (read-only)")
+        if internal_ok:
+            self.check_stored_connections()
+        return errors
+
+    def check_stored_connections(self):
+        """Stored databases are user data: a broken one is a warning, not an error."""
+        from django.db import DatabaseError
+
+        from rowbook.connections.crypto import UndecryptablePassword
+        from rowbook.connections.models import Connection
+
+        try:
+            stored = list(Connection.objects.all())
+        except DatabaseError:
+            return  # not migrated yet; check_migrations said so
+        if not stored:
+            self.warn("no user database is stored yet; add one on the Databases page "
+                      "(/databases/)")
+        for connection in stored:
+            try:
+                params = connection.params()
+            except UndecryptablePassword:
+                self.warn(f'stored database "{connection.name}": its password cannot be '
+                          "decrypted (SECRET_KEY changed); enter it again on the Databases page")
+                continue
+            problem = dbprobe.probe(params, dbprobe.FORM, read_only=True)
+            if problem:
+                self.warn(f'stored database "{connection.name}": {problem}')
+            else:
+                self.ok(f'stored database "{connection.name}" ({connection.where}) answers')

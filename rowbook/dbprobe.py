@@ -1,0 +1,110 @@
+"""Connect to a PostgreSQL server and turn failures into one plain sentence.
+
+Used by `rowbook check`/`install` for the internal and user databases and by
+the browser for user databases. Messages never contain the password.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import psycopg
+
+from rowbook.config import mask_url
+
+CONNECT_TIMEOUT = 5
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What to tell the user to check, per kind of failure."""
+
+    password: str
+    reach: str
+    database: str
+    all: str
+
+
+INTERNAL = Hints(
+    password="Check POSTGRES_PASSWORD (and POSTGRES_USER).",
+    reach="Check POSTGRES_HOST/POSTGRES_PORT and that PostgreSQL is running.",
+    database="Check POSTGRES_DB, or create the database.",
+    all="Check POSTGRES_HOST, POSTGRES_PORT, POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB.",
+)
+USER_URL = Hints(
+    password="Check the user and password in ROWBOOK_USER_DATABASE_URL.",
+    reach=("Check the host and port in ROWBOOK_USER_DATABASE_URL and that PostgreSQL is "
+           "running."),
+    database="Check the database name in ROWBOOK_USER_DATABASE_URL.",
+    all="Check ROWBOOK_USER_DATABASE_URL.",
+)
+FORM = Hints(
+    password="Check the user and password.",
+    reach="Check the host and port, and that PostgreSQL is running there.",
+    database="Check the database name.",
+    all="Check the connection details.",
+)
+
+
+def connect(params: dict, read_only: bool = False, **extra) -> psycopg.Connection:
+    """Open a connection; user databases are opened read-only at the server."""
+    options = "-c statement_timeout=30000"
+    if read_only:
+        options += " -c default_transaction_read_only=on"
+    return psycopg.connect(
+        host=params["host"], port=params["port"], dbname=params["dbname"],
+        user=params["user"], password=params.get("password") or None,
+        connect_timeout=CONNECT_TIMEOUT, application_name="rowbook", options=options,
+        autocommit=True, **extra,
+    )
+
+
+def describe(exc: Exception, params: dict, hints: Hints) -> str:
+    """One sentence for a failed connection attempt, without the password."""
+    where = f"{params['host']}:{params['port']}"
+    text = str(exc).strip()
+    password = params.get("password")
+    if password:
+        text = text.replace(password, "***")
+    text = mask_url(text)
+    lower = text.lower()
+    if "password authentication failed" in lower or "no password supplied" in lower \
+            or "authentication failed" in lower:
+        return f'authentication failed for user "{params["user"]}" on {where}. {hints.password}'
+    if "does not exist" in lower and "database" in lower:
+        return f'database "{params["dbname"]}" does not exist on {where}. {hints.database}'
+    reach_words = {
+        "connection refused": "connection refused",
+        "timeout expired": "timed out",
+        "timed out": "timed out",
+        "could not translate host name": "unknown host name",
+        "name or service not known": "unknown host name",
+        "no route to host": "no route to host",
+        "network is unreachable": "network is unreachable",
+    }
+    for needle, reason in reach_words.items():
+        if needle in lower:
+            return f"cannot reach PostgreSQL at {where} ({reason}). {hints.reach}"
+    # Keep the server's last line only: the first lines repeat the address.
+    detail = text.splitlines()[-1] if text else type(exc).__name__
+    detail = detail.split(" failed: ", 1)[-1].strip().rstrip(".")
+    return (f'cannot connect to PostgreSQL at {where} as user "{params["user"]}": '
+            f"{detail}. {hints.all}")
+
+
+def probe(params: dict, hints: Hints, read_only: bool = False) -> str:
+    """'' if the server answers SELECT 1, else the sentence describing why not."""
+    try:
+        with connect(params, read_only=read_only) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.Error as exc:
+        return describe(exc, params, hints)
+    return ""
+
+
+def internal_params(values: dict) -> dict:
+    return {
+        "host": values["POSTGRES_HOST"], "port": values["POSTGRES_PORT"],
+        "user": values["POSTGRES_USER"], "password": values["POSTGRES_PASSWORD"],
+        "dbname": values["POSTGRES_DB"],
+    }

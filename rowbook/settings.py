@@ -1,0 +1,134 @@
+"""Django settings, built from the validated environment (see rowbook/config.py)."""
+
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+from rowbook import config
+
+_result = config.load()
+if _result.problems:
+    # The CLI and wsgi.py validate first and print these one per line; this
+    # only fires for other entry points (e.g. a bare django-admin).
+    raise ImproperlyConfigured("\n".join(_result.problems))
+ENV = _result.values
+CONFIG_WARNINGS = _result.warnings
+
+BASE_DIR = Path(__file__).resolve().parent
+
+SECRET_KEY = ENV["SECRET_KEY"]
+DEBUG = ENV["ROWBOOK_DEBUG"]
+DOMAIN_NAME = ENV["DOMAIN_NAME"]
+ALLOWED_HOSTS = [DOMAIN_NAME, "localhost", "127.0.0.1"]
+CSRF_TRUSTED_ORIGINS = [f"https://{DOMAIN_NAME}", f"http://{DOMAIN_NAME}"]
+
+# Parsed connection params of the 0.1.1 single user database, or None.
+ROWBOOK_USER_DATABASE = ENV["ROWBOOK_USER_DATABASE_URL"]
+
+INSTALLED_APPS = [
+    "rowbook.core",
+    "rowbook.connections",
+    "rowbook.browser",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "rowbook.core.middleware.SecureCookiesOnHttpsMiddleware",
+]
+
+ROOT_URLCONF = "rowbook.urls"
+WSGI_APPLICATION = "rowbook.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "rowbook.core.context.rowbook",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.postgresql",
+        "HOST": ENV["POSTGRES_HOST"],
+        "PORT": ENV["POSTGRES_PORT"],
+        "USER": ENV["POSTGRES_USER"],
+        "PASSWORD": ENV["POSTGRES_PASSWORD"],
+        "NAME": ENV["POSTGRES_DB"],
+        "OPTIONS": {"connect_timeout": 5, "application_name": "rowbook"},
+    }
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# Served by WhiteNoise straight from the package: no collectstatic step.
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# Secure defaults. Cookies get the Secure flag per request when it is https
+# (see SecureCookiesOnHttpsMiddleware), so plain-http installs still work.
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # no JavaScript reads the token
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if ENV["ROWBOOK_TRUST_PROXY"]:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = False
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {
+            "()": "rowbook.core.logsafe.RedactingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        },
+    },
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "plain"},
+    },
+    "root": {"handlers": ["stderr"], "level": ENV["ROWBOOK_LOG_LEVEL"]},
+    "loggers": {
+        # Debug SQL would print query parameters; keep it out of the logs.
+        "django.db.backends": {"level": "INFO"},
+    },
+}

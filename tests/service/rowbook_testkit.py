@@ -1,0 +1,226 @@
+"""Fixtures and helpers for the service tests: a throwaway PostgreSQL cluster, real all the way.
+
+The cluster is initdb'd into a temp dir, listens on 127.0.0.1 at a free port
+with scram-sha-256 password auth, and is stopped and deleted at the end even
+when tests fail.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+REPO = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+SETUP_HINT = ("PostgreSQL server binaries (initdb, pg_ctl, postgres) were not found. "
+              "Run the setup script: scripts/setup.sh")
+
+SUPER_PASSWORD = "super-Secret-pw-51"
+INTERNAL_USER, INTERNAL_PASSWORD = "rowbook", "internal-Secret-pw-7Q"
+READER_USER, READER_PASSWORD = "reader", "reader-Secret-pw-3Z"
+ADMIN_PASSWORD = "Admin-Secret-pw-88"
+SECRET_KEY = "test-secret-key-" + "x9Kq2" * 10
+# Every password the tests use: none may ever show up in output.
+ALL_PASSWORDS = (SUPER_PASSWORD, INTERNAL_PASSWORD, READER_PASSWORD, ADMIN_PASSWORD)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pg_bindir() -> Path:
+    candidates = []
+    try:
+        out = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True)
+        candidates.append(out.stdout.strip())
+    except OSError:
+        pass
+    candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "initdb").exists() and \
+                (Path(candidate) / "pg_ctl").exists():
+            return Path(candidate)
+    pytest.fail(SETUP_HINT, pytrace=False)
+
+
+@dataclass
+class Cluster:
+    host: str
+    port: int
+    tmp: Path
+
+    def connect(self, dbname="postgres", **kw):
+        return psycopg.connect(host=self.host, port=self.port, user="postgres",
+                               password=SUPER_PASSWORD, dbname=dbname, autocommit=True, **kw)
+
+    def create_db(self, name: str, owner: str = INTERNAL_USER) -> str:
+        with self.connect() as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(name)))
+            conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                sql.Identifier(name), sql.Identifier(owner)))
+        return name
+
+    def url(self, dbname: str, user=READER_USER, password=READER_PASSWORD) -> str:
+        return f"postgresql://{user}:{password}@{self.host}:{self.port}/{dbname}"
+
+
+def _as_postgres(cmd: list[str], **kw) -> subprocess.CompletedProcess:
+    if os.geteuid() == 0:  # initdb refuses to run as root
+        cmd = ["runuser", "-u", "postgres", "--", *cmd]
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
+
+
+def _fill_user_databases(cluster: Cluster) -> None:
+    with cluster.connect() as conn:
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
+            sql.Identifier(INTERNAL_USER), sql.Literal(INTERNAL_PASSWORD)))
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
+            sql.Identifier(READER_USER), sql.Literal(READER_PASSWORD)))
+    cluster.create_db("shop", owner="postgres")
+    cluster.create_db("inventory", owner="postgres")
+    with cluster.connect("shop") as conn:
+        conn.execute('''
+            CREATE TABLE public.customers (id int PRIMARY KEY, name text NOT NULL, city text);
+            INSERT INTO public.customers
+              SELECT i, 'Customer ' || i, CASE WHEN i % 2 = 0 THEN 'Lyon' END
+              FROM generate_series(1, 120) AS i;
+            CREATE SCHEMA sales;
+            CREATE TABLE sales.orders (id int PRIMARY KEY, customer_id int, total numeric(8,2));
+            INSERT INTO sales.orders VALUES (1, 1, 9.50), (2, 2, 120.00), (3, 1, 3.25);
+            CREATE TABLE sales."Odd ""Name""" (k text PRIMARY KEY);
+            INSERT INTO sales."Odd ""Name""" VALUES ('quoted');
+            GRANT USAGE ON SCHEMA sales TO reader;
+            GRANT SELECT ON ALL TABLES IN SCHEMA public, sales TO reader;
+        ''')
+    with cluster.connect("inventory") as conn:
+        conn.execute("""
+            CREATE TABLE public.widgets (sku text PRIMARY KEY, stock int);
+            INSERT INTO public.widgets VALUES ('W-1', 5), ('W-2', 0);
+            GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader;
+        """)
+
+
+@pytest.fixture(scope="session")
+def pg():
+    bindir = pg_bindir()
+    tmp = Path(tempfile.mkdtemp(prefix="rowbook-pg-"))
+    data, sockets, pwfile = tmp / "data", tmp / "sock", tmp / "pw"
+    sockets.mkdir()
+    pwfile.write_text(SUPER_PASSWORD + "\n")
+    if os.geteuid() == 0:
+        shutil.chown(tmp, "postgres")
+        shutil.chown(sockets, "postgres")
+        shutil.chown(pwfile, "postgres")
+    tmp.chmod(0o700)
+    port = free_port()
+    started = False
+    try:
+        _as_postgres([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-E", "UTF8",
+                      "--auth=scram-sha-256", f"--pwfile={pwfile}", "--no-sync"])
+        options = (f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off "
+                   "-c synchronous_commit=off -c full_page_writes=off")
+        _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-t", "60",
+                      "-l", str(tmp / "server.log"), "start"])
+        started = True
+        cluster = Cluster("127.0.0.1", port, tmp)
+        _fill_user_databases(cluster)
+        yield cluster
+    finally:
+        if started:
+            _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w",
+                          "stop"])
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def base_env(pg: Cluster, internal_db: str, **overrides) -> dict[str, str]:
+    """A good configuration; overrides with value None remove a variable."""
+    env = {
+        "PATH": f"{VENV_BIN}:{os.environ.get('PATH', '/usr/bin:/bin')}",
+        "HOME": os.environ.get("HOME", "/root"),
+        "LANG": "C.UTF-8",
+        "SECRET_KEY": SECRET_KEY,
+        "DOMAIN_NAME": "rowbook.example.com",
+        "POSTGRES_HOST": pg.host,
+        "POSTGRES_PORT": str(pg.port),
+        "POSTGRES_USER": INTERNAL_USER,
+        "POSTGRES_PASSWORD": INTERNAL_PASSWORD,
+        "POSTGRES_DB": internal_db,
+        "ROWBOOK_USER_DATABASE_URL": pg.url("shop"),
+    }
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
+
+
+def run_rowbook(args, env, *, input=None, timeout=90, python=None, cwd=None):
+    """Run the real `rowbook` command; `python` runs `python -m rowbook` instead."""
+    cmd = [python, "-m", "rowbook", *args] if python else [str(VENV_BIN / "rowbook"), *args]
+    return subprocess.run(cmd, env=env, input=input, capture_output=True, text=True,
+                          timeout=timeout, cwd=cwd or tempfile.gettempdir())
+
+
+def assert_clean(output: str) -> None:
+    """No traceback and no password in anything Rowbook printed."""
+    assert "Traceback" not in output, output
+    for password in ALL_PASSWORDS:
+        assert password not in output, f"password leaked in output:\n{output}"
+
+
+@pytest.fixture
+def internal_db(pg, request):
+    """A fresh, empty internal database named after the test."""
+    name = "rb_" + request.node.name.lower().replace("[", "_").replace("]", "")[:40]
+    name = "".join(c if c.isalnum() or c == "_" else "_" for c in name)
+    return pg.create_db(name)
+
+
+@pytest.fixture(scope="session")
+def web(pg):
+    """Django configured in this process against its own internal database,
+    migrated, with one user; tests use django.test.Client against it."""
+    import django
+    from django.core.management import call_command
+
+    db = pg.create_db("rowbook_web")
+    env = base_env(pg, db)
+    for key in ("PATH", "HOME", "LANG"):
+        env.pop(key)
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "rowbook.settings"
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_user("alice", "alice@example.com", ADMIN_PASSWORD)
+    return pg
+
+
+def new_client(**kw):
+    """A Django test client sending the Host header a browser would."""
+    from django.test import Client
+
+    return Client(HTTP_HOST="rowbook.example.com", **kw)
+
+
+@pytest.fixture
+def client(web):
+    c = new_client()
+    assert c.login(username="alice", password=ADMIN_PASSWORD)
+    return c

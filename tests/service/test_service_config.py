@@ -1,0 +1,148 @@
+"""Every bad setting gives one clear line, via the real `rowbook check` command."""
+
+import subprocess
+import sys
+
+import pytest
+
+from rowbook_testkit import VENV_BIN, assert_clean, base_env, free_port, run_rowbook
+
+
+def test_config_module_imports_without_django_or_env():
+    code = ("import sys, rowbook.config as c; assert 'django' not in sys.modules; "
+            "print(len(c.VARIABLES))")
+    out = subprocess.run([sys.executable, "-c", code], env={"PATH": str(VENV_BIN)},
+                         capture_output=True, text=True, cwd="/")
+    assert out.returncode == 0, out.stderr
+    assert int(out.stdout) >= 12
+
+
+def test_every_variable_is_documented():
+    from rowbook import config
+
+    for var in config.VARIABLES:
+        assert var.help and var.example, var.name
+        assert not (var.required and var.default is not None), var.name
+
+
+BAD = {
+    "missing SECRET_KEY": (
+        {"SECRET_KEY": None},
+        'rowbook: error: SECRET_KEY is not set. Set it to a long random string, for example the '
+        'output of: python3 -c "import secrets; print(secrets.token_urlsafe(50))"'),
+    "short SECRET_KEY": ({"SECRET_KEY": "short-key"},
+                         "rowbook: error: SECRET_KEY is too short (9 characters; at least 32"),
+    "insecure SECRET_KEY": ({"SECRET_KEY": "django-insecure-" + "a" * 40},
+                            'rowbook: error: SECRET_KEY starts with "django-insecure-"'),
+    "DOMAIN_NAME with scheme": (
+        {"DOMAIN_NAME": "https://rowbook.example.com"},
+        'rowbook: error: DOMAIN_NAME must be a host name without a scheme (got '
+        '"https://rowbook.example.com"). Example: DOMAIN_NAME=rowbook.example.com'),
+    "DOMAIN_NAME with port": ({"DOMAIN_NAME": "rowbook.example.com:8443"},
+                              "rowbook: error: DOMAIN_NAME must be a host name without a port"),
+    "DOMAIN_NAME with path": ({"DOMAIN_NAME": "rowbook.example.com/app"},
+                              "rowbook: error: DOMAIN_NAME must be a host name without a path"),
+    "bad POSTGRES_PORT": (
+        {"POSTGRES_PORT": "54x32"},
+        'rowbook: error: POSTGRES_PORT must be a whole number between 1 and 65535 (got "54x32"). '
+        'Example: POSTGRES_PORT=5432'),
+    "bad bool": (
+        {"ROWBOOK_TRUST_PROXY": "maybe"},
+        'rowbook: error: ROWBOOK_TRUST_PROXY must be one of true, false, 1, 0, yes, no '
+        '(got "maybe"). Example: ROWBOOK_TRUST_PROXY=true'),
+    "bad log level": ({"ROWBOOK_LOG_LEVEL": "LOUD"},
+                      "rowbook: error: ROWBOOK_LOG_LEVEL must be one of DEBUG, INFO"),
+    "missing POSTGRES_HOST": ({"POSTGRES_HOST": None},
+                              "rowbook: error: POSTGRES_HOST is not set."),
+    "bad user database URL": (
+        {"ROWBOOK_USER_DATABASE_URL": "mysql://reader:reader-Secret-pw-3Z@h/db"},
+        'rowbook: error: ROWBOOK_USER_DATABASE_URL must look like '
+        'postgresql://user:password@host:5432/dbname (got "mysql://reader:***@h/db")'),
+    "missing env file": ({"ROWBOOK_ENV_FILE": "/nonexistent/rowbook.env"},
+                         'rowbook: error: ROWBOOK_ENV_FILE is "/nonexistent/rowbook.env", but'),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD), ids=list(BAD))
+def test_bad_setting_gives_clear_message(pg, case):
+    overrides, expected = BAD[case]
+    out = run_rowbook(["check"], base_env(pg, "postgres", **overrides))
+    assert out.returncode == 2, out.stdout + out.stderr
+    assert expected in out.stderr, out.stderr
+    assert_clean(out.stdout + out.stderr)
+
+
+def test_all_problems_reported_at_once(pg):
+    env = base_env(pg, "postgres", SECRET_KEY=None, DOMAIN_NAME="http://x.example.com",
+                   POSTGRES_PORT="0", ROWBOOK_DEBUG="perhaps")
+    out = run_rowbook(["serve"], env)
+    lines = [line for line in out.stderr.splitlines() if line.startswith("rowbook: error: ")]
+    assert out.returncode == 2
+    assert len(lines) == 4, out.stderr
+    assert_clean(out.stdout + out.stderr)
+
+
+def test_wrong_internal_password(pg):
+    out = run_rowbook(["check"], base_env(pg, "postgres", POSTGRES_PASSWORD="wrong-Secret-pw-00"))
+    assert out.returncode == 2
+    assert (f'rowbook: error: authentication failed for user "rowbook" on 127.0.0.1:{pg.port}. '
+            "Check POSTGRES_PASSWORD") in out.stderr, out.stderr
+    assert "wrong-Secret-pw-00" not in out.stdout + out.stderr
+    assert_clean(out.stdout + out.stderr)
+
+
+def test_unreachable_internal_database(pg):
+    port = free_port()
+    out = run_rowbook(["check"], base_env(pg, "postgres", POSTGRES_PORT=str(port)))
+    assert out.returncode == 2
+    assert (f"rowbook: error: cannot reach PostgreSQL at 127.0.0.1:{port} (connection refused). "
+            "Check POSTGRES_HOST/POSTGRES_PORT and that PostgreSQL is running.") in out.stderr
+    assert_clean(out.stdout + out.stderr)
+
+
+def test_unreachable_internal_database_on_migrate(pg):
+    out = run_rowbook(["migrate"], base_env(pg, "postgres", POSTGRES_PORT=str(free_port())))
+    assert out.returncode == 2
+    assert "rowbook: error: cannot reach PostgreSQL" in out.stderr
+    assert_clean(out.stdout + out.stderr)
+
+
+def test_wrong_user_database_password(pg):
+    env = base_env(pg, "postgres",
+                   ROWBOOK_USER_DATABASE_URL=pg.url("shop", password="wrong-Secret-pw-00"))
+    out = run_rowbook(["check"], env)
+    assert out.returncode == 2
+    assert 'authentication failed for user "reader"' in out.stderr
+    assert "ROWBOOK_USER_DATABASE_URL" in out.stderr
+    assert "wrong-Secret-pw-00" not in out.stdout + out.stderr
+    assert_clean(out.stdout + out.stderr)
+
+
+def test_env_file_is_read_and_environment_wins(pg, tmp_path):
+    env = base_env(pg, "postgres")
+    (tmp_path / ".env").write_text(
+        f"# comment\nexport SECRET_KEY='{env.pop('SECRET_KEY')}'\nDOMAIN_NAME=https://bad.example\n")
+    out = run_rowbook(["check"], env, cwd=tmp_path)  # DOMAIN_NAME from env wins
+    assert out.returncode == 0, out.stderr
+    del env["DOMAIN_NAME"]
+    out = run_rowbook(["check"], env, cwd=tmp_path)
+    assert "DOMAIN_NAME must be a host name without a scheme" in out.stderr
+
+
+def test_check_passes_against_real_server(pg, internal_db):
+    env = base_env(pg, internal_db)
+    assert run_rowbook(["migrate"], env).returncode == 0
+    out = run_rowbook(["check"], env)
+    assert out.returncode == 0, out.stderr
+    assert "rowbook: ok: configuration is valid" in out.stdout
+    assert f'rowbook: ok: internal database "{internal_db}"' in out.stdout
+    assert 'rowbook: ok: user database "shop"' in out.stdout
+    assert "rowbook: ok: Django system checks passed" in out.stdout
+    assert_clean(out.stdout + out.stderr)
+
+
+def test_version_command():
+    out = run_rowbook(["version"], {"PATH": str(VENV_BIN)})
+    import rowbook
+
+    assert out.stdout.strip() == f"rowbook {rowbook.__version__}"
