@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Build our images, tagged as readers know them:
+#   rowbook/rowbook:VERSION     each release in releases.toml, from its commit
+#   rowbook/all-in-one:VERSION  the same with PostgreSQL inside
+#   rowbook/postgres:15         PostgreSQL from Debian's package
+#   rowbook/caddy:2             Caddy from Debian's package, with our Caddyfile
+# The newest release is also tagged :latest.
+#
+# pip cannot reach the package index from inside `docker build` here, so the
+# wheels are built on the host first, into docker/rowbook/wheels, and the
+# Dockerfile installs from there. Cached: an existing tag is kept unless --force.
+#
+# Usage: scripts/build-images.sh [--force] [VERSION ...]   (default: every release)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="$PWD"
+python="${PYTHON:-$root/.venv/bin/python}"
+
+force=0
+if [[ "${1:-}" == "--force" ]]; then force=1; shift; fi
+versions=("$@")
+if [[ ${#versions[@]} -eq 0 ]]; then
+    mapfile -t versions < <("$python" -c 'import tomllib; [print(r["version"]) for r in tomllib.load(open("releases.toml", "rb"))["release"]]')
+fi
+newest="$("$python" -c 'import tomllib; print(tomllib.load(open("releases.toml", "rb"))["release"][-1]["version"])')"
+
+scripts/build-base-images.sh bookworm
+
+# What an image is built from: the files of its context, the build options and
+# extra inputs (a commit, a base image). Stored as a label, so an image whose
+# inputs changed is rebuilt and an unchanged one is kept.
+inputs_of() {  # inputs_of CONTEXT [EXTRA ...]
+    local context="$1"; shift
+    { find "$context" -type f -not -path '*/wheels/*' -print0 | sort -z | xargs -0 sha256sum; echo "$@"; } \
+        | sha256sum | cut -c1-16
+}
+current() {  # current TAG INPUTS: is TAG built from INPUTS?
+    [[ $force -eq 0 ]] && [[ "$(docker image inspect -f '{{index .Config.Labels "org.rowbook.inputs"}}' "$1" 2>/dev/null)" == "$2" ]]
+}
+build() {  # build TAG CONTEXT [docker build options]
+    local tag="$1" context="$2"; shift 2
+    local base inputs
+    base="$(docker image inspect -f '{{.Id}}' "$(sed -n 's/^FROM \([^ ]*\).*/\1/p' "$context/Dockerfile" | tail -1 \
+        | sed "s/\${ROWBOOK_VERSION}/${ROWBOOK_VERSION_ARG:-}/")" 2>/dev/null || true)"
+    inputs="$(inputs_of "$context" "$@" "$base")"
+    if ! current "$tag" "$inputs"; then
+        echo "image: building $tag"
+        docker build -q -t "$tag" --label "org.rowbook.inputs=$inputs" "$@" "$context" >/dev/null
+    fi
+    echo "image: $tag ready"
+}
+build rowbook/postgres:15 docker/postgres
+build rowbook/caddy:2 docker/caddy
+
+for version in "${versions[@]}"; do
+    commit="$("$python" -c "import tomllib,sys; print(next(r['commit'] for r in tomllib.load(open('releases.toml', 'rb'))['release'] if r['version'] == sys.argv[1]))" "$version")"
+    inputs="$(inputs_of docker/rowbook "$commit")"
+    if current "rowbook/rowbook:$version" "$inputs"; then
+        echo "image: rowbook/rowbook:$version ready"
+        ROWBOOK_VERSION_ARG="$version" build "rowbook/all-in-one:$version" docker/all-in-one --build-arg "ROWBOOK_VERSION=$version"
+        continue
+    fi
+    src="$(mktemp -d)"
+    git archive "$commit" | tar -x -C "$src"
+    wheels="docker/rowbook/wheels"
+    rm -rf "$wheels" && mkdir -p "$wheels"
+    echo "image: building rowbook/rowbook:$version from commit ${commit:0:12}"
+    "$python" -m pip wheel --quiet --wheel-dir "$wheels" "$src" >/dev/null
+    rm -rf "$src"
+    docker build -q -t "rowbook/rowbook:$version" --label "org.rowbook.inputs=$inputs" docker/rowbook >/dev/null
+    rm -rf "$wheels"
+    echo "image: rowbook/rowbook:$version ready"
+    ROWBOOK_VERSION_ARG="$version" build "rowbook/all-in-one:$version" docker/all-in-one --build-arg "ROWBOOK_VERSION=$version"
+done
+docker tag "rowbook/rowbook:$newest" rowbook/rowbook:latest
+docker tag "rowbook/all-in-one:$newest" rowbook/all-in-one:latest
+# The classic builder leaves the build stages behind as untagged images.
+docker image prune -f >/dev/null

@@ -1,0 +1,85 @@
+"""docker/compose.yml: both profiles come up healthy, keep their data, fail fast on bad secrets."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import urllib.request
+
+from .conftest import good_env
+
+
+def published_ports(project) -> dict[str, list[str]]:
+    ports = {}
+    for line in project.compose("ps", "--format", "json").stdout.splitlines():
+        for entry in json.loads(line) if line.startswith("[") else [json.loads(line)]:
+            ports[entry["Service"]] = sorted({
+                f"{p['URL']}:{p['PublishedPort']}" for p in entry.get("Publishers") or [] if p.get("PublishedPort")
+            })
+    return ports
+
+
+def get(url: str, **kwargs) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=10, **kwargs) as response:
+        return response.status, response.read().decode()
+
+
+def test_default_profile_is_healthy_and_publishes_only_rowbook_on_localhost(project):
+    project.up()
+    assert get("http://127.0.0.1:8000/healthz") == (200, "ok")
+    status, page = get("http://127.0.0.1:8000/login/")
+    assert status == 200 and "Sign in to Rowbook" in page
+    assert published_ports(project) == {"rowbook": ["127.0.0.1:8000"], "db": []}
+
+
+def test_the_service_runs_as_a_non_root_user(project):
+    project.up()
+    assert project.exec("rowbook", "id", "-un").strip() == "rowbook"
+    assert project.exec("rowbook", "id", "-u").strip() != "0"
+
+
+def test_proxy_profile_serves_https_for_the_domain_and_http_on_localhost(project, tmp_path):
+    project.profiles = ["proxy"]
+    project.up()
+    ports = published_ports(project)
+    assert ports["caddy"] == ["0.0.0.0:443", "0.0.0.0:80", ":::443", ":::80"]
+    assert (ports["rowbook"], ports["db"]) == (["127.0.0.1:8000"], [])
+    # A real TLS handshake for the domain, checked against the root of Caddy's own CA
+    # (Caddy issues certificates for *.localhost names itself, with no network).
+    root = tmp_path / "root.crt"
+    root.write_text(project.exec("caddy", "cat", "/data/caddy/pki/authorities/local/root.crt"))
+    curl = subprocess.run(["curl", "--silent", "--show-error", "--fail", "--cacert", str(root),
+                           "--resolve", "rowbook.localhost:443:127.0.0.1", "https://rowbook.localhost/login/"],
+                          capture_output=True, text=True)
+    assert curl.returncode == 0, curl.stderr
+    assert "Sign in to Rowbook" in curl.stdout
+    status, page = get("http://localhost/login/")
+    assert status == 200 and "Sign in to Rowbook" in page
+
+
+def test_data_survives_down_and_up(project):
+    project.up()
+    project.compose("exec", "-T", "-e", "ROWBOOK_ADMIN_PASSWORD=correct-horse-battery", "rowbook",
+                    "rowbook", "createadmin", "--no-input", "--username", "admin", "--email", "admin@example.com")
+    project.compose("down")  # no -v: volumes stay, as for a reader who stops Rowbook
+    project.up()
+    users = project.exec("rowbook", "rowbook", "shell", "-c",
+                         "from django.contrib.auth.models import User; print(list(User.objects.values_list('username', flat=True)))")
+    assert users.strip().splitlines()[-1] == "['admin']"  # after Django's shell banner
+
+
+def test_a_missing_secret_fails_before_anything_starts(project):
+    project.write_env(good_env(SECRET_KEY=""))
+    run = project.compose("up", "-d", check=False)
+    assert run.returncode != 0
+    assert "SECRET_KEY is not set in .env. Generate one with openssl rand -hex 32" in run.stderr
+    assert project.compose("ps", "-a", "-q").stdout == ""
+
+
+def test_an_invalid_secret_stops_rowbook_with_the_clear_message(project):
+    project.write_env(good_env(SECRET_KEY="too-short"))
+    run = project.compose("up", "-d", "--wait", check=False)
+    assert run.returncode != 0
+    logs = project.compose("logs", "rowbook").stdout
+    assert "rowbook: error: SECRET_KEY is too short" in logs
+    assert "Traceback" not in logs
