@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
@@ -104,6 +105,8 @@ class Scenario:
             return Outcome("skipped", options["skip"])
         timeout = float(options.get("timeout", DEFAULT_TIMEOUT))
         expected_exit = int(options.get("exit", 0))
+        if "replace" in options:  # a test-only substitution, e.g. a download URL -> a local file
+            block = substituted(block, options["replace"])
         if block.kind == "hidden":
             self._check(block, block.line, block.source, session.run(block.source, timeout), 0)
             return Outcome("hidden", "hidden setup")
@@ -186,6 +189,17 @@ class Scenario:
         except Exception as error:  # any parser's error means the same: the block is broken
             raise GuideFailure(f"{block.where} [{self.variant or 'page'}] {block.language} block is not valid: {error}")
         return Outcome("parsed", f"{'written to ' + block.title + ', ' if path else ''}checked by {how}")
+
+
+def substituted(block: Block, replace: str) -> Block:
+    """`replace="OLD=>NEW|OLD2=>NEW2"`: the block as the test runs it."""
+    source = block.source
+    for pair in replace.split("|"):
+        old, arrow, new = pair.partition("=>")
+        if not arrow or old not in source:
+            raise GuideFailure(f"{block.where}: replace={pair!r} does not match the block")
+        source = source.replace(old, new)
+    return dataclasses.replace(block, source=source)
 
 
 def _page_env(scratch: Path, page: str, variant: str) -> dict[str, str]:

@@ -184,3 +184,8 @@ def test_the_committed_baseline_holds_for_the_prerequisites_page():
     run = subprocess.run([sys.executable, "-m", "pytest", "docs/prerequisites.md", "-p", "no:cacheprovider",
                           "--coverage-baseline=tests/coverage-baseline.json"], cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout
+
+
+def test_a_replace_option_substitutes_text_for_the_test_only():
+    scenario = run("replace.md")
+    assert statuses(scenario) == {4: "executed", 8: "verified"}
