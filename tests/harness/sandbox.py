@@ -55,7 +55,7 @@ def _describe(kind: str, ident: str) -> str:
     return f"{kind} {name}"
 
 
-def logs_of_new_containers(snapshot: "Snapshot", lines: int = 20) -> str:
+def logs_of_new_containers(snapshot: "Snapshot", lines: int = 10) -> str:
     """The last log lines of each container made since the snapshot: on a
     failure they usually say why."""
     out = []
