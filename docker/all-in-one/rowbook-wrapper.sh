@@ -9,6 +9,9 @@ for name in SECRET_KEY POSTGRES_PASSWORD; do
 done
 if [[ "$(id -u)" == 0 ]]; then
     export HOME=/var/lib/rowbook
+    # `docker exec -i` hands root a pipe only root may reopen; give it to
+    # rowbook, so `--password-file /dev/stdin` works after the switch.
+    if [[ -p /dev/stdin ]]; then chown rowbook /dev/stdin 2>/dev/null || true; fi
     exec setpriv --reuid=rowbook --regid=rowbook --init-groups -- /opt/rowbook/bin/rowbook "$@"
 fi
 exec /opt/rowbook/bin/rowbook "$@"
