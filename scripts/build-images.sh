@@ -45,7 +45,10 @@ build() {  # build TAG CONTEXT [docker build options]
     inputs="$(inputs_of "$context" "$@" "$base")"
     if ! current "$tag" "$inputs"; then
         echo "image: building $tag"
-        docker build -q -t "$tag" --label "org.rowbook.inputs=$inputs" "$@" "$context" >/dev/null
+        # The classic builder's cache can point at layers that are gone
+        # ("failed to get digest"): then build again without it.
+        docker build -q -t "$tag" --label "org.rowbook.inputs=$inputs" "$@" "$context" >/dev/null \
+            || docker build -q --no-cache -t "$tag" --label "org.rowbook.inputs=$inputs" "$@" "$context" >/dev/null
     fi
     echo "image: $tag ready"
 }
@@ -67,12 +70,11 @@ for version in "${versions[@]}"; do
     echo "image: building rowbook/rowbook:$version from commit ${commit:0:12}"
     "$python" -m pip wheel --quiet --wheel-dir "$wheels" "$src" >/dev/null
     rm -rf "$src"
-    docker build -q -t "rowbook/rowbook:$version" --label "org.rowbook.inputs=$inputs" docker/rowbook >/dev/null
+    docker build -q -t "rowbook/rowbook:$version" --label "org.rowbook.inputs=$inputs" docker/rowbook >/dev/null \
+        || docker build -q --no-cache -t "rowbook/rowbook:$version" --label "org.rowbook.inputs=$inputs" docker/rowbook >/dev/null
     rm -rf "$wheels"
     echo "image: rowbook/rowbook:$version ready"
     ROWBOOK_VERSION_ARG="$version" build "rowbook/all-in-one:$version" docker/all-in-one --build-arg "ROWBOOK_VERSION=$version"
 done
 docker tag "rowbook/rowbook:$newest" rowbook/rowbook:latest
 docker tag "rowbook/all-in-one:$newest" rowbook/all-in-one:latest
-# The classic builder leaves the build stages behind as untagged images.
-docker image prune -f >/dev/null
