@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up what the docs site and the tests need, on a fresh Debian machine.
 #
-#   scripts/setup.sh --docs   the docs site only (Python packages)
+#   scripts/setup.sh --docs   the docs site and the editor's checks
+#                             (Python packages only)
 #   scripts/setup.sh          everything the tests need as well: Debian
 #                             packages, the Compose v2 plugin, the base images
 #
@@ -20,7 +21,7 @@ if [[ ! -x .venv/bin/python ]]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 if [[ $docs_only -eq 1 ]]; then
-    .venv/bin/python -m pip install --quiet -e '.[docs]'
+    .venv/bin/python -m pip install --quiet -e '.[docs,editor]'
     exit 0
 fi
 .venv/bin/python -m pip install --quiet -e '.[docs,test]'

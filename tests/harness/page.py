@@ -156,7 +156,10 @@ def _tabs(text: str) -> tuple[list[list[str]], list[tuple[int, int, int, str]]]:
 
 def read_page(path: Path) -> Page:
     text, line_of = expand_snippets(path.read_text())
-    page_name = path.resolve().relative_to(ROOT).as_posix()
+    try:
+        page_name = path.resolve().relative_to(ROOT).as_posix()
+    except ValueError:  # a page outside the repository (the editor's checks on a temp copy)
+        page_name = str(path)
     document = Document(text, str(path))
     groups, tab_spans = _tabs(text)
 

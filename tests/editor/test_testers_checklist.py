@@ -1,0 +1,120 @@
+"""The testers' checklists: one item per guide step, on the real guides and on a fixture page."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from docs_tools.checklist import DEFAULT_EXPECTATION, all_checklists, guide_paths, page_title
+from docs_tools.checklist_markdown import PLACEHOLDER, STEP_MARK, render_all
+from tests.harness.page import read_page
+
+from .conftest import FIXTURE_SITE
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs"
+
+
+def runner_steps(path: Path) -> dict[str, int]:
+    """Per variant, how many visible blocks the runner executes (counted here, not by the generator)."""
+    page = read_page(path)
+    counts = {v: sum(b.kind in ("shell", "console", "config") for b in page.blocks_for(v)) for v in page.variants()}
+    return {v: n for v, n in counts.items() if n}
+
+
+def items_per_section(markdown: str) -> dict[str, int]:
+    """Per `## ` section of the rendered checklists, how many numbered step items it has."""
+    counts: dict[str, int] = {}
+    section = ""
+    for line in markdown.split("\n"):
+        if line.startswith("## "):
+            section = line[3:]
+        elif re.match(rf"\d+\. {re.escape(STEP_MARK)}\d+\*\*", line):
+            counts[section] = counts.get(section, 0) + 1
+    return counts
+
+
+def assert_one_item_per_step(docs_dir: Path) -> int:
+    checklists = all_checklists(docs_dir)
+    rendered = items_per_section(render_all(checklists, "testers.md"))
+    expected = {}
+    for path in guide_paths(docs_dir):
+        title = page_title(path.read_text(), path)
+        for variant, count in runner_steps(path).items():
+            expected[f"{title}: {variant}" if variant else title] = count
+    assert rendered == expected
+    for checklist in checklists:  # numbered 1..n, in page order
+        assert [s.number for s in checklist.steps] == list(range(1, len(checklist.steps) + 1))
+        assert [s.block.line for s in checklist.steps] == sorted(s.block.line for s in checklist.steps)
+    return sum(expected.values())
+
+
+def test_one_item_per_step_on_the_real_guides():
+    assert_one_item_per_step(DOCS)
+
+
+def test_one_item_per_step_on_the_fixture_guide():
+    assert assert_one_item_per_step(FIXTURE_SITE) == 8  # two tabs of 4 steps
+
+
+def test_each_step_says_what_to_expect():
+    plain, fancy = all_checklists(FIXTURE_SITE)
+    assert (plain.variant, fancy.variant) == ("Plain", "Fancy")
+    console, shell, config, tab_step = plain.steps
+    assert console.commands == [("echo ready", "ready"), ("true", "")]
+    assert console.expected == "each command prints what the page shows under it"
+    assert shell.commands == [("mkdir -p demo\ncd demo", "")]
+    assert shell.expected == "You should see no output."  # the first sentence only
+    assert config.commands[0][0].startswith("Create the file `settings.yaml`")
+    assert config.expected == DEFAULT_EXPECTATION  # the prose after it has no "You should see"
+    assert tab_step.block.source == "echo plain > flavour.txt\n"
+    # Full stops inside code and version numbers do not end the sentence.
+    assert fancy.steps[3].expected.endswith("You should see `fancy`, as in version 1.2.3.")
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("site")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def test_the_testers_page_renders_the_generated_checklists(built_site):
+    assert PLACEHOLDER in (DOCS / "testers.md").read_text()
+    page = (built_site / "testers" / "index.html").read_text()
+    assert "testers-checklists" not in page
+    assert "Your environment" in page and "uname -m" in page
+    assert 'href="../testers-print/"' in page
+    for checklist in all_checklists(DOCS):
+        assert checklist.name in page
+
+
+def test_the_printable_page_has_no_navigation(built_site):
+    page = (built_site / "testers-print" / "index.html").read_text()
+    assert "Your environment" in page
+    assert 'data-md-type="navigation" hidden' in page and 'data-md-type="toc" hidden' in page
+    css = (DOCS / "stylesheets" / "print.css").read_text()
+    assert "@media print" in css and ".md-sidebar" in css
+
+
+def test_the_issue_form_offers_every_guide():
+    form = yaml.safe_load((ROOT / ".github" / "ISSUE_TEMPLATE" / "test-report.yml").read_text())
+    fields = {item.get("id"): item for item in form["body"] if item.get("id")}
+    options = fields["install-path"]["attributes"]["options"]
+    nav = yaml.safe_load((ROOT / "mkdocs.yml").read_text())["nav"]
+    titles = {}
+    for entry in nav:
+        for title, value in entry.items():
+            for sub in value if isinstance(value, list) else [{title: value}]:
+                titles.update({v: t for t, v in sub.items()})
+    for path in guide_paths(DOCS):
+        assert titles[path.relative_to(DOCS).as_posix()] in options
+    assert {"os", "arch", "docker", "compose", "steps", "logs"} <= set(fields)
+    assert fields["logs"]["type"] == "textarea"
