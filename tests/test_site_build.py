@@ -43,6 +43,7 @@ def test_a_missing_include_fails_the_build(tmp_path):
     (docs / "prerequisites.md").write_text('# Broken\n\n```bash\n--8<-- "no-such-snippet.sh"\n```\n')
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
     config["docs_dir"] = str(docs)
+    config["hooks"] = [str(ROOT / hook) for hook in config.get("hooks", [])]
     for entry in config["markdown_extensions"]:
         if isinstance(entry, dict) and "pymdownx.snippets" in entry:
             options = entry["pymdownx.snippets"]
