@@ -21,6 +21,8 @@ Message formats
         rowbook: error: <NAME> must be a whole number between <min> and <max> (got "<value>"). Example: <NAME>=<example>
         rowbook: error: <NAME> must be one of true, false, 1, 0, yes, no (got "<value>"). Example: <NAME>=<example>
         rowbook: error: ROWBOOK_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL (got "<value>"). Example: ROWBOOK_LOG_LEVEL=INFO
+        rowbook: error: ROWBOOK_INSTALL_METHOD must be one of image, compose, all-in-one, without-docker (got "<value>"). Example: ROWBOOK_INSTALL_METHOD=compose
+        rowbook: error: ROWBOOK_RELEASE_FEED_URL must be an http:// or https:// URL (got "<value>"). Example: ROWBOOK_RELEASE_FEED_URL=https://docs.rowbook.example/releases.json
         rowbook: error: DOMAIN_NAME must be a host name without a scheme (got "https://rowbook.example.com"). Example: DOMAIN_NAME=rowbook.example.com
         rowbook: error: DOMAIN_NAME must be a host name without a path (got "<value>"). Example: DOMAIN_NAME=rowbook.example.com
         rowbook: error: DOMAIN_NAME must be a host name without a port (got "<value>"); the port Rowbook listens on is ROWBOOK_PORT. Example: DOMAIN_NAME=rowbook.example.com
@@ -60,12 +62,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from rowbook import install_methods
+
 SECRET_KEY_HINT = (
     "Set it to a long random string, for example the output of: "
     'python3 -c "import secrets; print(secrets.token_urlsafe(50))"'
 )
 BOOL_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# The docs site (site_url in mkdocs.yml); its build publishes releases.json.
+# tests/test_releases_feed.py fails when the two disagree.
+DOCS_SITE_URL = "http://127.0.0.1:8000/"
 
 
 @dataclass(frozen=True)
@@ -73,13 +80,14 @@ class Var:
     """One environment variable: what the docs table and the validator need."""
 
     name: str
-    type: str  # str, int, port, bool, secret, host, url, loglevel
+    type: str  # str, int, port, bool, secret, host, url, httpurl, choice, loglevel
     help: str
     example: str
     default: object = None
     required: bool = False
     secret: bool = False
     deprecated: str = ""  # non-empty: why, and what to use instead
+    choices: tuple[str, ...] = ()  # the allowed values of a "choice"
 
 
 VARIABLES: tuple[Var, ...] = (
@@ -113,6 +121,17 @@ VARIABLES: tuple[Var, ...] = (
         default=False),
     Var("ROWBOOK_LOG_LEVEL", "loglevel", "Log level of the messages written to stderr.", "INFO",
         default="INFO"),
+    Var("ROWBOOK_INSTALL_METHOD", "choice",
+        "How this Rowbook was installed: image, compose, all-in-one or without-docker. The About "
+        "page shows the upgrade steps for it.",
+        "compose", default=install_methods.DEFAULT, choices=install_methods.NAMES),
+    Var("ROWBOOK_UPDATE_CHECK", "bool",
+        "Check the release feed for a newer Rowbook when an admin opens the About page (at most "
+        "once an hour). Set to false to never contact it.", "false", default=True),
+    Var("ROWBOOK_RELEASE_FEED_URL", "httpurl",
+        "Where the About page reads the list of Rowbook releases (releases.json of the docs "
+        "site).", "https://docs.rowbook.example/releases.json",
+        default=DOCS_SITE_URL + "releases.json"),
     Var("ROWBOOK_ENV_FILE", "str", "Dotenv file to read besides the environment (default: ./.env if present).",
         "/etc/rowbook/rowbook.env"),
 )
@@ -243,6 +262,17 @@ def _convert(var: Var, raw: str):
             return None, (f"{var.name} must be one of {', '.join(LOG_LEVELS)} "
                           f'(got "{raw}"). {example}')
         return raw.upper(), ""
+    if var.type == "choice":
+        if raw.lower() not in var.choices:
+            return None, (f"{var.name} must be one of {', '.join(var.choices)} "
+                          f'(got "{raw}"). {example}')
+        return raw.lower(), ""
+    if var.type == "httpurl":
+        parts = urlsplit(raw)
+        if parts.scheme not in ("http", "https") or not parts.netloc or " " in raw:
+            return None, (f"{var.name} must be an http:// or https:// URL "
+                          f'(got "{mask_url(raw)}"). {example}')
+        return raw, ""
     if var.type == "host":
         problem = _check_domain(raw)
         return (None, problem) if problem else (raw.rstrip(".").lower(), "")

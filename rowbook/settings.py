@@ -25,6 +25,11 @@ CSRF_TRUSTED_ORIGINS = [f"https://{DOMAIN_NAME}", f"http://{DOMAIN_NAME}"]
 # Parsed connection params of the 0.1.1 single user database, or None.
 ROWBOOK_USER_DATABASE = ENV["ROWBOOK_USER_DATABASE_URL"]
 
+# The About page: how this Rowbook was installed, and where to look for releases.
+ROWBOOK_INSTALL_METHOD = ENV["ROWBOOK_INSTALL_METHOD"]
+ROWBOOK_UPDATE_CHECK = ENV["ROWBOOK_UPDATE_CHECK"]
+ROWBOOK_RELEASE_FEED_URL = ENV["ROWBOOK_RELEASE_FEED_URL"]
+
 INSTALLED_APPS = [
     "rowbook.core",
     "rowbook.connections",
@@ -78,6 +83,9 @@ DATABASES = {
         "OPTIONS": {"connect_timeout": 5, "application_name": "rowbook"},
     }
 }
+# Per-process memory cache: holds the release feed (see rowbook/core/release_feed.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                      "LOCATION": "rowbook"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

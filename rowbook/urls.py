@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from rowbook.core import about
 from rowbook.core import views as core_views
 
 urlpatterns = [
@@ -8,6 +9,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", core_views.healthz, name="healthz"),
     path("version", core_views.version, name="version"),
+    path("about/", about.about, name="about"),
     path("", include("rowbook.connections.urls")),
     path("", include("rowbook.browser.urls")),
 ]

@@ -58,6 +58,19 @@ BAD = {
         {"ROWBOOK_USER_DATABASE_URL": "mysql://reader:reader-Secret-pw-3Z@h/db"},
         'rowbook: error: ROWBOOK_USER_DATABASE_URL must look like '
         'postgresql://user:password@host:5432/dbname (got "mysql://reader:***@h/db")'),
+    "bad install method": (
+        {"ROWBOOK_INSTALL_METHOD": "kubernetes"},
+        'rowbook: error: ROWBOOK_INSTALL_METHOD must be one of image, compose, all-in-one, '
+        'without-docker (got "kubernetes"). Example: ROWBOOK_INSTALL_METHOD=compose'),
+    "bad update check switch": (
+        {"ROWBOOK_UPDATE_CHECK": "never"},
+        'rowbook: error: ROWBOOK_UPDATE_CHECK must be one of true, false, 1, 0, yes, no '
+        '(got "never"). Example: ROWBOOK_UPDATE_CHECK=false'),
+    "bad release feed URL": (
+        {"ROWBOOK_RELEASE_FEED_URL": "docs.rowbook.example/releases.json"},
+        'rowbook: error: ROWBOOK_RELEASE_FEED_URL must be an http:// or https:// URL (got '
+        '"docs.rowbook.example/releases.json"). Example: '
+        'ROWBOOK_RELEASE_FEED_URL=https://docs.rowbook.example/releases.json'),
     "missing env file": ({"ROWBOOK_ENV_FILE": "/nonexistent/rowbook.env"},
                          'rowbook: error: ROWBOOK_ENV_FILE is "/nonexistent/rowbook.env", but'),
 }
@@ -70,6 +83,21 @@ def test_bad_setting_gives_clear_message(pg, case):
     assert out.returncode == 2, out.stdout + out.stderr
     assert expected in out.stderr, out.stderr
     assert_clean(out.stdout + out.stderr)
+
+
+def test_about_page_settings_defaults_and_spellings(tmp_path):
+    from rowbook import config
+
+    (tmp_path / "empty.env").write_text("")
+    values = config.load({"SECRET_KEY": "k" * 40, "DOMAIN_NAME": "rowbook.example.com",
+                          "POSTGRES_HOST": "db", "POSTGRES_USER": "u", "POSTGRES_PASSWORD": "p",
+                          "POSTGRES_DB": "d",
+                          "ROWBOOK_ENV_FILE": str(tmp_path / "empty.env")}).values
+    assert values["ROWBOOK_INSTALL_METHOD"] == "without-docker"
+    assert values["ROWBOOK_UPDATE_CHECK"] is True
+    assert values["ROWBOOK_RELEASE_FEED_URL"] == config.DOCS_SITE_URL + "releases.json"
+    method, _ = config._convert(config.BY_NAME["ROWBOOK_INSTALL_METHOD"], "All-In-One")
+    assert method == "all-in-one"
 
 
 def test_all_problems_reported_at_once(pg):

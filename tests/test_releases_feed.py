@@ -1,0 +1,87 @@
+"""The docs build publishes releases.json: every release of releases.toml, never edited by hand."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+import yaml
+from markdown.extensions.toc import slugify
+
+from rowbook import config, install_methods
+from rowbook.core import release_feed  # Django-free at import time apart from the cache
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("site")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def toml_releases() -> list[dict]:
+    return tomllib.loads((ROOT / "releases.toml").read_text())["release"]
+
+
+def test_releases_json_matches_releases_toml(site):
+    feed = json.loads((site / "releases.json").read_text())
+    expected = sorted(toml_releases(), key=lambda r: release_feed.version_key(r["version"]),
+                      reverse=True)
+    assert feed["format"] == 1
+    assert feed["latest"] == expected[0]["version"]
+    assert [r["version"] for r in feed["releases"]] == [r["version"] for r in expected]
+    for got, want in zip(feed["releases"], expected):
+        assert got["date"] == want["date"]
+        assert got["summary"] == want["summary"]
+        assert got.get("notes", "") == want.get("notes", "").strip()
+        assert got["notes_url"] == f"releases/#release-{want['version'].replace('.', '-')}"
+        assert got["upgrade"] == {
+            "image": "upgrade/#upgrade-a-service-image-install",
+            "compose": "upgrade/#upgrade-a-docker-compose-install",
+            "all-in-one": "upgrade/#upgrade-an-all-in-one-install",
+            "without-docker": "upgrade/#upgrade-an-install-without-docker",
+        }
+
+
+def test_rowbook_reads_the_published_feed(site):
+    url = config.DOCS_SITE_URL + "releases.json"
+    releases = release_feed.parse((site / "releases.json").read_bytes(), url)
+    newest = max(releases, key=lambda r: release_feed.version_key(r.version))
+    assert newest.version == max((r["version"] for r in toml_releases()),
+                                 key=release_feed.version_key)
+    assert newest.upgrade_urls["compose"] == urljoin(url, "upgrade/#upgrade-a-docker-compose-install")
+
+
+def test_every_release_has_its_notes_section(site):
+    html = (site / "releases" / "index.html").read_text()
+    for entry in toml_releases():
+        assert f'id="release-{entry["version"].replace(".", "-")}"' in html
+        assert entry["summary"] in html
+
+
+def test_default_feed_url_is_the_docs_site():
+    site_url = yaml.safe_load((ROOT / "mkdocs.yml").read_text())["site_url"]
+    assert config.DOCS_SITE_URL == site_url, "keep DOCS_SITE_URL in rowbook/config.py = site_url"
+    assert config.BY_NAME["ROWBOOK_RELEASE_FEED_URL"].default == urljoin(site_url, "releases.json")
+
+
+def test_anchors_are_the_slugs_of_the_upgrade_headings():
+    for method in install_methods.METHODS:
+        assert method.anchor == slugify(method.heading, "-"), method.name
+
+
+def test_the_upgrade_page_has_every_section_the_feed_links_to(site):
+    if "Not written yet" in (ROOT / "docs" / "upgrade.md").read_text():
+        pytest.skip("the Upgrade page is not written yet")
+    html = (site / "upgrade" / "index.html").read_text()
+    for method in install_methods.METHODS:
+        assert f'id="{method.anchor}"' in html, f"docs/upgrade.md: no heading {method.heading!r}"
