@@ -72,7 +72,7 @@ BOOL_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # The docs site (site_url in mkdocs.yml); its build publishes releases.json.
 # tests/test_releases_feed.py fails when the two disagree.
-DOCS_SITE_URL = "http://127.0.0.1:8000/"
+DOCS_SITE_URL = "https://docs.rowbook.example/"
 
 
 @dataclass(frozen=True)
