@@ -23,9 +23,29 @@ def rowbook(pg):  # noqa: F811
         yield url
 
 
-def shot(page, name: str, full_page: bool = True) -> None:
+# The throwaway PostgreSQL listens on a random port; the pictures show the
+# usual 5432 instead, as readers have, so they change only when the UI does.
+SHOW_PORT_AS_5432 = """port => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    walker.currentNode.nodeValue = walker.currentNode.nodeValue.replaceAll(':' + port, ':5432');
+  }
+  for (const input of document.querySelectorAll('input')) {
+    if (input.value === port) { input.dataset.realValue = port; input.value = '5432'; }
+  }
+}"""
+RESTORE_INPUTS = """() => {
+  for (const input of document.querySelectorAll('input[data-real-value]')) {
+    input.value = input.dataset.realValue; delete input.dataset.realValue;
+  }
+}"""
+
+
+def shot(page, name: str, port: int, full_page: bool = True) -> None:
     IMAGES.mkdir(parents=True, exist_ok=True)
+    page.evaluate(SHOW_PORT_AS_5432, str(port))
     page.screenshot(path=IMAGES / f"{name}.png", full_page=full_page)
+    page.evaluate(RESTORE_INPUTS)  # the form is submitted after the picture
 
 
 def add_database(page, pg, name: str, dbname: str) -> None:
@@ -53,7 +73,7 @@ def test_screenshots_of_each_task(browser, pg, rowbook):  # noqa: F811
 
     # Add a database
     add_database(page, pg, "Shop", "shop")
-    shot(page, "add-form")
+    shot(page, "add-form", pg.port)
     page.get_by_role("button", name="Test and add").click()
     expect(page.get_by_text('Added "Shop".')).to_be_visible()
     expect(page.locator("tr.active")).to_contain_text("Shop (active)")
@@ -61,19 +81,19 @@ def test_screenshots_of_each_task(browser, pg, rowbook):  # noqa: F811
     add_database(page, pg, "Inventory", "inventory")
     page.get_by_role("button", name="Test and add").click()
     expect(page.locator("tbody tr")).to_have_count(2)
-    shot(page, "two-databases")
+    shot(page, "two-databases", pg.port)
 
     # Switch
     page.locator("tr", has_text="Inventory").get_by_role("button", name="Switch to this").click()
     expect(page.get_by_text('Now browsing "Inventory".')).to_be_visible()
     expect(page.get_by_role("heading", name="Tables in Inventory")).to_be_visible()
-    shot(page, "switched")
+    shot(page, "switched", pg.port)
 
     # Rename
     page.get_by_role("link", name="Databases").first.click()
     page.locator("tr", has_text="Inventory").get_by_role("link", name="Rename / edit").click()
     page.fill("#id_name", "Warehouse stock")
-    shot(page, "rename-form")
+    shot(page, "rename-form", pg.port)
     page.get_by_role("button", name="Test and save").click()
     expect(page.get_by_text('Saved "Warehouse stock".')).to_be_visible()
     expect(page.locator("tr.active")).to_contain_text("Warehouse stock (active)")
@@ -81,17 +101,17 @@ def test_screenshots_of_each_task(browser, pg, rowbook):  # noqa: F811
     # Remove: the active one; Rowbook then shows the first remaining database.
     page.locator("tr", has_text="Warehouse stock").get_by_role("link", name="Remove").click()
     expect(page.get_by_role("heading", name="Remove Warehouse stock?")).to_be_visible()
-    shot(page, "remove-confirm")
+    shot(page, "remove-confirm", pg.port)
     page.get_by_role("button", name="Remove").click()
     expect(page.get_by_text('Removed "Warehouse stock".')).to_be_visible()
     expect(page.locator("tbody tr")).to_have_count(1)
-    shot(page, "after-remove")
+    shot(page, "after-remove", pg.port)
 
     # Browse
     page.get_by_role("link", name="Tables").first.click()
     expect(page.get_by_role("heading", name="Tables in Shop")).to_be_visible()
-    shot(page, "tables")
+    shot(page, "tables", pg.port)
     page.get_by_role("link", name="customers").click()
     expect(page.get_by_role("cell", name="Customer 1", exact=True)).to_be_visible()
-    shot(page, "rows", full_page=False)  # the first rows; the page is long
+    shot(page, "rows", pg.port, full_page=False)  # the first rows; the page is long
     context.close()
