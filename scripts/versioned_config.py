@@ -1,0 +1,57 @@
+"""Write the docs and mkdocs config of one release, for scripts/build-versioned-site.sh.
+
+    versioned_config.py VERSION OUT_DIR   ->  OUT_DIR/docs/, OUT_DIR/mkdocs.yml
+
+The docs are a copy of docs/ without the pages docs-versions.toml lists for
+VERSION (and without their nav entries); the config is mkdocs.yml with
+absolute paths and Material's version selector fed by mike's versions.json.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def prune_nav(entries: list, without: set[str]) -> list:
+    kept = []
+    for entry in entries:
+        (title, value), = entry.items()
+        if isinstance(value, list):
+            value = prune_nav(value, without)
+            if value:
+                kept.append({title: value})
+        elif value not in without:
+            kept.append(entry)
+    return kept
+
+
+def main(version: str, out: Path) -> None:
+    versions = tomllib.loads((ROOT / "docs-versions.toml").read_text())["versions"]
+    if version not in versions:
+        sys.exit(f"versioned_config.py: {version} is not in docs-versions.toml")
+    without = set(versions[version]["without"])
+    docs = out / "docs"
+    shutil.rmtree(docs, ignore_errors=True)
+    shutil.copytree(ROOT / "docs", docs)
+    for page in without:
+        (docs / page).unlink()
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    config["docs_dir"] = str(docs)
+    config["nav"] = prune_nav(config["nav"], without)
+    config.setdefault("extra", {})["version"] = {"provider": "mike"}
+    for entry in config["markdown_extensions"]:
+        if isinstance(entry, dict) and "pymdownx.snippets" in entry:
+            options = entry["pymdownx.snippets"]
+            options["base_path"] = [str(ROOT / p) for p in options["base_path"]]
+    (out / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], Path(sys.argv[2]).resolve())
