@@ -27,6 +27,9 @@ ROOT = Path(__file__).resolve().parents[2]
 # ```lang title="file" ...   (the info line of a fence)
 FENCE_INFO = re.compile(r"(?P<language>[\w+-]*)(?P<attrs>[^\n]*)$\n", re.MULTILINE)
 TITLE = re.compile(r'title="(?P<title>[^"]*)"')
+# ## Heading   (a section that may be a variant)
+HEADING = re.compile(r"(?P<hashes>#{2,6})[ \t]+(?P<title>[^\n]+?)[ \t]*$", re.MULTILINE)
+HEADING_LINE = re.compile(r"^(?P<hashes>#{1,6})[ \t]", re.MULTILINE)
 # === "Tab label"   (pymdownx.tabbed)
 TAB = re.compile(r'^(?P<indent>[ \t]*)===\+?\s+"(?P<label>[^"]*)"', re.MULTILINE)
 
@@ -188,6 +191,29 @@ def read_page(path: Path) -> Page:
         if not any(f is not r and f.start <= r.start and r.end <= f.end for f in fences)
     ]
 
+    def text_after(region) -> str:
+        after = text[region.end:]
+        return (after[after.find("-->") + 3:] if after.lstrip(" -").startswith(">") else after).lstrip("\n")
+
+    # A section whose heading has `<!-- test: variant ... -->` right above it
+    # is a variant, like a content tab: it runs alone, with the page's other
+    # blocks, and is named after its heading.
+    sections = []
+    for kind, region in regions:
+        heading = HEADING.match(text_after(region)) if kind == "comment" else None
+        if heading and region.lexemes["directive"] == "test" and "variant" in parse_options(region.lexemes["arguments"]):
+            start = region.end + text[region.end:].find(heading.group(0))
+            level = len(heading["hashes"])
+            end = len(text)
+            for later in HEADING_LINE.finditer(text, start + len(heading.group(0))):
+                if len(later["hashes"]) <= level:
+                    end = later.start()
+                    break
+            sections.append((start, end, heading["title"]))
+    if sections:
+        groups.append([title for _, _, title in sections])
+        tab_spans += [(start, end, len(groups) - 1, title) for start, end, title in sections]
+
     blocks: list[Block] = []
     page_options: dict[str, str] = {}
     tab_options: dict[str, dict[str, str]] = {}
@@ -197,12 +223,14 @@ def read_page(path: Path) -> Page:
         line = line_at(region.start)
         if kind == "comment":
             directive = lexemes["directive"]
-            # Options right above a tab line (=== "Label") are that variant's.
-            after = text[region.end:]
-            after = after[after.find("-->") + 3:] if after.lstrip(" -").startswith(">") else after
-            tab = TAB.match(after.lstrip("\n"))
-            if directive == "test" and tab:
-                tab_options.setdefault(tab["label"], {}).update(parse_options(lexemes["arguments"]))
+            # Options right above a tab line (=== "Label") or a variant
+            # section's heading are that variant's.
+            options = parse_options(lexemes["arguments"]) if directive == "test" else {}
+            tab, heading = TAB.match(text_after(region)), HEADING.match(text_after(region))
+            if tab and directive == "test":
+                tab_options.setdefault(tab["label"], {}).update(options)
+            elif heading and "variant" in options:
+                tab_options.setdefault(heading["title"], {}).update(options)
             elif directive == "test":
                 pending.update(parse_options(lexemes["arguments"]))
             elif directive == "test-page":

@@ -3,11 +3,17 @@
 A page with content tabs has one scenario per tab label. A page (or a tab)
 may start from another page, named in a hidden marker:
 
-    <!-- test-page: starts-from="install/docker-compose.md" variant="Default" -->
+    <!-- test-page: starts-from="install/docker-compose.md" from-variant="Default" -->
 
 The path is relative to the page, like a link. The scenario then runs that
-page's blocks first, in the same sandbox, and tears it down last. A tab may
-also be skipped, with its reason:
+page's blocks first, in the same sandbox, and tears it down last. Two more
+options start from an older state of that page, e.g. its previous release:
+`from-env="ROWBOOK_VERSION=0.1.1"` exports variables before the base page
+runs, and `from-replace="0.1.2=>0.1.1"` substitutes text in its blocks.
+
+A section can be a variant too, like a tab: put `<!-- test: variant -->`
+(with any of the options above) right above its heading. A tab may also be
+skipped, with its reason:
 
     <!-- test: skip="needs a public DNS name" -->
     === "With Caddy"
@@ -15,6 +21,8 @@ also be skipped, with its reason:
 
 from __future__ import annotations
 
+import dataclasses
+import shlex
 from pathlib import Path
 
 from .page import ROOT, Block, read_page
@@ -35,12 +43,31 @@ def base_blocks(page_path: Path, options: dict[str, str], seen: tuple[Path, ...]
     if not base_path.exists():
         raise PlanError(f"{page_path.relative_to(ROOT)}: starts-from names a missing page {options['starts-from']!r}")
     base = read_page(base_path)
-    variant = options.get("variant", "")
+    variant = options.get("from-variant", "")
     if variant and variant not in base.variants():
         raise PlanError(f"{base.path} has no variant {variant!r}; it has {base.variants()}")
     variant = variant or base.variants()[0]
-    return base_blocks(base_path, {**base.options, **base.tab_options.get(variant, {})}, (*seen, page_path)) + \
+    blocks = base_blocks(base_path, {**base.options, **base.tab_options.get(variant, {})}, (*seen, page_path)) + \
         base.blocks_for(variant)
+    if "from-replace" in options:
+        blocks = [_replaced(block, options["from-replace"]) for block in blocks]
+    if "from-env" in options:
+        exports = "\n".join(f"export {shlex.quote(pair)}" for pair in options["from-env"].split())
+        page = page_path.resolve().relative_to(ROOT).as_posix()
+        blocks.insert(0, Block(page, 0, "bash", exports, "hidden"))
+    return blocks
+
+
+def _replaced(block: Block, replace: str) -> Block:
+    """Apply `OLD=>NEW|...` wherever it matches (a base page's blocks differ),
+    after the block's own test-only substitution (a download URL)."""
+    options = dict(block.options)
+    source = block.source
+    for spec in (options.pop("replace", ""), replace):
+        for pair in filter(None, spec.split("|")):
+            old, _, new = pair.partition("=>")
+            source = source.replace(old, new)
+    return dataclasses.replace(block, source=source, options=options)
 
 
 def scenarios_for(path: Path) -> list[Scenario]:

@@ -189,3 +189,20 @@ def test_the_committed_baseline_holds_for_the_prerequisites_page():
 def test_a_replace_option_substitutes_text_for_the_test_only():
     scenario = run("replace.md")
     assert statuses(scenario) == {4: "executed", 8: "verified"}
+
+
+def test_a_marked_section_is_a_variant_named_after_its_heading(marker):
+    first, second = scenarios("sections.md")
+    assert (first.variant, second.variant) == ("Upgrade the first way", "Upgrade the second way")
+    first.run()
+    assert marker.read_text() == "common\nfirst\nfirst-step\nlast\n"
+    marker.unlink()
+    second.run()  # starts from base.md's "New" tab, then its own section
+    assert marker.read_text() == "common\nlast\nbase teardown\n"
+    assert {Path(p).name for p, _ in second.outcomes} == {"base.md", "sections.md"}
+
+
+def test_a_base_page_can_start_from_an_older_state(marker):
+    (scenario,) = scenarios("from-older.md")
+    scenario.run()
+    assert outcome(scenario, 5).status == "verified"
