@@ -206,7 +206,8 @@ def read_page(path: Path) -> Page:
             level = len(heading["hashes"])
             end = len(text)
             for later in HEADING_LINE.finditer(text, start + len(heading.group(0))):
-                if len(later["hashes"]) <= level:
+                inside_block = any(r.start <= later.start() < r.end for _, r in regions)  # `# comment` in code
+                if len(later["hashes"]) <= level and not inside_block:
                     end = later.start()
                     break
             sections.append((start, end, heading["title"]))
