@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from tests.browser.site_build import site_config
+
 ROOT = Path(__file__).resolve().parents[1]
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 
@@ -39,13 +41,7 @@ def test_a_missing_include_fails_the_build(tmp_path):
     docs = tmp_path / "docs"
     shutil.copytree(ROOT / "docs", docs)
     (docs / "prerequisites.md").write_text('# Broken\n\n```bash\n--8<-- "no-such-snippet.sh"\n```\n')
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
-    config["docs_dir"] = str(docs)
-    config["hooks"] = [str(ROOT / hook) for hook in config.get("hooks", [])]
-    for entry in config["markdown_extensions"]:
-        if isinstance(entry, dict) and "pymdownx.snippets" in entry:
-            options = entry["pymdownx.snippets"]
-            options["base_path"] = [str(ROOT / p) for p in options["base_path"]]
+    config = site_config(docs)
     (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config))
     result = build(tmp_path / "mkdocs.yml", tmp_path / "site")
     assert result.returncode != 0

@@ -10,7 +10,9 @@ from tests.browser.chromium import CHROMIUM, SETUP_HINT, chromium
 from tests.browser.site_build import build_site, serve
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API keeps an event loop running while the
+# browser is open, and Django (in tests/service) refuses to work beside one.
+@pytest.fixture(scope="package")
 def browser():
     if not shutil.which(CHROMIUM):
         pytest.fail(SETUP_HINT, pytrace=False)

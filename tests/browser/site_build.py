@@ -27,6 +27,7 @@ def site_config(docs_dir: Path | None = None, **overrides) -> dict:
         if isinstance(entry, dict) and "pymdownx.snippets" in entry:
             options = entry["pymdownx.snippets"]
             options["base_path"] = [str(ROOT / p) for p in options["base_path"]]
+    config["hooks"] = [str(ROOT / hook) for hook in config.get("hooks", [])]
     config.update(overrides)
     return config
 

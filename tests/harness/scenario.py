@@ -144,11 +144,17 @@ class Scenario:
         except ValueError as error:
             raise GuideFailure(f"{block.where}: {error}") from None
         deadline = float(block.options["converge"]) if "converge" in block.options else 0
+        # answers="Prompt: =>answer|Password: =>secret": typed at each prompt, in a terminal.
+        answers = [tuple(pair.split("=>", 1)) for pair in block.options["answers"].split("|")] \
+            if "answers" in block.options else []
         for command in commands:
             line = block.line + 1 + command.line
             started, pause = time.monotonic(), 1.0
             while True:
-                result = session.run(command.command, timeout)
+                if answers:
+                    result = session.run_interactive(command.command, answers, timeout)
+                else:
+                    result = session.run(command.command, timeout)
                 ok = result.exit_status == expected_exit and console.matches(command.expected, result.output)
                 if ok or time.monotonic() - started + pause > deadline:
                     break
@@ -203,8 +209,12 @@ def substituted(block: Block, replace: str) -> Block:
 
 
 def _page_env(scratch: Path, page: str, variant: str) -> dict[str, str]:
-    """The reader's environment: ours, minus the test runner's own virtualenv."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "VIRTUAL_ENV"))}
+    """A reader's fresh terminal: only the basics of our environment (nothing a
+    test or a developer's shell set, such as a leftover ROWBOOK_* or
+    POSTGRES_* variable), minus the test runner's own virtualenv."""
+    keep = ("PATH", "LANG", "LANGUAGE", "TZ", "USER", "LOGNAME", "SHELL", "TMPDIR", "http_proxy", "https_proxy",
+            "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "DOCKER_HOST", "DOCKER_CONFIG", "CI")
+    env = {k: v for k, v in os.environ.items() if k in keep or k.startswith(("LC_", "RUNNER_"))}
     venv_bin = os.path.join(sys.prefix, "bin") if sys.prefix != sys.base_prefix else None
     env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p != venv_bin)
     env["HOME"] = str(scratch / "home")

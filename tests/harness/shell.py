@@ -9,6 +9,7 @@ page's state.
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
@@ -104,6 +105,37 @@ class Session:
             _kill_group(process)
             raise
         text = output.decode(errors="replace").replace(str(self.scratch / f".block-{self.count}"), "block")
+        return Result(source, status, text, time.monotonic() - started)
+
+    def run_interactive(self, source: str, answers: list[tuple[str, str]], timeout: float) -> Result:
+        """Run in a pseudo-terminal, as a reader types: wait for each prompt,
+        then type its answer. The output is what the reader's screen shows
+        (answers echoed, passwords not)."""
+        import pexpect  # only interactive blocks need it
+
+        script = self._script(source)
+        started = time.monotonic()
+        screen = io.StringIO()
+        child = pexpect.spawn("bash", [str(script)], cwd=str(self.cwd), env=self.env, timeout=timeout,
+                              encoding="utf-8", codec_errors="replace", dimensions=(50, 200))
+        child.logfile_read = screen
+        try:
+            for prompt, answer in answers:
+                child.expect_exact(prompt)
+                child.sendline(answer)
+            child.expect(pexpect.EOF)
+            child.close()
+            status = child.exitstatus if child.exitstatus is not None else 128 + (child.signalstatus or 0)
+        except pexpect.TIMEOUT:
+            status = None
+        except pexpect.EOF:  # ended before a prompt it should have shown
+            child.close()
+            status = child.exitstatus if child.exitstatus not in (None, 0) else 1
+            screen.write(f"\n[the command ended before showing the prompt {prompt!r}]")
+        finally:
+            if child.isalive():
+                child.terminate(force=True)
+        text = screen.getvalue().replace("\r\n", "\n").replace(str(self.scratch / f".block-{self.count}"), "block")
         return Result(source, status, text, time.monotonic() - started)
 
     def start_background(self, source: str, log: Path) -> subprocess.Popen:

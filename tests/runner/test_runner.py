@@ -206,3 +206,8 @@ def test_a_base_page_can_start_from_an_older_state(marker):
     (scenario,) = scenarios("from-older.md")
     scenario.run()
     assert outcome(scenario, 5).status == "verified"
+
+
+def test_an_interactive_command_is_answered_at_its_prompts_in_a_terminal():
+    scenario = run("interactive.md")
+    assert outcome(scenario, 4).status == "verified"
