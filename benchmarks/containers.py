@@ -12,7 +12,6 @@ Not a test: numbers vary from machine to machine.
 
 from __future__ import annotations
 
-import json
 import secrets
 import shutil
 import subprocess

@@ -42,7 +42,7 @@ def variable_section(var: config.Var) -> str:
     if var.secret:
         lines.append("- Secret: keep it private; Rowbook never prints it.")
     if var.deprecated:
-        lines += ["", f'!!! warning "Deprecated"', "", f"    {var.deprecated}"]
+        lines += ["", '!!! warning "Deprecated"', "", f"    {var.deprecated}"]
     return "\n".join(lines) + "\n"
 
 

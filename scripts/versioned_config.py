@@ -17,6 +17,9 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from docs_tools.site_config import site_config  # noqa: E402
 
 
 def prune_nav(entries: list, without: set[str]) -> list:
@@ -42,14 +45,13 @@ def main(version: str, out: Path) -> None:
     shutil.copytree(ROOT / "docs", docs)
     for page in without:
         (docs / page).unlink()
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
-    config["docs_dir"] = str(docs)
+    config = site_config(docs)
     config["nav"] = prune_nav(config["nav"], without)
+    if without:
+        # Pages of later releases link to the pages left out here: in this
+        # version's docs such a link is expected to lead nowhere.
+        config["validation"] = {"links": {"not_found": "info"}}
     config.setdefault("extra", {})["version"] = {"provider": "mike"}
-    for entry in config["markdown_extensions"]:
-        if isinstance(entry, dict) and "pymdownx.snippets" in entry:
-            options = entry["pymdownx.snippets"]
-            options["base_path"] = [str(ROOT / p) for p in options["base_path"]]
     (out / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
 
 

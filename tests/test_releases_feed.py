@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 from urllib.parse import urljoin
@@ -19,13 +17,9 @@ from rowbook.core import release_feed  # Django-free at import time apart from t
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("site")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
-                            capture_output=True, text=True, cwd=ROOT)
-    assert result.returncode == 0, result.stderr
-    return site
+@pytest.fixture
+def site(built_site) -> Path:
+    return built_site  # tests/conftest.py builds the site once per run
 
 
 def toml_releases() -> list[dict]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.browser.site_build import site_config
+from docs_tools.site_config import site_config
 
 ROOT = Path(__file__).resolve().parents[1]
 MKDOCS = [sys.executable, "-m", "mkdocs"]

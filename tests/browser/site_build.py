@@ -17,19 +17,9 @@ from pathlib import Path
 
 import yaml
 
+from docs_tools.site_config import site_config
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def site_config(docs_dir: Path | None = None, **overrides) -> dict:
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
-    config["docs_dir"] = str(docs_dir or ROOT / "docs")
-    for entry in config["markdown_extensions"]:
-        if isinstance(entry, dict) and "pymdownx.snippets" in entry:
-            options = entry["pymdownx.snippets"]
-            options["base_path"] = [str(ROOT / p) for p in options["base_path"]]
-    config["hooks"] = [str(ROOT / hook) for hook in config.get("hooks", [])]
-    config.update(overrides)
-    return config
 
 
 def build_site(site: Path, config: dict | None = None) -> Path:

@@ -30,7 +30,7 @@ def search(page, query: str) -> list[str]:
     box.click()
     # Keys typed before the search worker has loaded the index are lost, and
     # the meta line keeps reading "Type to start searching": type again.
-    for _ in range(20):
+    for _ in range(60):  # up to 30 s: a busy machine loads the index slowly
         box.fill("")
         box.press_sequentially(query)
         try:

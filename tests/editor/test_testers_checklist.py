@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
 import yaml
 
 from docs_tools.checklist import DEFAULT_EXPECTATION, all_checklists, guide_paths, page_title
@@ -75,15 +72,6 @@ def test_each_step_says_what_to_expect():
     assert tab_step.block.source == "echo plain > flavour.txt\n"
     # Full stops inside code and version numbers do not end the sentence.
     assert fancy.steps[3].expected.endswith("You should see `fancy`, as in version 1.2.3.")
-
-
-@pytest.fixture(scope="module")
-def built_site(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("site")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
-                            capture_output=True, text=True, cwd=ROOT)
-    assert result.returncode == 0, result.stderr
-    return site
 
 
 def test_the_testers_page_renders_the_generated_checklists(built_site):
