@@ -78,6 +78,7 @@ class ScenarioItem(pytest.Item):
                 if block.page == self.scenario.page and (not variant or (block.tab and block.tab[1] == variant)):
                     self.scenario.outcomes[block.key] = Outcome("skipped", f"variant skipped: {self.scenario.skip}")
             self.config.stash[COVERAGE].record(self.scenario)
+            self.config.stash[COVERAGE].skipped_variants[self.scenario.name] = self.scenario.skip
             pytest.skip(f"{self.scenario.name}: {self.scenario.skip}")
         try:
             self.scenario.run()

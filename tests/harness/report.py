@@ -23,6 +23,7 @@ class Coverage:
     def __init__(self) -> None:
         self.pages: dict[str, dict[int, dict]] = {}
         self._recorded: set[tuple[str, int]] = set()
+        self.skipped_variants: dict[str, str] = {}  # "page [variant]": why
 
     def add_page(self, page: Page) -> None:
         blocks = {}
@@ -70,12 +71,15 @@ class Coverage:
         ]
         if notes:
             out += ["", "why blocks were skipped, not collected, failed or not run:", *notes]
+        if self.skipped_variants:
+            out += ["", "variants not run:", *(f"  {name}: {why}" for name, why in sorted(self.skipped_variants.items()))]
         return "\n".join(out) + "\n"
 
     def as_json(self) -> dict:
         totals = self.totals()
         return {
             "totals": {s: sum(c[s] for c in totals.values()) for s in STATUSES},
+            "skipped_variants": self.skipped_variants,
             "pages": {page: {"counts": totals[page], "blocks": list(blocks.values())}
                       for page, blocks in sorted(self.pages.items())},
         }
