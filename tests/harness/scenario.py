@@ -156,9 +156,10 @@ class Scenario:
                 else:
                     result = session.run(command.command, timeout)
                 ok = result.exit_status == expected_exit and console.matches(command.expected, result.output)
-                if ok or time.monotonic() - started + pause > deadline:
+                remaining = deadline - (time.monotonic() - started)
+                if ok or remaining <= 0:
                     break
-                time.sleep(pause)  # the output converges: try again, backing off
+                time.sleep(min(pause, remaining))  # the output converges: try again, backing off
                 pause = min(pause * 2, 10)
             self._check(block, line, command.command, result, expected_exit)
             if not ok:

@@ -211,3 +211,11 @@ def test_a_base_page_can_start_from_an_older_state(marker):
 def test_an_interactive_command_is_answered_at_its_prompts_in_a_terminal():
     scenario = run("interactive.md")
     assert outcome(scenario, 4).status == "verified"
+
+
+def test_a_converging_block_fails_with_a_diff_after_its_deadline():
+    started = time.monotonic()
+    _, message = failure("never-converges.md")
+    assert 3 <= time.monotonic() - started < 15
+    assert "output differs from the page (retried for 3 s)" in message
+    assert "-ready\n+starting" in message
