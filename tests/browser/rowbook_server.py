@@ -18,12 +18,14 @@ ADMIN = "alice"
 
 
 @contextmanager
-def rowbook_server(pg, internal_db: str):
-    """Yields the base URL of a migrated Rowbook with one admin and no stored database."""
+def rowbook_server(pg, internal_db: str, **extra_env: str):
+    """Yields the base URL of a migrated Rowbook with one admin and no stored database;
+    extra_env adds (or, with None, removes) environment variables."""
     port = free_port()
     # No ROWBOOK_USER_DATABASE_URL: the Databases page starts empty, as for a new install.
     env = base_env(pg, internal_db, ROWBOOK_USER_DATABASE_URL=None, DOMAIN_NAME="127.0.0.1",
-                   ROWBOOK_PORT=str(port), ROWBOOK_WORKERS="1", ROWBOOK_ADMIN_PASSWORD=ADMIN_PASSWORD)
+                   ROWBOOK_PORT=str(port), ROWBOOK_WORKERS="1", ROWBOOK_ADMIN_PASSWORD=ADMIN_PASSWORD,
+                   **extra_env)
     for args in (["migrate"], ["createadmin", "--no-input", "--username", ADMIN,
                                "--email", "alice@example.com"]):
         result = run_rowbook(args, env)
