@@ -24,13 +24,18 @@ sys.path.insert(0, str(ROOT))
 from tests.harness import console  # noqa: E402
 from tests.harness.plan import scenarios_for  # noqa: E402
 from tests.harness.sandbox import Snapshot  # noqa: E402
+from tests.harness.scenario import substituted  # noqa: E402
 
 RUNS = 3
 
 
 def plain_script(scenario) -> str:
+    """The scenario's commands as one bash script, as the runner would run them
+    (test-only substitutions applied), without the runner around them."""
     lines = ["set -e -o pipefail"]
     for block in scenario.blocks:
+        if "replace" in block.options:
+            block = substituted(block, block.options["replace"])
         if block.kind in ("shell", "hidden"):
             lines.append(block.source)
         elif block.kind == "console":
@@ -47,8 +52,9 @@ def timed(action) -> float:
 
 def plain_bash(script: str) -> None:
     with tempfile.TemporaryDirectory() as home:
-        subprocess.run(["bash", "-c", script], cwd=home, env={"HOME": home, "PATH": "/usr/bin:/bin:/usr/sbin:/sbin"},
-                       check=True, capture_output=True)
+        env = {"HOME": home, "PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "RUNNER_REPO": str(ROOT),
+               "RUNNER_SANDBOX": "rbdocs-benchmark"}
+        subprocess.run(["bash", "-c", script], cwd=home, env=env, check=True, capture_output=True)
 
 
 def leak_check() -> None:
