@@ -38,7 +38,15 @@ def search(page, query: str) -> list[str]:
             break
         except PlaywrightTimeout:
             continue
-    hits = page.eval_on_selector_all(".md-search-result__link", "as => as.map(a => a.href)")
+    # Results are rendered while the worker answers: read them until they settle.
+    hits, previous, steady = [], None, 0
+    for _ in range(50):
+        hits = page.eval_on_selector_all(".md-search-result__link", "as => as.map(a => a.href)")
+        steady = steady + 1 if hits == previous and hits else 0
+        if steady >= 2:
+            break
+        previous = hits
+        page.wait_for_timeout(200)
     page.keyboard.press("Escape")
     return [urlunsplit(urlsplit(hit)._replace(query="", fragment="")) for hit in hits]
 

@@ -6,7 +6,7 @@ import json
 import subprocess
 import urllib.request
 
-from .conftest import good_env
+from .conftest import ROOT, good_env
 
 
 def published_ports(project) -> dict[str, list[str]]:
@@ -83,3 +83,15 @@ def test_an_invalid_secret_stops_rowbook_with_the_clear_message(project):
     logs = project.compose("logs", "rowbook").stdout
     assert "rowbook: error: SECRET_KEY is too short" in logs
     assert "Traceback" not in logs
+
+
+def test_the_development_compose_file_is_separate_and_valid(tmp_path):
+    """compose.dev.yml: valid, its own project, debug on; compose.yml never has debug."""
+    (tmp_path / ".env").write_text("".join(f"{k}={v}\n" for k, v in good_env().items()))
+    run = subprocess.run(["docker", "compose", "-f", str(ROOT / "docker" / "compose.dev.yml"), "--env-file",
+                          str(tmp_path / ".env"), "config", "--format", "json"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    config = json.loads(run.stdout)
+    assert config["name"] == "rowbook-dev"
+    assert config["services"]["rowbook"]["environment"]["ROWBOOK_DEBUG"] == "true"
+    assert "ROWBOOK_DEBUG" not in (ROOT / "docker" / "compose.yml").read_text()
