@@ -21,19 +21,19 @@ TYPES = {
 }
 
 
+def default_of(var: config.Var) -> str:
+    """The default as the reader writes it: `false`, not `False`; "" if none."""
+    if var.required or var.default is None:
+        return ""
+    return f"`{str(var.default).lower() if isinstance(var.default, bool) else var.default}`"
+
+
 def variable_section(var: config.Var) -> str:
-    if var.required:
-        default = "**required**"
-    elif var.default is None:
-        default = "not set"
-    elif isinstance(var.default, bool):
-        default = f"`{str(var.default).lower()}`"
-    else:
-        default = f"`{var.default}`"
+    default = "**required**" if var.required else default_of(var) or "not set"
     lines = [
         f"### `{var.name}`",
         "",
-        var.help.replace("`", "`"),
+        var.help,
         "",
         f"- Type: {TYPES.get(var.type, var.type)}",
         f"- Default: {default}",
@@ -51,8 +51,7 @@ def reference() -> str:
     optional = [v for v in config.VARIABLES if not v.required]
     summary = ["| Variable | Required | Default |", "|---|---|---|"]
     for var in config.VARIABLES:
-        default = "" if var.required or var.default is None else f"`{str(var.default).lower() if isinstance(var.default, bool) else var.default}`"
-        summary.append(f"| [`{var.name}`](#{var.name.lower()}) | {'yes' if var.required else 'no'} | {default} |")
+        summary.append(f"| [`{var.name}`](#{var.name.lower()}) | {'yes' if var.required else 'no'} | {default_of(var)} |")
     return "\n".join([
         "\n".join(summary), "",
         "## Required settings", "", *map(variable_section, required),

@@ -15,8 +15,16 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
+from pathlib import Path
 
 from mkdocs.utils.meta import get_data
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from docs_tools.site_config import nav_without  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.drafts")
 
@@ -50,27 +58,6 @@ def is_draft(text: str) -> bool:
     return meta.get("draft") is True
 
 
-def _without(entries, drafts: set[str]):
-    """The nav with every entry that points at a draft removed (and sections left empty)."""
-    kept = []
-    for entry in entries:
-        if isinstance(entry, str):
-            if entry not in drafts:
-                kept.append(entry)
-            continue
-        if isinstance(entry, dict):
-            (title, value), = entry.items()
-            if isinstance(value, list):
-                value = _without(value, drafts)
-                if value:
-                    kept.append({title: value})
-            elif value not in drafts:
-                kept.append(entry)
-            continue
-        kept.append(entry)
-    return kept
-
-
 def on_files(files, config):
     if show_drafts():
         return files
@@ -83,7 +70,7 @@ def on_files(files, config):
         log.info("drafts left out of the published site: %s", ", ".join(sorted(drafts)))
         if config.nav:
             # strict mode fails on a nav entry whose page is missing, so drop it here.
-            config.nav = _without(config.nav, drafts)
+            config.nav = nav_without(config.nav, drafts)
     return files
 
 

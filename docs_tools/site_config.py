@@ -24,3 +24,22 @@ def site_config(docs_dir: Path | None = None, **overrides) -> dict:
     config["hooks"] = [str(ROOT / hook) for hook in config.get("hooks", [])]
     config.update(overrides)
     return config
+
+
+def nav_without(entries: list, pages: set[str]) -> list:
+    """The nav with every entry that points at one of `pages` removed (and the
+    sections that end up empty). Used for drafts and for older versions' docs."""
+    kept = []
+    for entry in entries:
+        if isinstance(entry, dict):
+            (title, value), = entry.items()
+            if isinstance(value, list):
+                value = nav_without(value, pages)
+                if value:
+                    kept.append({title: value})
+                continue
+            if value not in pages:
+                kept.append(entry)
+        elif entry not in pages:
+            kept.append(entry)
+    return kept

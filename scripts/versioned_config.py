@@ -19,20 +19,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from docs_tools.site_config import site_config  # noqa: E402
-
-
-def prune_nav(entries: list, without: set[str]) -> list:
-    kept = []
-    for entry in entries:
-        (title, value), = entry.items()
-        if isinstance(value, list):
-            value = prune_nav(value, without)
-            if value:
-                kept.append({title: value})
-        elif value not in without:
-            kept.append(entry)
-    return kept
+from docs_tools.site_config import nav_without, site_config  # noqa: E402
 
 
 def main(version: str, out: Path) -> None:
@@ -46,7 +33,7 @@ def main(version: str, out: Path) -> None:
     for page in without:
         (docs / page).unlink()
     config = site_config(docs)
-    config["nav"] = prune_nav(config["nav"], without)
+    config["nav"] = nav_without(config["nav"], without)
     if without:
         # Pages of later releases link to the pages left out here: in this
         # version's docs such a link is expected to lead nowhere.

@@ -11,8 +11,6 @@ docs/images/upgrade/about-and-updates.png."""
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from playwright.sync_api import expect
@@ -23,47 +21,12 @@ from rowbook import upgrade_steps
 from tests.browser.rowbook_server import ADMIN, rowbook_server
 from tests.browser.site_build import ROOT
 
-from rowbook_testkit import ADMIN_PASSWORD, pg  # noqa: F401  (fixture)
+from rowbook_testkit import ADMIN_PASSWORD, FeedServer, pg  # noqa: F401  (fixture)
 
 IMAGE = ROOT / "docs" / "images" / "upgrade" / "about-and-updates.png"
 NEWER = "0.1.3"
 # Shown in the picture in place of the test's feed server, whose port is random.
 SHOWN_DOCS_SITE = "https://docs.rowbook.example/"
-
-
-class FeedServer:
-    """releases.json at the root of a docs site on 127.0.0.1, as the real one is."""
-
-    def __init__(self, document: dict):
-        body = json.dumps(document, indent=2).encode()
-        self.requests = 0
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                server.requests += 1
-                if self.path != "/releases.json":
-                    self.send_error(404)
-                    return
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.site = f"http://127.0.0.1:{self.httpd.server_port}/"
-        self.url = self.site + "releases.json"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 @pytest.fixture
@@ -72,7 +35,7 @@ def feed_server():
              "summary": "Fixes and small improvements to the Databases page."}
     document = feed([newer, *load_releases()])
     assert document["latest"] == NEWER  # newest first, as the docs build writes it
-    server = FeedServer(document)
+    server = FeedServer(json.dumps(document, indent=2).encode())
     try:
         yield server
     finally:

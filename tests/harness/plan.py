@@ -25,8 +25,8 @@ import dataclasses
 import shlex
 from pathlib import Path
 
-from .page import ROOT, Block, read_page
-from .scenario import Scenario
+from .page import ROOT, Block, Page, read_page
+from .scenario import Scenario, substituted
 
 
 class PlanError(Exception):
@@ -59,19 +59,16 @@ def base_blocks(page_path: Path, options: dict[str, str], seen: tuple[Path, ...]
 
 
 def _replaced(block: Block, replace: str) -> Block:
-    """Apply `OLD=>NEW|...` wherever it matches (a base page's blocks differ),
-    after the block's own test-only substitution (a download URL)."""
+    """Apply the base page's `from-replace` wherever it matches (its blocks
+    differ), after the block's own test-only substitution (a download URL)."""
     options = dict(block.options)
-    source = block.source
-    for spec in (options.pop("replace", ""), replace):
-        for pair in filter(None, spec.split("|")):
-            old, _, new = pair.partition("=>")
-            source = source.replace(old, new)
-    return dataclasses.replace(block, source=source, options=options)
+    if "replace" in options:
+        block = substituted(block, options.pop("replace"))
+    return dataclasses.replace(substituted(block, replace, strict=False), options=options)
 
 
-def scenarios_for(path: Path) -> list[Scenario]:
-    page = read_page(path)
+def scenarios_for(path: Path, page: Page | None = None) -> list[Scenario]:
+    page = page or read_page(path)
     scenarios = []
     for variant in page.variants():
         options = {**page.options, **page.tab_options.get(variant, {})}

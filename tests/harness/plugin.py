@@ -60,7 +60,7 @@ class PageFile(pytest.File):
         coverage.add_page(page)
         if all(b.kind == "unknown" for b in page.blocks):
             return  # nothing to run: its blocks show as "not collected"
-        for scenario in scenarios_for(self.path):
+        for scenario in scenarios_for(self.path, page):
             self.config.stash[RUNS].setdefault(page.path, [0, 0])[0] += 1
             yield ScenarioItem.from_parent(self, name=scenario.variant or "page", scenario=scenario)
 

@@ -87,6 +87,10 @@ class Session:
         script.write_text(prelude + f"source {block}\n")
         return script
 
+    def _as_shown(self, output: str) -> str:
+        """bash names the block's file in its errors: call it "block" instead."""
+        return output.replace(str(self.scratch / f".block-{self.count}"), "block")
+
     def run(self, source: str, timeout: float) -> Result:
         script = self._script(source)
         started = time.monotonic()
@@ -104,8 +108,7 @@ class Session:
         except BaseException:  # Ctrl-C: take the block's processes down with us
             _kill_group(process)
             raise
-        text = output.decode(errors="replace").replace(str(self.scratch / f".block-{self.count}"), "block")
-        return Result(source, status, text, time.monotonic() - started)
+        return Result(source, status, self._as_shown(output.decode(errors="replace")), time.monotonic() - started)
 
     def run_interactive(self, source: str, answers: list[tuple[str, str]], timeout: float) -> Result:
         """Run in a pseudo-terminal, as a reader types: wait for each prompt,
@@ -135,8 +138,8 @@ class Session:
         finally:
             if child.isalive():
                 child.terminate(force=True)
-        text = screen.getvalue().replace("\r\n", "\n").replace(str(self.scratch / f".block-{self.count}"), "block")
-        return Result(source, status, text, time.monotonic() - started)
+        return Result(source, status, self._as_shown(screen.getvalue().replace("\r\n", "\n")),
+                      time.monotonic() - started)
 
     def start_background(self, source: str, log: Path) -> subprocess.Popen:
         """Run a command "in a second terminal": it keeps running while the

@@ -14,7 +14,10 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import psycopg
@@ -224,3 +227,45 @@ def client(web):
     c = new_client()
     assert c.login(username="alice", password=ADMIN_PASSWORD)
     return c
+
+
+class FeedServer:
+    """A release feed (releases.json) on 127.0.0.1, for the About page tests.
+
+    Serves `body` at `path` (anything else is a 404), counts the requests, and
+    can answer slowly (`delay` seconds) or with any body, to test what Rowbook
+    does when the feed is slow or broken."""
+
+    def __init__(self, body: bytes, path: str = "/releases.json"):
+        self.body, self.delay, self.requests = body, 0.0, 0
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                server.requests += 1
+                time.sleep(server.delay)
+                try:
+                    if self.path != path:
+                        self.send_error(404)
+                        return
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(server.body)))
+                    self.end_headers()
+                    self.wfile.write(server.body)
+                except OSError:  # Rowbook gave up waiting and closed the connection
+                    pass
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.httpd.block_on_close = False
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}{path}"
+        self.site = self.url.rsplit("/", 1)[0] + "/"  # the docs site the feed belongs to
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urljoin
 
 import pytest
 from django.utils.html import escape
 
 import rowbook
-from rowbook_testkit import ADMIN_PASSWORD, free_port, new_client
+from rowbook_testkit import ADMIN_PASSWORD, FeedServer, free_port, new_client
 
 NEWER = "0.2.0"
 METHODS = ("image", "compose", "all-in-one", "without-docker")
@@ -32,49 +30,12 @@ def feed_json(*versions: str) -> bytes:
         for v in versions]}).encode()
 
 
-class FeedServer:
-    """releases.json on 127.0.0.1; counts requests; can answer slowly or with any body."""
-
-    def __init__(self):
-        self.body = feed_json(NEWER, rowbook.__version__)
-        self.delay = 0.0
-        self.requests = 0
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                server.requests += 1
-                time.sleep(server.delay)
-                try:
-                    self.send_response(200)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(server.body)))
-                    self.end_headers()
-                    self.wfile.write(server.body)
-                except OSError:  # Rowbook gave up waiting and closed the connection
-                    pass
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.httpd.block_on_close = False
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}/docs/releases.json"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 @pytest.fixture
 def feed(web):
     from django.core.cache import cache
     from django.test import override_settings
 
-    server = FeedServer()
+    server = FeedServer(feed_json(NEWER, rowbook.__version__), path="/docs/releases.json")
     cache.clear()  # each test starts with no remembered check
     with override_settings(ROWBOOK_RELEASE_FEED_URL=server.url, ROWBOOK_UPDATE_CHECK=True,
                            ROWBOOK_INSTALL_METHOD="without-docker"):
