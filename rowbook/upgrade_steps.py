@@ -39,7 +39,9 @@ def _backup(method: str, version: str) -> Step:
     if method == "all-in-one":
         return Step(say, f"docker exec --user rowbook {CONTAINER} pg_dump --format=custom "
                          f"rowbook > {dump}")
-    # image and without-docker: PostgreSQL is your own server.
+    if method == "without-docker":  # PostgreSQL runs on the same server
+        return Step(say, f"sudo -u postgres pg_dump --format=custom rowbook > {dump}")
+    # image: PostgreSQL is your own server.
     return Step(say, "pg_dump --host=<POSTGRES_HOST> --username=<POSTGRES_USER> "
                      f"--format=custom --file={dump} <POSTGRES_DB>")
 
@@ -79,11 +81,10 @@ def _all_in_one(version: str) -> list[Step]:
 
 def _without_docker(version: str) -> list[Step]:
     return [
-        Step(f"Download rowbook-{version}-py3-none-any.whl and install it into Rowbook's "
-             "virtual environment.",
-             f"sudo {VENV}/bin/pip install --upgrade rowbook-{version}-py3-none-any.whl"),
-        Step("Apply the database migrations of the new release.",
-             f"sudo -u rowbook env ROWBOOK_ENV_FILE={ENV_FILE} {VENV}/bin/rowbook migrate"),
+        Step("Install the new release into Rowbook's virtual environment.",
+             f"sudo {VENV}/bin/pip install rowbook=={version}"),
+        Step("Apply the database migrations of the new release (the rowbook command runs "
+             f"them as the rowbook user, with {ENV_FILE}).", "rowbook migrate"),
         Step("Restart Rowbook.", "sudo systemctl restart rowbook"),
     ]
 

@@ -4,11 +4,15 @@
 #   rowbook/all-in-one:VERSION  the same with PostgreSQL inside
 #   rowbook/postgres:15         PostgreSQL from Debian's package
 #   rowbook/caddy:2             Caddy from Debian's package, with our Caddyfile
+#   rowbook-test/debian-server:12
+#                               test-only: a fresh Debian 12 server with
+#                               systemd, for the Install without Docker guide
 # The newest release is also tagged :latest.
 #
 # pip cannot reach the package index from inside `docker build` here, so the
-# wheels are built on the host first, into docker/rowbook/wheels, and the
-# Dockerfile installs from there. Cached: an existing tag is kept unless --force.
+# wheels are built on the host first (scripts/build-wheelhouse.sh), copied
+# into docker/rowbook/wheels, and the Dockerfile installs from there.
+# Cached: an existing tag is kept unless --force.
 #
 # Usage: scripts/build-images.sh [--force] [VERSION ...]   (default: every release)
 set -euo pipefail
@@ -25,6 +29,7 @@ fi
 newest="$("$python" -c 'import tomllib; print(tomllib.load(open("releases.toml", "rb"))["release"][-1]["version"])')"
 
 scripts/build-base-images.sh bookworm
+scripts/build-wheelhouse.sh "${versions[@]}"
 
 # What an image is built from: the files of its context, the build options and
 # extra inputs (a commit, a base image). Stored as a label, so an image whose
@@ -54,6 +59,7 @@ build() {  # build TAG CONTEXT [docker build options]
 }
 build rowbook/postgres:15 docker/postgres
 build rowbook/caddy:2 docker/caddy
+build rowbook-test/debian-server:12 tests/machines/debian-12
 
 for version in "${versions[@]}"; do
     commit="$("$python" -c "import tomllib,sys; print(next(r['commit'] for r in tomllib.load(open('releases.toml', 'rb'))['release'] if r['version'] == sys.argv[1]))" "$version")"
@@ -63,13 +69,9 @@ for version in "${versions[@]}"; do
         ROWBOOK_VERSION_ARG="$version" build "rowbook/all-in-one:$version" docker/all-in-one --build-arg "ROWBOOK_VERSION=$version"
         continue
     fi
-    src="$(mktemp -d)"
-    git archive "$commit" | tar -x -C "$src"
     wheels="docker/rowbook/wheels"
-    rm -rf "$wheels" && mkdir -p "$wheels"
+    rm -rf "$wheels" && cp -r ".cache/wheelhouse/$version" "$wheels"
     echo "image: building rowbook/rowbook:$version from commit ${commit:0:12}"
-    "$python" -m pip wheel --quiet --wheel-dir "$wheels" "$src" >/dev/null
-    rm -rf "$src"
     docker build -q -t "rowbook/rowbook:$version" --label "org.rowbook.inputs=$inputs" docker/rowbook >/dev/null \
         || docker build -q --no-cache -t "rowbook/rowbook:$version" --label "org.rowbook.inputs=$inputs" docker/rowbook >/dev/null
     rm -rf "$wheels"

@@ -11,6 +11,11 @@ options start from an older state of that page, e.g. its previous release:
 `from-env="ROWBOOK_VERSION=0.1.1"` exports variables before the base page
 runs, and `from-replace="0.1.2=>0.1.1"` substitutes text in its blocks.
 
+A page for a server says which one it needs, and then runs on a fresh one
+(see machines.py); a page that starts from it runs there too:
+
+    <!-- test-page: machine="debian-12" -->
+
 A section can be a variant too, like a tab: put `<!-- test: variant -->`
 (with any of the options above) right above its heading. A tab may also be
 skipped, with its reason:
@@ -58,6 +63,16 @@ def base_blocks(page_path: Path, options: dict[str, str], seen: tuple[Path, ...]
     return blocks
 
 
+def machine_of(page_path: Path, options: dict[str, str]) -> str:
+    """The server a scenario runs on: its page's, or that of the page it starts from."""
+    if "machine" in options or "starts-from" not in options:
+        return options.get("machine", "")
+    base_path = (page_path.parent / options["starts-from"]).resolve()
+    base = read_page(base_path)
+    variant = options.get("from-variant", "") or base.variants()[0]
+    return machine_of(base_path, {**base.options, **base.tab_options.get(variant, {})})
+
+
 def _replaced(block: Block, replace: str) -> Block:
     """Apply the base page's `from-replace` wherever it matches (its blocks
     differ), after the block's own test-only substitution (a download URL)."""
@@ -75,5 +90,6 @@ def scenarios_for(path: Path, page: Page | None = None) -> list[Scenario]:
         blocks = base_blocks(path.resolve(), options) + page.blocks_for(variant)
         if "skip" in options and not options["skip"].strip():
             raise PlanError(f"{page.path}: a skipped variant must say why: <!-- test: skip=\"reason\" -->")
-        scenarios.append(Scenario(page.path, variant, blocks, skip=options.get("skip", "")))
+        scenarios.append(Scenario(page.path, variant, blocks, skip=options.get("skip", ""),
+                                  machine=machine_of(path.resolve(), options)))
     return scenarios

@@ -8,6 +8,7 @@ each other: `pytest --lf` re-runs the failed page from its first block.
 from __future__ import annotations
 
 import signal
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from . import ratchet
 from .page import ROOT, read_page
 from .plan import scenarios_for
 from .report import Coverage
+from .sandbox import docker_available
 from .scenario import GuideFailure, Outcome, Scenario
 
 DOCS = ROOT / "docs"
@@ -24,6 +26,7 @@ COVERAGE = pytest.StashKey[Coverage]()
 
 RUNS = pytest.StashKey[dict[str, list[int]]]()  # page: [scenarios collected, scenarios run]
 DROPS = pytest.StashKey[list[str]]()
+IMAGES = pytest.StashKey[bool]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -72,6 +75,7 @@ class ScenarioItem(pytest.Item):
 
     def runtest(self) -> None:
         self.config.stash[RUNS][self.scenario.page][1] += 1
+        _images_built(self.config)
         if self.scenario.skip:
             for block in self.scenario.blocks:
                 variant = self.scenario.variant
@@ -93,6 +97,17 @@ class ScenarioItem(pytest.Item):
     def reportinfo(self):
         first = self.scenario.blocks[0].line if self.scenario.blocks else 0
         return self.path, first - 1, f"{self.scenario.page} [{self.name}]"
+
+
+def _images_built(config: pytest.Config) -> None:
+    """Our images and the test servers, built once per run before the first
+    page (cached by the script: quick when nothing changed)."""
+    if config.stash.get(IMAGES, False) or not docker_available():
+        return
+    run = subprocess.run([str(ROOT / "scripts" / "build-images.sh")], capture_output=True, text=True)
+    if run.returncode:
+        raise GuideFailure(f"scripts/build-images.sh failed:\n{run.stdout[-2000:]}{run.stderr[-2000:]}")
+    config.stash[IMAGES] = True
 
 
 @pytest.hookimpl(tryfirst=True)

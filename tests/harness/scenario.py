@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import configs, console
+from .machines import Machine, MachineError
 from .page import ROOT, Block
 from .sandbox import Snapshot, docker_available, logs_of_new_containers
 from .shell import Result, Session, wait_for_url
@@ -41,6 +42,7 @@ class Scenario:
     blocks: list[Block]
     outcomes: dict[tuple[str, int], Outcome] = field(default_factory=dict)  # by (page, line)
     skip: str = ""  # why this variant does not run, if it does not
+    machine: str = ""  # run on this fresh server (machines.py), not on the test host
 
     @property
     def name(self) -> str:
@@ -49,10 +51,17 @@ class Scenario:
     def run(self) -> None:
         scratch = Path(tempfile.mkdtemp(prefix="rowbook-docs-"))
         snapshot = Snapshot.take() if docker_available() else None
-        session = Session(scratch, _page_env(scratch, self.page, self.variant))
+        env = _page_env(scratch, self.page, self.variant)
+        machine = Machine(self.machine, env["RUNNER_SANDBOX"] + "-machine", scratch) if self.machine else None
+        session = Session(scratch, env, machine)
         failure: str | None = None
         failed_at: Block | None = None
         try:
+            if machine is not None:
+                try:
+                    machine.start()
+                except MachineError as error:
+                    raise GuideFailure(f"{self.name}: {error}") from None
             for block in self.blocks:
                 if block.kind == "teardown":
                     continue
@@ -64,11 +73,16 @@ class Scenario:
                 except GuideFailure as error:
                     self.outcomes[block.key] = Outcome("failed", str(error).split("\n")[0])
                     failed_at = block
-                    logs = logs_of_new_containers(snapshot) if snapshot else ""
-                    failure = str(error) + (f"\n\ncontainer logs (last lines):\n{_indent(logs)}" if logs else "")
+                    if machine is not None:
+                        failure = str(error) + "\n\n" + machine.diagnostics()
+                    else:
+                        logs = logs_of_new_containers(snapshot) if snapshot else ""
+                        failure = str(error) + (f"\n\ncontainer logs (last lines):\n{_indent(logs)}" if logs else "")
         finally:
             # Teardown always runs: pass, fail, timeout or Ctrl-C.
             problems = self._teardown(session)
+            if machine is not None:
+                machine.remove()
             if snapshot is not None:
                 leaked, _images = snapshot.clean_up()
                 if leaked:
@@ -189,8 +203,10 @@ class Scenario:
         path = None
         if block.title and "parse-only" not in block.options:
             path = session.cwd / block.title
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(block.source)
+            try:
+                session.write_file(path, block.source)
+            except OSError as error:
+                raise GuideFailure(f"{block.where} [{self.variant or 'page'}] cannot write {block.title}: {error}")
         try:
             how = configs.check(block.language, block.source, path, session.env, session.cwd)
         except Exception as error:  # any parser's error means the same: the block is broken

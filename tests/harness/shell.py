@@ -18,6 +18,10 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .machines import Machine
 
 # Variables bash manages itself; restoring them would break the new shell.
 _BASH_OWN = (
@@ -60,8 +64,9 @@ class Result:
 class Session:
     """A reader's terminal for one page: a scratch directory and its state."""
 
-    def __init__(self, scratch: Path, env: dict[str, str]):
+    def __init__(self, scratch: Path, env: dict[str, str], machine: "Machine | None" = None):
         self.scratch = scratch
+        self.machine = machine  # run on this server instead of the test host
         self.home = scratch / "home"
         self.home.mkdir(parents=True, exist_ok=True)
         self.state = scratch / ".runner-state.sh"
@@ -87,15 +92,29 @@ class Session:
         script.write_text(prelude + f"source {block}\n")
         return script
 
+    def _argv(self, script: Path, terminal: bool = False) -> tuple[list[str], Path]:
+        """The command that runs `script`, and the directory to start it in."""
+        if self.machine is None:
+            return ["bash", str(script)], self.cwd
+        # The prelude cds to the reader's directory, which may exist only on the server.
+        return self.machine.exec_argv(self.env, "bash", str(script), terminal=terminal), self.scratch
+
+    def write_file(self, path: Path, text: str) -> None:
+        if self.machine is None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        else:
+            self.machine.write_file(path, text)
+
     def _as_shown(self, output: str) -> str:
         """bash names the block's file in its errors: call it "block" instead."""
         return output.replace(str(self.scratch / f".block-{self.count}"), "block")
 
     def run(self, source: str, timeout: float) -> Result:
-        script = self._script(source)
+        argv, cwd = self._argv(self._script(source))
         started = time.monotonic()
         process = subprocess.Popen(
-            ["bash", str(script)], cwd=self.cwd, env=self.env, stdin=subprocess.DEVNULL,
+            argv, cwd=cwd, env=self.env, stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
         )
         try:
@@ -116,10 +135,10 @@ class Session:
         (answers echoed, passwords not)."""
         import pexpect  # only interactive blocks need it
 
-        script = self._script(source)
+        argv, cwd = self._argv(self._script(source), terminal=True)
         started = time.monotonic()
         screen = io.StringIO()
-        child = pexpect.spawn("bash", [str(script)], cwd=str(self.cwd), env=self.env, timeout=timeout,
+        child = pexpect.spawn(argv[0], argv[1:], cwd=str(cwd), env=self.env, timeout=timeout,
                               encoding="utf-8", codec_errors="replace", dimensions=(50, 200))
         child.logfile_read = screen
         try:
@@ -144,9 +163,9 @@ class Session:
     def start_background(self, source: str, log: Path) -> subprocess.Popen:
         """Run a command "in a second terminal": it keeps running while the
         page goes on, and stop_background() ends it with the page."""
-        script = self._script(source)
+        argv, cwd = self._argv(self._script(source))
         process = subprocess.Popen(
-            ["bash", str(script)], cwd=self.cwd, env=self.env, stdin=subprocess.DEVNULL,
+            argv, cwd=cwd, env=self.env, stdin=subprocess.DEVNULL,
             stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
         )
         self.background.append(process)

@@ -219,3 +219,22 @@ def test_a_converging_block_fails_with_a_diff_after_its_deadline():
     assert 3 <= time.monotonic() - started < 15
     assert "output differs from the page (retried for 3 s)" in message
     assert "-ready\n+starting" in message
+
+
+def _containers_named(name: str) -> str:
+    return subprocess.run(["docker", "ps", "-aq", "--filter", f"name={name}"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_a_page_for_a_server_runs_on_a_fresh_one_as_its_sudo_user():
+    scenario = run("machine.md")
+    assert statuses(scenario) == {5: "verified", 11: "parsed", 15: "executed", 20: "verified", 28: "verified"}
+    assert not _containers_named("machine-md")  # the server is gone with the scenario
+
+
+def test_a_failure_on_a_server_shows_its_failed_units_and_journal():
+    _, message = failure("machine-broken.md")
+    assert "tests/runner/pages/machine-broken.md:" in message and "shell block failed" in message
+    assert "failed units on the machine:" in message and "broken.service" in message
+    assert "journal of the machine" in message
+    assert not _containers_named("machine-broken")

@@ -85,7 +85,7 @@ def test_newer_release_shows_the_steps_for_the_install_method(admin, feed, metho
         "image": ["docker pull rowbook/rowbook:0.2.0", "docker run -d --name rowbook"],
         "compose": ["ROWBOOK_VERSION=0.2.0", "docker compose pull", "docker compose up -d"],
         "all-in-one": ["docker pull rowbook/all-in-one:0.2.0", "-v rowbook-data:/data"],
-        "without-docker": ["pip install --upgrade rowbook-0.2.0-py3-none-any.whl",
+        "without-docker": ["sudo -u postgres pg_dump", "pip install rowbook==0.2.0",
                            "rowbook migrate", "systemctl restart rowbook"],
     }[method]
     for command in expected:

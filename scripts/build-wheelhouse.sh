@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Build the wheels of each Rowbook release and of everything it depends on,
+# on the host: pip cannot reach the package index from inside containers here.
+#
+#   .cache/wheelhouse/VERSION/   one directory per release in releases.toml,
+#                                built from that release's commit
+#
+# The image builds (scripts/build-images.sh) install from these directories,
+# and so does the test of the Install without Docker guide. Cached: a release
+# whose wheel is there is not built again.
+#
+# Usage: scripts/build-wheelhouse.sh [VERSION ...]   (default: every release)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python="${PYTHON:-$PWD/.venv/bin/python}"
+
+versions=("$@")
+if [[ ${#versions[@]} -eq 0 ]]; then
+    mapfile -t versions < <("$python" -c 'import tomllib; [print(r["version"]) for r in tomllib.load(open("releases.toml", "rb"))["release"]]')
+fi
+
+for version in "${versions[@]}"; do
+    dir=".cache/wheelhouse/$version"
+    if [[ -f "$dir/rowbook-$version-py3-none-any.whl" ]]; then
+        echo "wheelhouse: $version ready"
+        continue
+    fi
+    commit="$("$python" -c "import tomllib,sys; print(next(r['commit'] for r in tomllib.load(open('releases.toml', 'rb'))['release'] if r['version'] == sys.argv[1]))" "$version")"
+    echo "wheelhouse: building $version from commit ${commit:0:12}"
+    src="$(mktemp -d)"
+    git archive "$commit" | tar -x -C "$src"
+    rm -rf "$dir.partial" && mkdir -p "$dir.partial"
+    "$python" -m pip wheel --quiet --wheel-dir "$dir.partial" "$src" >/dev/null
+    rm -rf "$src" "$dir"
+    mv "$dir.partial" "$dir"
+    echo "wheelhouse: $version ready"
+done
