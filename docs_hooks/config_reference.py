@@ -1,4 +1,5 @@
-"""MkDocs hook: the configuration reference is generated from rowbook/config.py.
+"""MkDocs hook: the configuration reference is generated from rowbook/config.py
+(an older release's docs: from that release's config.py).
 
 The page docs/configuration.md holds the marker `<!-- config-reference -->`;
 this hook replaces it with one section per variable, so the page lists exactly
@@ -7,11 +8,16 @@ the variables the service reads and cannot drift from them.
 
 from __future__ import annotations
 
+import subprocess
 import sys
+import tomllib
+import types
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
+from docs_tools import versions  # noqa: E402
 from rowbook import config  # noqa: E402  (importable without Django, by design)
 
 MARKER = "<!-- config-reference -->"
@@ -46,11 +52,11 @@ def variable_section(var: config.Var) -> str:
     return "\n".join(lines) + "\n"
 
 
-def reference() -> str:
-    required = [v for v in config.VARIABLES if v.required]
-    optional = [v for v in config.VARIABLES if not v.required]
+def reference(module=config) -> str:
+    required = [v for v in module.VARIABLES if v.required]
+    optional = [v for v in module.VARIABLES if not v.required]
     summary = ["| Variable | Required | Default |", "|---|---|---|"]
-    for var in config.VARIABLES:
+    for var in module.VARIABLES:
         summary.append(f"| [`{var.name}`](#{var.name.lower()}) | {'yes' if var.required else 'no'} | {default_of(var)} |")
     return "\n".join([
         "\n".join(summary), "",
@@ -59,9 +65,26 @@ def reference() -> str:
     ])
 
 
-def on_page_markdown(markdown: str, page, **_) -> str:
+def config_of(release: str):
+    """rowbook/config.py as release `release` has it, from its commit in
+    releases.toml: an older release's docs list that release's variables."""
+    if release == versions.newest():
+        return config
+    commit = next(r["commit"] for r in tomllib.loads((ROOT / "releases.toml").read_text())["release"]
+                  if r["version"] == release)
+    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{commit}:rowbook/config.py"],
+                            capture_output=True, text=True, check=True).stdout
+    module = types.ModuleType(f"rowbook_config_{release.replace('.', '_')}")
+    sys.modules[module.__name__] = module  # dataclasses look their module up
+    exec(compile(source, f"rowbook/config.py@{release}", "exec"), module.__dict__)
+    return module
+
+
+def on_page_markdown(markdown: str, page, config, **_) -> str:
     if page.file.src_uri != "configuration.md":
         return markdown
     if MARKER not in markdown:
         raise ValueError("docs/configuration.md lost its <!-- config-reference --> marker")
-    return markdown.replace(MARKER, reference())
+    # The versioned build names the release it builds (scripts/versioned_config.py).
+    release = config.extra.get("docs_release") or versions.newest()
+    return markdown.replace(MARKER, reference(config_of(release)))

@@ -4,6 +4,7 @@ side by side, `latest` is the newest, and Material's selector switches."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -31,6 +32,31 @@ def test_both_versions_are_built_and_latest_is_the_newest(versioned_site):
     assert (versioned_site / "0.1.2" / "switching-databases" / "index.html").exists()
     assert not (versioned_site / "0.1.1" / "switching-databases").exists()
     assert (versioned_site / "0.1.1" / "prerequisites" / "index.html").exists()
+
+
+def _text(page) -> str:
+    """A page's text without its tags (code is split into highlighted spans)."""
+    return re.sub(r"<[^>]+>", "", page.read_text())
+
+
+def test_the_older_docs_describe_the_older_release(versioned_site):
+    old = versioned_site / "0.1.1"
+    # Its commands name its own images, wheel and downloads, and no page but
+    # the release list names a later release.
+    assert "rowbook/all-in-one:0.1.1" in _text(old / "quickstart" / "index.html")
+    assert "rowbook==0.1.1" in _text(old / "install" / "without-docker" / "index.html")
+    later = sorted(str(p.relative_to(old)) for p in old.rglob("index.html")
+                   if "0.1.2" in p.read_text() and p.parent.name != "releases")
+    assert later == []
+    assert not (old / "upgrade").exists()
+    # Its configuration reference lists the variables of 0.1.1's config.py.
+    reference = (old / "configuration" / "index.html").read_text()
+    assert 'id="rowbook_user_database_url"' in reference
+    assert 'id="rowbook_install_method"' not in reference
+    assert 'id="rowbook_install_method"' in (versioned_site / "0.1.2" / "configuration" / "index.html").read_text()
+    # Text marked for 0.1.1 only is in its installer page, and not in 0.1.2's.
+    assert "0.1.1 browses exactly the one" in (old / "installer" / "index.html").read_text()
+    assert "0.1.1 browses exactly the one" not in (versioned_site / "0.1.2" / "installer" / "index.html").read_text()
 
 
 def test_the_selector_lists_both_versions_and_switches(page, versioned_site):

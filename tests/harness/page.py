@@ -20,6 +20,8 @@ import yaml
 from sybil import Document
 from sybil.parsers.markdown.lexers import DirectiveInHTMLCommentLexer, RawFencedCodeBlockLexer
 
+from docs_tools import versions
+
 from .languages import kind_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,7 +98,7 @@ def parse_options(text: str) -> dict[str, str]:
 
 
 @cache
-def _snippets_preprocessor():
+def _snippets_preprocessor(version: str):
     config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
     for entry in config["markdown_extensions"]:
         if isinstance(entry, dict) and "pymdownx.snippets" in entry:
@@ -104,22 +106,26 @@ def _snippets_preprocessor():
             break
     else:
         raise RuntimeError("mkdocs.yml does not configure pymdownx.snippets")
-    options["base_path"] = [str(ROOT / p) for p in options.get("base_path", ["."])]
+    # The included files as this release has them (docs_tools/versions.py).
+    dirs = {d.name: d for d in versions.snippet_dirs(version)}
+    options["base_path"] = [str(dirs.get(p, ROOT / p)) for p in options.get("base_path", ["."])]
     options["check_paths"] = options.get("check_paths") in ("true", True)
     md = markdown.Markdown(extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": options})
     return md.preprocessors["snippet"]
 
 
-def expand_snippets(text: str) -> tuple[str, list[int]]:
-    """Expand --8<-- includes; also return, for each expanded line, its page line."""
-    original = text.split("\n")
-    expanded = _snippets_preprocessor().run(list(original))
+def expand_snippets(text: str, version: str | None = None, source: str | None = None) -> tuple[str, list[int]]:
+    """Expand --8<-- includes; also return, for each expanded line, its line
+    in `source` (the page file; default: `text` itself)."""
+    expanded = _snippets_preprocessor(version or versions.newest()).run(text.split("\n"))
+    original = (text if source is None else source).split("\n")
     line_of = [0] * len(expanded)
     matcher = difflib.SequenceMatcher(a=original, b=expanded, autojunk=False)
     for tag, a1, a2, b1, b2 in matcher.get_opcodes():
         for j in range(b1, b2):
-            # An included line belongs to the --8<-- line that pulled it in.
-            line_of[j] = (a1 + (j - b1) if tag == "equal" else a1) + 1
+            # A changed line (another release's text) keeps its place; an
+            # included line belongs to the --8<-- line that pulled it in.
+            line_of[j] = a1 + min(j - b1, max(a2 - a1 - 1, 0)) + 1
     return "\n".join(expanded), line_of
 
 
@@ -157,12 +163,18 @@ def _tabs(text: str) -> tuple[list[list[str]], list[tuple[int, int, int, str]]]:
     return groups, spans
 
 
-def read_page(path: Path) -> Page:
-    text, line_of = expand_snippets(path.read_text())
+def read_page(path: Path, version: str | None = None) -> Page:
+    """The page as release `version` shows it (default: the newest); an older
+    release's page is named `docs/page.md@VERSION`, its lines those of docs/."""
+    version = version or versions.newest()
+    source = path.read_text()
+    text, line_of = expand_snippets(versions.render(source, version), version, source)
     try:
         page_name = path.resolve().relative_to(ROOT).as_posix()
     except ValueError:  # a page outside the repository (the editor's checks on a temp copy)
         page_name = str(path)
+    if version != versions.newest():
+        page_name += f"@{version}"
     document = Document(text, str(path))
     groups, tab_spans = _tabs(text)
 

@@ -38,7 +38,8 @@ class PlanError(Exception):
     pass
 
 
-def base_blocks(page_path: Path, options: dict[str, str], seen: tuple[Path, ...] = ()) -> list[Block]:
+def base_blocks(page_path: Path, options: dict[str, str], seen: tuple[Path, ...] = (),
+                version: str | None = None) -> list[Block]:
     """The blocks of the page this one starts from (and of its own base, if any)."""
     if "starts-from" not in options:
         return []
@@ -47,13 +48,13 @@ def base_blocks(page_path: Path, options: dict[str, str], seen: tuple[Path, ...]
         raise PlanError(f"{page_path}: pages start from each other in a loop: {[str(p) for p in seen]}")
     if not base_path.exists():
         raise PlanError(f"{page_path.relative_to(ROOT)}: starts-from names a missing page {options['starts-from']!r}")
-    base = read_page(base_path)
+    base = read_page(base_path, version)
     variant = options.get("from-variant", "")
     if variant and variant not in base.variants():
         raise PlanError(f"{base.path} has no variant {variant!r}; it has {base.variants()}")
     variant = variant or base.variants()[0]
-    blocks = base_blocks(base_path, {**base.options, **base.tab_options.get(variant, {})}, (*seen, page_path)) + \
-        base.blocks_for(variant)
+    blocks = base_blocks(base_path, {**base.options, **base.tab_options.get(variant, {})}, (*seen, page_path),
+                         version) + base.blocks_for(variant)
     if "from-replace" in options:
         blocks = [_replaced(block, options["from-replace"]) for block in blocks]
     if "from-env" in options:
@@ -63,14 +64,14 @@ def base_blocks(page_path: Path, options: dict[str, str], seen: tuple[Path, ...]
     return blocks
 
 
-def machine_of(page_path: Path, options: dict[str, str]) -> str:
+def machine_of(page_path: Path, options: dict[str, str], version: str | None = None) -> str:
     """The server a scenario runs on: its page's, or that of the page it starts from."""
     if "machine" in options or "starts-from" not in options:
         return options.get("machine", "")
     base_path = (page_path.parent / options["starts-from"]).resolve()
-    base = read_page(base_path)
+    base = read_page(base_path, version)
     variant = options.get("from-variant", "") or base.variants()[0]
-    return machine_of(base_path, {**base.options, **base.tab_options.get(variant, {})})
+    return machine_of(base_path, {**base.options, **base.tab_options.get(variant, {})}, version)
 
 
 def _replaced(block: Block, replace: str) -> Block:
@@ -82,14 +83,16 @@ def _replaced(block: Block, replace: str) -> Block:
     return dataclasses.replace(substituted(block, replace, strict=False), options=options)
 
 
-def scenarios_for(path: Path, page: Page | None = None) -> list[Scenario]:
-    page = page or read_page(path)
+def scenarios_for(path: Path, page: Page | None = None, version: str | None = None) -> list[Scenario]:
+    """The scenarios of the page as release `version` shows it (default: the newest)."""
+    page = page or read_page(path, version)
     scenarios = []
     for variant in page.variants():
         options = {**page.options, **page.tab_options.get(variant, {})}
-        blocks = base_blocks(path.resolve(), options) + page.blocks_for(variant)
+        blocks = base_blocks(path.resolve(), options, version=version) + page.blocks_for(variant)
         if "skip" in options and not options["skip"].strip():
             raise PlanError(f"{page.path}: a skipped variant must say why: <!-- test: skip=\"reason\" -->")
         scenarios.append(Scenario(page.path, variant, blocks, skip=options.get("skip", ""),
-                                  machine=machine_of(path.resolve(), options)))
+                                  machine=machine_of(path.resolve(), options, version),
+                                  version=version or ""))
     return scenarios

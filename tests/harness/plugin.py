@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from docs_tools import versions
+
 from . import ratchet
 from .page import ROOT, read_page
 from .plan import scenarios_for
@@ -57,15 +59,23 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector):
 
 
 class PageFile(pytest.File):
+    """A page, as the newest release shows it, then as each older release
+    that has it shows it (items named `...@0.1.1`, run against that release)."""
+
     def collect(self):
-        page = read_page(self.path)
-        coverage = self.config.stash[COVERAGE]
-        coverage.add_page(page)
-        if all(b.kind == "unknown" for b in page.blocks):
-            return  # nothing to run: its blocks show as "not collected"
-        for scenario in scenarios_for(self.path, page):
-            self.config.stash[RUNS].setdefault(page.path, [0, 0])[0] += 1
-            yield ScenarioItem.from_parent(self, name=scenario.variant or "page", scenario=scenario)
+        name = self.path.relative_to(DOCS).as_posix()
+        for version in [None, *reversed(versions.older())]:
+            if version and not versions.has_page(version, name):
+                continue
+            page = read_page(self.path, version)
+            coverage = self.config.stash[COVERAGE]
+            coverage.add_page(page)
+            if all(b.kind == "unknown" for b in page.blocks):
+                continue  # nothing to run: its blocks show as "not collected"
+            for scenario in scenarios_for(self.path, page, version):
+                self.config.stash[RUNS].setdefault(page.path, [0, 0])[0] += 1
+                item_name = (scenario.variant or "page") + (f"@{version}" if version else "")
+                yield ScenarioItem.from_parent(self, name=item_name, scenario=scenario)
 
 
 class ScenarioItem(pytest.Item):

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import configs, console
+from docs_tools import versions
+
 from .machines import Machine, MachineError
 from .page import ROOT, Block
 from .sandbox import Snapshot, docker_available, logs_of_new_containers
@@ -43,6 +45,7 @@ class Scenario:
     outcomes: dict[tuple[str, int], Outcome] = field(default_factory=dict)  # by (page, line)
     skip: str = ""  # why this variant does not run, if it does not
     machine: str = ""  # run on this fresh server (machines.py), not on the test host
+    version: str = ""  # an older release's rendition of the page (docs_tools/versions.py)
 
     @property
     def name(self) -> str:
@@ -51,7 +54,7 @@ class Scenario:
     def run(self) -> None:
         scratch = Path(tempfile.mkdtemp(prefix="rowbook-docs-"))
         snapshot = Snapshot.take() if docker_available() else None
-        env = _page_env(scratch, self.page, self.variant)
+        env = _page_env(scratch, self.page, self.variant, self.version)
         machine = Machine(self.machine, env["RUNNER_SANDBOX"] + "-machine", scratch) if self.machine else None
         session = Session(scratch, env, machine)
         failure: str | None = None
@@ -226,7 +229,7 @@ def substituted(block: Block, replace: str, strict: bool = True) -> Block:
     return dataclasses.replace(block, source=source)
 
 
-def _page_env(scratch: Path, page: str, variant: str) -> dict[str, str]:
+def _page_env(scratch: Path, page: str, variant: str, version: str = "") -> dict[str, str]:
     """A reader's fresh terminal: only the basics of our environment (nothing a
     test or a developer's shell set, such as a leftover ROWBOOK_* or
     POSTGRES_* variable), minus the test runner's own virtualenv."""
@@ -238,9 +241,13 @@ def _page_env(scratch: Path, page: str, variant: str) -> dict[str, str]:
     env["HOME"] = str(scratch / "home")
     env["NO_COLOR"] = "1"
     env["TERM"] = "dumb"
-    # For hidden blocks only: where the repo is, and a name unique to this page.
+    # For hidden blocks only: where the repo is, where the files pages
+    # include are as this release has them (docker/, snippets/), and a name
+    # unique to this page.
     env["RUNNER_REPO"] = str(ROOT)
-    env["RUNNER_SANDBOX"] = "rbdocs-" + re.sub(r"[^a-z0-9]+", "-", f"{page[:-3]}-{variant}".lower()).strip("-")[-40:]
+    env["RUNNER_FILES"] = str(versions.snippet_dirs(version)[0].parent) if version else str(ROOT)
+    name = page.removesuffix(".md").replace(".md@", "-")
+    env["RUNNER_SANDBOX"] = "rbdocs-" + re.sub(r"[^a-z0-9]+", "-", f"{name}-{variant}".lower()).strip("-")[-40:]
     return env
 
 
