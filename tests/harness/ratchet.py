@@ -29,7 +29,7 @@ def drops(baseline: dict[str, dict[str, int]], totals: dict[str, dict[str, int]]
     """What went down, for the pages whose every scenario ran (`complete`)."""
     found = []
     for page, before in sorted(baseline.items()):
-        if not (ROOT / page).exists():
+        if not (ROOT / page.split("@")[0]).exists():  # docs/page.md@0.1.1: that page's rendition
             found.append(f"{page}: the page is gone (it had {before['verified'] + before['executed']} tested blocks)")
             continue
         if page not in complete:
