@@ -7,7 +7,7 @@
 #
 # The image builds (scripts/build-images.sh) install from these directories,
 # and so does the test of the Install without Docker guide. Cached: a release
-# whose wheel is there is not built again.
+# whose wheel was built from its commit (noted in .commit) is not built again.
 #
 # Usage: scripts/build-wheelhouse.sh [VERSION ...]   (default: every release)
 set -euo pipefail
@@ -21,16 +21,18 @@ fi
 
 for version in "${versions[@]}"; do
     dir=".cache/wheelhouse/$version"
-    if [[ -f "$dir/rowbook-$version-py3-none-any.whl" ]]; then
+    commit="$("$python" -c "import tomllib,sys; print(next(r['commit'] for r in tomllib.load(open('releases.toml', 'rb'))['release'] if r['version'] == sys.argv[1]))" "$version")"
+    # Built from this release's commit? (A release's commit may move before it ships.)
+    if [[ -f "$dir/rowbook-$version-py3-none-any.whl" && "$(cat "$dir/.commit" 2>/dev/null)" == "$commit" ]]; then
         echo "wheelhouse: $version ready"
         continue
     fi
-    commit="$("$python" -c "import tomllib,sys; print(next(r['commit'] for r in tomllib.load(open('releases.toml', 'rb'))['release'] if r['version'] == sys.argv[1]))" "$version")"
     echo "wheelhouse: building $version from commit ${commit:0:12}"
     src="$(mktemp -d)"
     git archive "$commit" | tar -x -C "$src"
     rm -rf "$dir.partial" && mkdir -p "$dir.partial"
     "$python" -m pip wheel --quiet --wheel-dir "$dir.partial" "$src" >/dev/null
+    echo "$commit" > "$dir.partial/.commit"
     rm -rf "$src" "$dir"
     mv "$dir.partial" "$dir"
     echo "wheelhouse: $version ready"

@@ -40,6 +40,12 @@ def _ask(prompt: str, default: str = "") -> str:
         print("This cannot be empty.")
 
 
+def _say(out, text: str) -> None:
+    # One line. Django's OutputWrapper ends each write with a newline of its
+    # own, so print(..., file=out) would write an empty line after it.
+    out.write(text if text.endswith("\n") else text + "\n")
+
+
 def ensure_admin(options: dict, interactive: bool, out=sys.stdout) -> str:
     """Create the admin unless that user exists; returns the user name."""
     User = get_user_model()
@@ -50,7 +56,7 @@ def ensure_admin(options: dict, interactive: bool, out=sys.stdout) -> str:
     elif not username:
         raise AdminError("--username is required with --no-input.")
     if User.objects.filter(username=username).exists():
-        print(f'Admin user "{username}" already exists; left unchanged.', file=out)
+        _say(out, f'Admin user "{username}" already exists; left unchanged.')
         return username
 
     if interactive:
@@ -59,12 +65,12 @@ def ensure_admin(options: dict, interactive: bool, out=sys.stdout) -> str:
             password = getpass.getpass("Admin password: ")
             again = getpass.getpass("Admin password (again): ")
             if password != again:
-                print("The passwords do not match. Try again.", file=out)
+                _say(out, "The passwords do not match. Try again.")
                 continue
             problems = _problems(password, username, email)
             if problems:
                 for problem in problems:
-                    print(problem, file=out)
+                    _say(out, problem)
                 continue
             break
     else:
@@ -76,7 +82,7 @@ def ensure_admin(options: dict, interactive: bool, out=sys.stdout) -> str:
             raise AdminError("the admin password is not accepted: " + " ".join(problems))
 
     User.objects.create_superuser(username=username, email=email, password=password)
-    print(f'Created admin user "{username}".', file=out)
+    _say(out, f'Created admin user "{username}".')
     return username
 
 

@@ -20,7 +20,8 @@ def test_install_no_input_and_rerun(pg, internal_db, tmp_path):
     out = run_rowbook(args, env)
     assert out.returncode == 0, out.stderr
     assert "rowbook: ok: database migrations applied" in out.stdout
-    assert 'Created admin user "boss".' in out.stdout
+    # One empty line between the steps and the summary, not two.
+    assert 'Created admin user "boss".\n\nRowbook is installed.' in out.stdout
     assert "http://rowbook.example.com:8000/" in out.stdout
     assert "the installer configures one user database only" in out.stdout
     assert superusers(pg, internal_db) == [("boss", "boss@example.com")]
