@@ -7,9 +7,10 @@ may start from another page, named in a hidden marker:
 
 The path is relative to the page, like a link. The scenario then runs that
 page's blocks first, in the same sandbox, and tears it down last. Two more
-options start from an older state of that page, e.g. its previous release:
-`from-env="ROWBOOK_VERSION=0.1.1"` exports variables before the base page
-runs, and `from-replace="0.1.2=>0.1.1"` substitutes text in its blocks.
+options start from an older state of that page: `from-version="0.1.1"` runs
+it as the docs of release 0.1.1 show it (docs_tools/versions.py), with that
+release's files; `from-env="NAME=value"` exports variables before the base
+page runs, and `from-replace="a=>b"` substitutes text in its blocks.
 
 A page for a server says which one it needs, and then runs on a fresh one
 (see machines.py); a page that starts from it runs there too:
@@ -30,6 +31,8 @@ import dataclasses
 import shlex
 from pathlib import Path
 
+from docs_tools import versions
+
 from .page import ROOT, Block, Page, read_page
 from .scenario import Scenario, substituted
 
@@ -48,6 +51,11 @@ def base_blocks(page_path: Path, options: dict[str, str], seen: tuple[Path, ...]
         raise PlanError(f"{page_path}: pages start from each other in a loop: {[str(p) for p in seen]}")
     if not base_path.exists():
         raise PlanError(f"{page_path.relative_to(ROOT)}: starts-from names a missing page {options['starts-from']!r}")
+    if "from-version" in options:  # the base page as an older release's docs show it
+        if options["from-version"] not in versions.versions():
+            raise PlanError(f"{page_path.relative_to(ROOT)}: from-version names {options['from-version']!r}, "
+                            f"which is not in docs-versions.toml")
+        version = options["from-version"]
     base = read_page(base_path, version)
     variant = options.get("from-variant", "")
     if variant and variant not in base.variants():
@@ -55,6 +63,8 @@ def base_blocks(page_path: Path, options: dict[str, str], seen: tuple[Path, ...]
     variant = variant or base.variants()[0]
     blocks = base_blocks(base_path, {**base.options, **base.tab_options.get(variant, {})}, (*seen, page_path),
                          version) + base.blocks_for(variant)
+    if "from-version" in options:
+        blocks = [_with_files_of(block, version) for block in blocks]
     if "from-replace" in options:
         blocks = [_replaced(block, options["from-replace"]) for block in blocks]
     if "from-env" in options:
@@ -69,9 +79,18 @@ def machine_of(page_path: Path, options: dict[str, str], version: str | None = N
     if "machine" in options or "starts-from" not in options:
         return options.get("machine", "")
     base_path = (page_path.parent / options["starts-from"]).resolve()
+    version = options.get("from-version") or version
     base = read_page(base_path, version)
     variant = options.get("from-variant", "") or base.variants()[0]
     return machine_of(base_path, {**base.options, **base.tab_options.get(variant, {})}, version)
+
+
+def _with_files_of(block: Block, version: str) -> Block:
+    """An older release's page downloads that release's files: its blocks see
+    $RUNNER_FILES as that release's folder, not the scenario's."""
+    files = str(versions.snippet_dirs(version)[0].parent)
+    options = {k: v.replace("$RUNNER_FILES", files) for k, v in block.options.items()}
+    return dataclasses.replace(block, source=block.source.replace("$RUNNER_FILES", files), options=options)
 
 
 def _replaced(block: Block, replace: str) -> Block:

@@ -238,3 +238,11 @@ def test_a_failure_on_a_server_shows_its_failed_units_and_journal():
     assert "failed units on the machine:" in message and "broken.service" in message
     assert "journal of the machine" in message
     assert not _containers_named("machine-broken")
+
+
+def test_a_page_can_start_from_an_older_release_of_its_base_page():
+    # The base page runs as the 0.1.1 docs show it, reading 0.1.1's files.
+    scenario = run("from-release.md")
+    base = ("tests/runner/pages/release-files.md@0.1.1", 3)
+    assert scenario.outcomes[base].status == "verified"
+    assert outcome(scenario, 5).status == "executed"
