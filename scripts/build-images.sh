@@ -63,7 +63,8 @@ build rowbook-test/debian-server:12 tests/machines/debian-12
 
 for version in "${versions[@]}"; do
     commit="$("$python" -c "import tomllib,sys; print(next(r['commit'] for r in tomllib.load(open('releases.toml', 'rb'))['release'] if r['version'] == sys.argv[1]))" "$version")"
-    inputs="$(inputs_of docker/rowbook "$commit")"
+    # Its Dockerfile starts FROM the base image: a new base means a rebuild.
+    inputs="$(inputs_of docker/rowbook "$commit" "$(docker image inspect -f '{{.Id}}' debian:bookworm-slim)")"
     if current "rowbook/rowbook:$version" "$inputs"; then
         echo "image: rowbook/rowbook:$version ready"
         ROWBOOK_VERSION_ARG="$version" build "rowbook/all-in-one:$version" docker/all-in-one --build-arg "ROWBOOK_VERSION=$version"
