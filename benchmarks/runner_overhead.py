@@ -52,7 +52,7 @@ def timed(action) -> float:
 
 def plain_bash(script: str) -> None:
     with tempfile.TemporaryDirectory() as home:
-        env = {"HOME": home, "PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "RUNNER_REPO": str(ROOT),
+        env = {"HOME": home, "PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "RUNNER_REPO": str(ROOT), "RUNNER_FILES": str(ROOT),
                "RUNNER_SANDBOX": "rbdocs-benchmark"}
         subprocess.run(["bash", "-c", script], cwd=home, env=env, check=True, capture_output=True)
 
