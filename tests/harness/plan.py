@@ -41,11 +41,12 @@ class PlanError(Exception):
     pass
 
 
-def base_blocks(page_path: Path, options: dict[str, str], seen: tuple[Path, ...] = (),
-                version: str | None = None) -> list[Block]:
-    """The blocks of the page this one starts from (and of its own base, if any)."""
+def _base(page_path: Path, options: dict[str, str], version: str | None,
+          seen: tuple[Path, ...] = ()) -> tuple[Path, dict[str, str], Page, str, str | None] | None:
+    """The page this one starts from, checked: (its path, its options for the
+    chosen variant, the page, the variant, the release it is read as), or None."""
     if "starts-from" not in options:
-        return []
+        return None
     base_path = (page_path.parent / options["starts-from"]).resolve()
     if base_path in seen:
         raise PlanError(f"{page_path}: pages start from each other in a loop: {[str(p) for p in seen]}")
@@ -61,8 +62,17 @@ def base_blocks(page_path: Path, options: dict[str, str], seen: tuple[Path, ...]
     if variant and variant not in base.variants():
         raise PlanError(f"{base.path} has no variant {variant!r}; it has {base.variants()}")
     variant = variant or base.variants()[0]
-    blocks = base_blocks(base_path, {**base.options, **base.tab_options.get(variant, {})}, (*seen, page_path),
-                         version) + base.blocks_for(variant)
+    return base_path, {**base.options, **base.tab_options.get(variant, {})}, base, variant, version
+
+
+def base_blocks(page_path: Path, options: dict[str, str], seen: tuple[Path, ...] = (),
+                version: str | None = None) -> list[Block]:
+    """The blocks of the page this one starts from (and of its own base, if any)."""
+    found = _base(page_path, options, version, seen)
+    if found is None:
+        return []
+    base_path, base_options, base, variant, version = found
+    blocks = base_blocks(base_path, base_options, (*seen, page_path), version) + base.blocks_for(variant)
     if "from-version" in options:
         blocks = [_with_files_of(block, version) for block in blocks]
     if "from-replace" in options:
@@ -76,13 +86,13 @@ def base_blocks(page_path: Path, options: dict[str, str], seen: tuple[Path, ...]
 
 def machine_of(page_path: Path, options: dict[str, str], version: str | None = None) -> str:
     """The server a scenario runs on: its page's, or that of the page it starts from."""
-    if "machine" in options or "starts-from" not in options:
-        return options.get("machine", "")
-    base_path = (page_path.parent / options["starts-from"]).resolve()
-    version = options.get("from-version") or version
-    base = read_page(base_path, version)
-    variant = options.get("from-variant", "") or base.variants()[0]
-    return machine_of(base_path, {**base.options, **base.tab_options.get(variant, {})}, version)
+    if "machine" in options:
+        return options["machine"]
+    found = _base(page_path, options, version)
+    if found is None:
+        return ""
+    base_path, base_options, _, _, version = found
+    return machine_of(base_path, base_options, version)
 
 
 def _with_files_of(block: Block, version: str) -> Block:
