@@ -19,8 +19,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from guide_runner.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 IMAGES = ["rowbook/rowbook:0.1.2", "rowbook/all-in-one:0.1.2", "rowbook/postgres:15", "rowbook/caddy:2",
           "debian:bookworm-slim"]
 

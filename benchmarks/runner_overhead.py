@@ -16,31 +16,27 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from tests.harness import console  # noqa: E402
-from tests.harness.plan import scenarios_for  # noqa: E402
-from tests.harness.sandbox import Snapshot  # noqa: E402
-from tests.harness.scenario import substituted  # noqa: E402
+from guide_runner import Kind, Scenario, console, plan_file
+from guide_runner.paths import ROOT
+from guide_runner.plan import substituted
+from guide_runner.sandbox import Snapshot
 
 RUNS = 3
 
 
-def plain_script(scenario) -> str:
+def plain_script(plan) -> str:
     """The scenario's commands as one bash script, as the runner would run them
     (test-only substitutions applied), without the runner around them."""
     lines = ["set -e -o pipefail"]
-    for block in scenario.blocks:
+    for block in plan.blocks:
         if "replace" in block.options:
             block = substituted(block, block.options["replace"])
-        if block.kind in ("shell", "hidden"):
+        if block.kind in (Kind.SHELL, Kind.HIDDEN):
             lines.append(block.source)
-        elif block.kind == "console":
+        elif block.kind == Kind.CONSOLE:
             lines += [command.command for command in console.parse(block.source)]
-    teardown = [b.source for b in scenario.blocks if b.kind == "teardown"]
+    teardown = [b.source for b in plan.blocks if b.kind == Kind.TEARDOWN]
     return "\n".join(lines + teardown) + "\n"
 
 
@@ -65,15 +61,15 @@ def leak_check() -> None:
 def main(pages: list[str]) -> None:
     rows = [("page", "plain bash (s)", "runner (s)", "ratio", "leak check (s)")]
     for page in pages:
-        scenario = scenarios_for(ROOT / page)[0]
-        if scenario.machine:
+        plan = plan_file(ROOT / page)[0]
+        if plan.machine:
             # Plain bash would run a server's commands (apt, adduser, systemd)
             # on this machine: leave such pages out.
-            print(f"{page}: left out, it runs on a test server ({scenario.machine})", file=sys.stderr)
+            print(f"{page}: left out, it runs on a test server ({plan.machine})", file=sys.stderr)
             continue
-        script = plain_script(scenario)
+        script = plain_script(plan)
         plain = statistics.median(timed(lambda: plain_bash(script)) for _ in range(RUNS))
-        runner = statistics.median(timed(lambda: scenarios_for(ROOT / page)[0].run()) for _ in range(RUNS))
+        runner = statistics.median(timed(lambda: Scenario(plan).run()) for _ in range(RUNS))
         leak = statistics.median(timed(leak_check) for _ in range(RUNS))
         rows.append((page, f"{plain:.2f}", f"{runner:.2f}", f"{runner / plain:.2f}x", f"{leak:.2f}"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]

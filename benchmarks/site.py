@@ -12,17 +12,13 @@ numbers vary from machine to machine.
 from __future__ import annotations
 
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from tests.browser.chromium import chromium  # noqa: E402
-from tests.browser.site_build import build_site, built_pages, serve  # noqa: E402
+from tests.browser.chromium import chromium
+from tests.browser.site_build import build_site, built_pages, serve
 
 BUILDS = 3
 # Bytes of the HTML and of every resource the page loaded (bodies, as sent).

@@ -1,7 +1,7 @@
 """The four ways Rowbook is installed, and where the Upgrade page covers each.
 
 Shared by the settings (ROWBOOK_INSTALL_METHOD), the About page, and the docs
-build (docs_hooks/releases_feed.py writes these anchors into releases.json), so
+build (docs_site/hooks/releases_feed.py writes these anchors into releases.json), so
 it must stay importable without Django. The Upgrade page (docs/upgrade.md) uses
 exactly these headings; each anchor is the slug MkDocs makes of its heading.
 """

@@ -31,7 +31,7 @@ export GIT_COMMITTER_NAME="docs build" GIT_COMMITTER_EMAIL="docs@localhost"
 mapfile -t versions < <("$python" -c 'import tomllib; [print(v) for v in tomllib.load(open("docs-versions.toml", "rb"))["versions"]]')
 newest="${versions[-1]}"
 for version in "${versions[@]}"; do
-    "$python" scripts/versioned_config.py "$version" "$work/$version"
+    "$python" -m docs_site.versioned_config "$version" "$work/$version"
     aliases=()
     [[ "$version" == "$newest" ]] && aliases=(latest)
     (cd "$work/repo" && "$mike" deploy -F "$work/$version/mkdocs.yml" \

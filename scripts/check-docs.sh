@@ -9,4 +9,4 @@
 # Prints each finding as path:line: rule: message; exits 1 if there is any.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec .venv/bin/python -m docs_tools.check "$@"
+exec .venv/bin/python -m docs_site.editor.check "$@"

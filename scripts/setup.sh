@@ -21,10 +21,10 @@ if [[ ! -x .venv/bin/python ]]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 if [[ $docs_only -eq 1 ]]; then
-    .venv/bin/python -m pip install --quiet -e '.[docs,editor]'
+    .venv/bin/python -m pip install --quiet -e '.[docs,editor]' -e ./guide_runner
     exit 0
 fi
-.venv/bin/python -m pip install --quiet -e '.[docs,test]'
+.venv/bin/python -m pip install --quiet -e '.[docs,test]' -e ./guide_runner
 
 step "Debian packages"
 # debootstrap builds base images; postgresql is the server the service tests

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from guide_runner.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")

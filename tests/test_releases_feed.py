@@ -8,13 +8,13 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-import yaml
 from markdown.extensions.toc import slugify
 
 from rowbook import config, install_methods
 from rowbook.core import release_feed  # Django-free at import time apart from the cache
+from guide_runner.paths import ROOT
+from guide_runner.site_config import mkdocs_yml
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def test_every_release_has_its_notes_section(site):
 
 
 def test_default_feed_url_is_the_docs_site():
-    site_url = yaml.safe_load((ROOT / "mkdocs.yml").read_text())["site_url"]
+    site_url = mkdocs_yml()["site_url"]
     assert config.DOCS_SITE_URL == site_url, "keep DOCS_SITE_URL in rowbook/config.py = site_url"
     assert config.BY_NAME["ROWBOOK_RELEASE_FEED_URL"].default == urljoin(site_url, "releases.json")
 

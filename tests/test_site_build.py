@@ -7,11 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
 
-from docs_tools.site_config import site_config
+from guide_runner.site_config import dump, mkdocs_yml, site_config
+from guide_runner.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 
 
@@ -25,7 +24,7 @@ def test_the_site_builds_in_strict_mode(built_site):
 
 
 def test_every_nav_page_exists_and_every_page_is_in_the_nav():
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    config = mkdocs_yml()
 
     def pages(entries):
         for entry in entries:
@@ -42,7 +41,7 @@ def test_a_missing_include_fails_the_build(tmp_path):
     shutil.copytree(ROOT / "docs", docs)
     (docs / "prerequisites.md").write_text('# Broken\n\n```bash\n--8<-- "no-such-snippet.sh"\n```\n')
     config = site_config(docs)
-    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config))
+    (tmp_path / "mkdocs.yml").write_text(dump(config))
     result = build(tmp_path / "mkdocs.yml", tmp_path / "site")
     assert result.returncode != 0
     assert "no-such-snippet.sh" in result.stderr

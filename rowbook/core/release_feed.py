@@ -5,7 +5,7 @@ A result, good or bad, is kept in Django's cache, so at most one request per
 hour (per process) goes out, and a feed that is down costs 2 seconds at most
 once every few minutes rather than on every view.
 
-Feed format (written by docs_hooks/releases_feed.py)::
+Feed format (written by docs_site/hooks/releases_feed.py)::
 
     {"format": 1, "latest": "0.1.2",
      "releases": [{"version": "0.1.2", "date": "2026-11-24", "summary": "...",
@@ -13,6 +13,9 @@ Feed format (written by docs_hooks/releases_feed.py)::
                    "upgrade": {"image": "upgrade/#...", "compose": "upgrade/#...", ...}}]}
 
 Links may be relative; they are resolved against the feed's own URL.
+Pre-releases (0.2.0rc1) come in a list of their own, "prereleases", which
+releases before 0.1.3 do not read (they accept only final versions in
+"releases"); an install is offered a pre-release only when it runs one.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 import socket
 import threading
 import urllib.error
@@ -29,6 +31,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from django.core.cache import cache
+from packaging.version import InvalidVersion, Version
 
 import rowbook
 
@@ -38,7 +41,6 @@ TIMEOUT = 2.0  # seconds for the whole fetch: the admin is waiting for the page
 MAX_BYTES = 1_000_000  # a feed of a few releases is a few kB
 CACHE_SECONDS = 3600
 CACHE_FAILED_SECONDS = 300  # retry a broken feed sooner than a good one
-_VERSION = re.compile(r"^\d+(\.\d+)*$")
 
 
 class FeedError(Exception):
@@ -62,15 +64,21 @@ class Check:
     problem: str = ""
 
 
-def version_key(version: str) -> tuple[int, ...]:
-    """"0.1.10" -> (0, 1, 10), so versions compare as numbers, not text."""
-    if not isinstance(version, str) or not _VERSION.match(version):
-        raise FeedError(f'a version is not like 1.2.3 ("{version}")')
-    return tuple(int(part) for part in version.split("."))
+def version_key(version: str) -> Version:
+    """The version as PEP 440 orders it: 0.1.10 > 0.1.9, 0.2.0rc1 < 0.2.0."""
+    try:
+        return Version(version) if isinstance(version, str) else Version("invalid")
+    except InvalidVersion:
+        raise FeedError(f'a version is not like 1.2.3 or 1.3.0rc1 ("{version}")') from None
 
 
 def is_newer(candidate: str, running: str = rowbook.__version__) -> bool:
     return version_key(candidate) > version_key(running)
+
+
+def offered(release: Release, running: str = rowbook.__version__) -> bool:
+    """A pre-release is offered only to an install that runs one."""
+    return not version_key(release.version).is_prerelease or version_key(running).is_prerelease
 
 
 def _link(base_url: str, value, what: str) -> str:
@@ -105,8 +113,11 @@ def _releases(document, feed_url: str) -> list[Release]:
     releases = document.get("releases") if isinstance(document, dict) else None
     if not isinstance(releases, list) or not releases:
         raise FeedError('there is no list of "releases"')
+    prereleases = document.get("prereleases", [])
+    if not isinstance(prereleases, list):
+        raise FeedError('"prereleases" is not a list')
     parsed = []
-    for entry in releases:
+    for entry in releases + prereleases:
         if not isinstance(entry, dict):
             raise FeedError("a release is not an object")
         version = entry.get("version")
@@ -187,7 +198,7 @@ def check(url: str) -> Check:
         return cached
     try:
         releases = parse(fetch(url), url)
-        result = Check(newest=max(releases, key=lambda r: version_key(r.version)))
+        result = Check(newest=max(filter(offered, releases), key=lambda r: version_key(r.version), default=None))
         seconds = CACHE_SECONDS
     except FeedError as exc:
         log.warning("release feed %s: %s", url, exc)

@@ -5,14 +5,10 @@ from __future__ import annotations
 
 import socket
 import subprocess
-import sys
 import time
 from contextlib import contextmanager
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "service"))
-from rowbook_testkit import (ADMIN_PASSWORD, VENV_BIN, base_env, free_port,  # noqa: E402
-                             run_rowbook)
+from tests.service.rowbook_testkit import ADMIN_PASSWORD, VENV_BIN, base_env, free_port, run_rowbook
 
 ADMIN = "alice"
 

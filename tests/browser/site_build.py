@@ -15,17 +15,16 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-import yaml
 
-from docs_tools.site_config import site_config
+from guide_runner.site_config import dump, site_config
+from guide_runner.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def build_site(site: Path, config: dict | None = None) -> Path:
     """mkdocs build --strict into `site`; raises with mkdocs' output on failure."""
     config_file = site.parent / f"{site.name}.mkdocs.yml"
-    config_file.write_text(yaml.safe_dump(config or site_config()))
+    config_file.write_text(dump(config or site_config()))
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q",
                              "-f", str(config_file), "-d", str(site)],
                             capture_output=True, text=True, cwd=ROOT)

@@ -3,7 +3,7 @@ from a real Rowbook on every run, so the page always shows the current UI.
 
 Rowbook runs as a Docker Compose install (ROWBOOK_INSTALL_METHOD=compose) and
 reads a release feed served by this test on 127.0.0.1. The feed is the one the
-docs build writes (docs_hooks/releases_feed.py, from releases.toml), plus one
+docs build writes (docs_site/hooks/releases_feed.py, from releases.toml), plus one
 release newer than the running Rowbook, so the page offers an upgrade.
 The test asserts what docs/upgrade.md says the page shows, then writes
 docs/images/upgrade/about-and-updates.png."""
@@ -16,12 +16,12 @@ import pytest
 from playwright.sync_api import expect
 
 import rowbook
-from docs_hooks.releases_feed import feed, load_releases
+from docs_site.hooks.releases_feed import feed, load_releases
 from rowbook import upgrade_steps
 from tests.browser.rowbook_server import ADMIN, rowbook_server
 from tests.browser.site_build import ROOT
 
-from rowbook_testkit import ADMIN_PASSWORD, FeedServer, pg  # noqa: F401  (fixture)
+from tests.service.rowbook_testkit import ADMIN_PASSWORD, FeedServer, pg  # noqa: F401  (fixture)
 
 IMAGE = ROOT / "docs" / "images" / "upgrade" / "about-and-updates.png"
 NEWER = "0.1.3"

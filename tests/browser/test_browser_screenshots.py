@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from tests.browser.rowbook_server import ADMIN, rowbook_server
 from tests.browser.site_build import ROOT
 
-from rowbook_testkit import ADMIN_PASSWORD, READER_PASSWORD, READER_USER, pg  # noqa: F401  (fixture)
+from tests.service.rowbook_testkit import ADMIN_PASSWORD, READER_PASSWORD, READER_USER, pg  # noqa: F401  (fixture)
 
 IMAGES = ROOT / "docs" / "images" / "switching-databases"
 

@@ -1,17 +1,24 @@
-"""Fixtures for the container tests: our images, and a Compose project in a
-scratch directory the way a reader sets one up (compose.yml + .env)."""
+"""Fixtures for the container tests: our images, and Compose projects in a
+scratch directory the way a reader sets one up (compose.yml + .env).
+
+Tests that only look at a healthy default stack share one per module, run by
+pytest-docker (`docker_services`; pyproject.toml sets --container-scope=module
+so it is gone before the guides run, which publish the same ports). Tests
+that change .env, profiles or volumes get a project of their own.
+"""
 
 from __future__ import annotations
 
+import json
 import secrets
 import shutil
 import subprocess
+import urllib.request
 from pathlib import Path
 
 import pytest
-from pytest_docker.plugin import DockerComposeExecutor, Services
+from guide_runner.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
@@ -33,7 +40,7 @@ def good_env(**overrides: str) -> dict[str, str]:
 
 
 class Project:
-    """A Compose project made from docker/compose.yml, run with pytest-docker's executor."""
+    """A Compose project made from docker/compose.yml in a scratch directory."""
 
     def __init__(self, directory: Path, name: str):
         self.directory = directory
@@ -48,21 +55,27 @@ class Project:
         return subprocess.run(["docker", "compose", "-p", self.name, *profiles, *args], cwd=self.directory,
                               capture_output=True, text=True, check=check)
 
-    @property
-    def executor(self) -> DockerComposeExecutor:
-        profiles = "".join(f" --profile {p}" for p in self.profiles)
-        return DockerComposeExecutor(f"cd {self.directory} && docker compose{profiles}",
-                                     str(self.directory / "compose.yml"), self.name)
-
-    def services(self) -> Services:
-        return Services(self.executor)
-
     def up(self) -> None:
         run = self.compose("up", "-d", "--wait", check=False)
         assert run.returncode == 0, run.stderr + self.compose("logs", "--tail", "30", check=False).stdout
 
     def exec(self, service: str, *command: str) -> str:
         return self.compose("exec", "-T", service, *command).stdout
+
+
+def published_ports(project) -> dict[str, list[str]]:
+    ports = {}
+    for line in project.compose("ps", "--format", "json").stdout.splitlines():
+        for entry in json.loads(line) if line.startswith("[") else [json.loads(line)]:
+            ports[entry["Service"]] = sorted({
+                f"{p['URL']}:{p['PublishedPort']}" for p in entry.get("Publishers") or [] if p.get("PublishedPort")
+            })
+    return ports
+
+
+def get(url: str, **kwargs) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=10, **kwargs) as response:
+        return response.status, response.read().decode()
 
 
 @pytest.fixture
@@ -74,3 +87,42 @@ def project(images, tmp_path, request) -> Project:
     yield project
     project.profiles = ["proxy"]  # so `down` also removes the proxy profile's containers
     project.compose("down", "-v", "--remove-orphans", check=False)
+
+
+# pytest-docker: one default stack (Rowbook + PostgreSQL) for a module's read-only checks.
+@pytest.fixture(scope="module")
+def docker_compose_file(images, tmp_path_factory) -> str:
+    directory = tmp_path_factory.mktemp("default-stack")
+    shutil.copy(ROOT / "docker" / "compose.yml", directory / "compose.yml")
+    Project(directory, "").write_env(good_env())
+    return str(directory / "compose.yml")
+
+
+@pytest.fixture(scope="module")
+def docker_compose_project_name() -> str:
+    return "rbtest-default-stack"
+
+
+@pytest.fixture(scope="module")
+def docker_setup() -> list[str]:
+    return ["up -d --wait"]
+
+
+@pytest.fixture(scope="module")
+def docker_cleanup() -> list[str]:
+    return ["down -v --remove-orphans"]
+
+
+@pytest.fixture(scope="module")
+def default_stack(docker_services, docker_compose_file, docker_compose_project_name) -> Project:
+    """The default stack, up and answering on http://127.0.0.1:8000/healthz."""
+    docker_services.wait_until_responsive(check=_healthy, timeout=60.0, pause=0.5)
+    return Project(Path(docker_compose_file).parent, docker_compose_project_name)
+
+
+def _healthy() -> bool:
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:8000/healthz", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False

@@ -4,38 +4,8 @@ from __future__ import annotations
 
 import json
 import subprocess
-import urllib.request
 
-from .conftest import ROOT, good_env
-
-
-def published_ports(project) -> dict[str, list[str]]:
-    ports = {}
-    for line in project.compose("ps", "--format", "json").stdout.splitlines():
-        for entry in json.loads(line) if line.startswith("[") else [json.loads(line)]:
-            ports[entry["Service"]] = sorted({
-                f"{p['URL']}:{p['PublishedPort']}" for p in entry.get("Publishers") or [] if p.get("PublishedPort")
-            })
-    return ports
-
-
-def get(url: str, **kwargs) -> tuple[int, str]:
-    with urllib.request.urlopen(url, timeout=10, **kwargs) as response:
-        return response.status, response.read().decode()
-
-
-def test_default_profile_is_healthy_and_publishes_only_rowbook_on_localhost(project):
-    project.up()
-    assert get("http://127.0.0.1:8000/healthz") == (200, "ok")
-    status, page = get("http://127.0.0.1:8000/login/")
-    assert status == 200 and "Sign in to Rowbook" in page
-    assert published_ports(project) == {"rowbook": ["127.0.0.1:8000"], "db": []}
-
-
-def test_the_service_runs_as_a_non_root_user(project):
-    project.up()
-    assert project.exec("rowbook", "id", "-un").strip() == "rowbook"
-    assert project.exec("rowbook", "id", "-u").strip() != "0"
+from .conftest import ROOT, get, good_env, published_ports
 
 
 def test_proxy_profile_serves_https_for_the_domain_and_http_on_localhost(project, tmp_path):

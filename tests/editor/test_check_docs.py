@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from .conftest import FIXTURE_SITE
+from guide_runner.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 CHECK = ROOT / "scripts" / "check-docs.sh"
 
 

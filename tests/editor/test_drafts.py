@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from .conftest import FIXTURE_SITE
+from guide_runner.paths import ROOT
+from guide_runner.site_config import dump
 
-ROOT = Path(__file__).resolve().parents[2]
 NAV = [{"Home": "index.md"}, {"Install": [{"Demo": "install/demo.md"}, {"Draft": "draft.md"}]},
        {"Testers": "testers.md"}]
 
@@ -26,9 +26,9 @@ def build(tmp_path: Path, drafts: str | None) -> Path:
         "docs_dir": str(FIXTURE_SITE),
         "site_dir": str(site),
         "nav": NAV,
-        "hooks": [str(ROOT / "docs_hooks" / "drafts.py"), str(ROOT / "docs_hooks" / "testers.py")],
+        "hooks": [str(ROOT / "docs_site" / "hooks" / "drafts.py"), str(ROOT / "docs_site" / "hooks" / "testers.py")],
     }
-    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config))
+    (tmp_path / "mkdocs.yml").write_text(dump(config))
     env = {k: v for k, v in os.environ.items() if k != "ROWBOOK_DOCS_DRAFTS"}
     if drafts:
         env["ROWBOOK_DOCS_DRAFTS"] = drafts

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import yaml
 
-from docs_tools.checklist import DEFAULT_EXPECTATION, all_checklists, guide_paths, page_title
-from docs_tools.checklist_markdown import PLACEHOLDER, STEP_MARK, render_all
-from tests.harness.page import read_page
+from docs_site.checklists.checklist import DEFAULT_EXPECTATION, all_checklists, guide_paths
+from docs_site.checklists.markdown import PLACEHOLDER, STEP_MARK, render_all
+from guide_runner.page import read_page
 
 from .conftest import FIXTURE_SITE
+from guide_runner.paths import ROOT
+from guide_runner.site_config import mkdocs_yml
 
-ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 
 
@@ -41,7 +42,7 @@ def assert_one_item_per_step(docs_dir: Path) -> int:
     rendered = items_per_section(render_all(checklists, "testers.md"))
     expected = {}
     for path in guide_paths(docs_dir):
-        title = page_title(path.read_text(), path)
+        title = read_page(path).title
         for variant, count in runner_steps(path).items():
             expected[f"{title}: {variant}" if variant else title] = count
     assert rendered == expected
@@ -96,7 +97,7 @@ def test_the_issue_form_offers_every_guide():
     form = yaml.safe_load((ROOT / ".github" / "ISSUE_TEMPLATE" / "test-report.yml").read_text())
     fields = {item.get("id"): item for item in form["body"] if item.get("id")}
     options = fields["install-path"]["attributes"]["options"]
-    nav = yaml.safe_load((ROOT / "mkdocs.yml").read_text())["nav"]
+    nav = mkdocs_yml()["nav"]
     titles = {}
     for entry in nav:
         for title, value in entry.items():

@@ -1,4 +1,7 @@
-"""The guide runner's own tests, on small pages written for them (pages/)."""
+"""The guide runner end to end, on small pages written for them (pages/).
+
+They run real shells and the Docker engine's leak check: marked `docker`.
+The fast tests of the runner's logic are the other modules of this folder."""
 
 from __future__ import annotations
 
@@ -11,15 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness.plan import scenarios_for
-from tests.harness.scenario import GuideFailure, Scenario
+from guide_runner import GuideFailure, Scenario, plan_file
+from guide_runner.paths import ROOT
 
 PAGES = Path(__file__).parent / "pages"
-ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.docker
 
 
 def scenarios(name: str) -> list[Scenario]:
-    return scenarios_for(PAGES / name)
+    return [Scenario(plan) for plan in plan_file(PAGES / name)]
 
 
 def run(name: str) -> Scenario:
@@ -47,7 +50,7 @@ def statuses(scenario: Scenario) -> dict[int, str]:
 
 
 def outcome(scenario: Scenario, line: int):
-    return scenario.outcomes[(scenario.page, line)]
+    return scenario.outcomes[(str(scenario.page), line)]
 
 
 def test_directory_and_variables_carry_between_blocks():
@@ -133,7 +136,7 @@ def test_a_dependent_page_starts_from_its_base_page_and_tears_down_first(marker)
 
 def test_a_tab_can_be_skipped_with_its_reason():
     runs, skipped = scenarios("skip-tab.md")
-    assert (runs.skip, skipped.skip) == ("", "needs a public DNS name")
+    assert (runs.plan.skip, skipped.plan.skip) == ("", "needs a public DNS name")
 
 
 def test_a_page_that_leaves_a_tagged_image_fails_naming_it():
@@ -145,8 +148,8 @@ def test_a_page_that_leaves_a_tagged_image_fails_naming_it():
 
 def test_a_page_interrupted_mid_block_leaves_nothing_behind():
     name = "rbdocs-tests-runner-pages-interrupt-interrupted"
-    code = "from pathlib import Path; from tests.harness.plan import scenarios_for; " \
-           "scenarios_for(Path('tests/runner/pages/interrupt.md'))[0].run()"
+    code = "from pathlib import Path; from guide_runner import Scenario, plan_file; " \
+           "Scenario(plan_file(Path('tests/runner/pages/interrupt.md'))[0]).run()"
     runner = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         for _ in range(120):  # until the container runs and the page sits in `sleep 600`

@@ -1,4 +1,4 @@
-"""Service test fixtures; they live in rowbook_testkit.py (a unique module name,
-so test modules can import its helpers next to other test suites' conftest.py)."""
+"""Service test fixtures; they live in rowbook_testkit.py, which the browser
+tests import too."""
 
-from rowbook_testkit import client, internal_db, pg, web  # noqa: F401  (pytest fixtures)
+from tests.service.rowbook_testkit import client, internal_db, pg, web  # noqa: F401  (pytest fixtures)

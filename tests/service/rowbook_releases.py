@@ -6,7 +6,7 @@ import tarfile
 import tomllib
 from pathlib import Path
 
-from rowbook_testkit import REPO
+from guide_runner.paths import ROOT as REPO
 
 
 def releases() -> list[dict]:

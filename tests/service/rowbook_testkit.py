@@ -24,7 +24,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-REPO = Path(__file__).resolve().parents[2]
+
 VENV_BIN = Path(sys.executable).parent
 SETUP_HINT = ("PostgreSQL server binaries (initdb, pg_ctl, postgres) were not found. "
               "Run the setup script: scripts/setup.sh")

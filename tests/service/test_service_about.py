@@ -10,7 +10,7 @@ import pytest
 from django.utils.html import escape
 
 import rowbook
-from rowbook_testkit import ADMIN_PASSWORD, FeedServer, free_port, new_client
+from tests.service.rowbook_testkit import ADMIN_PASSWORD, FeedServer, free_port, new_client
 
 NEWER = "0.2.0"
 METHODS = ("image", "compose", "all-in-one", "without-docker")

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from rowbook_testkit import VENV_BIN, assert_clean, base_env, free_port, run_rowbook
+from tests.service.rowbook_testkit import VENV_BIN, assert_clean, base_env, free_port, run_rowbook
 
 
 def test_config_module_imports_without_django_or_env():

@@ -4,7 +4,7 @@ encrypted at rest. Django's test client against the real cluster."""
 import psycopg
 from django.core.management import call_command
 
-from rowbook_testkit import (ADMIN_PASSWORD, INTERNAL_PASSWORD, INTERNAL_USER, READER_PASSWORD,
+from tests.service.rowbook_testkit import (ADMIN_PASSWORD, INTERNAL_PASSWORD, INTERNAL_USER, READER_PASSWORD,
                       assert_clean, new_client)
 
 

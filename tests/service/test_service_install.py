@@ -3,7 +3,7 @@
 import psycopg
 import pexpect
 
-from rowbook_testkit import (ADMIN_PASSWORD, INTERNAL_PASSWORD, INTERNAL_USER, VENV_BIN, assert_clean,
+from tests.service.rowbook_testkit import (ADMIN_PASSWORD, INTERNAL_PASSWORD, INTERNAL_USER, VENV_BIN, assert_clean,
                       base_env, run_rowbook)
 
 

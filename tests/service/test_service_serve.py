@@ -9,7 +9,7 @@ import urllib.request
 
 import rowbook
 
-from rowbook_testkit import VENV_BIN, assert_clean, base_env, free_port, run_rowbook
+from tests.service.rowbook_testkit import VENV_BIN, assert_clean, base_env, free_port, run_rowbook
 
 
 def get(port, path):

@@ -5,7 +5,7 @@ import sys
 
 import psycopg
 
-from rowbook_testkit import (ADMIN_PASSWORD, INTERNAL_PASSWORD, INTERNAL_USER, READER_PASSWORD,
+from tests.service.rowbook_testkit import (ADMIN_PASSWORD, INTERNAL_PASSWORD, INTERNAL_USER, READER_PASSWORD,
                       assert_clean, base_env, run_rowbook)
 from rowbook_releases import extract, release
 

@@ -2,7 +2,7 @@
 
 import json
 
-from rowbook_testkit import ADMIN_PASSWORD, assert_clean, new_client
+from tests.service.rowbook_testkit import ADMIN_PASSWORD, assert_clean, new_client
 
 
 def test_login_page(web):

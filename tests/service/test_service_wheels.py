@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import rowbook
-from rowbook_testkit import REPO
+from guide_runner.paths import ROOT as REPO
 from rowbook_releases import extract, releases
 
 TARGETS = [(r["version"], r["commit"]) for r in releases()]

@@ -1,0 +1,1 @@
+"""The testers' checklists, generated from the guides."""

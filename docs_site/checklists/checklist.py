@@ -1,0 +1,131 @@
+"""Testers' checklists, generated from the guides themselves so they cannot drift.
+
+One checklist per install path: per guide page, or per content tab of it.
+Every step the runner executes (each visible shell, console or config block)
+is one numbered item, with its command(s) and the result to expect.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from guide_runner.console import parse as parse_console
+from guide_runner.languages import Kind
+from guide_runner.page import Block, read_page
+
+# The pages a tester follows, relative to the docs folder.
+GUIDE_PATTERNS = ["install/*.md", "quickstart.md", "upgrade.md"]
+# Block kinds a reader runs or writes; hidden and teardown blocks are the test's own.
+STEP_KINDS = (Kind.SHELL, Kind.CONSOLE, Kind.CONFIG)
+DEFAULT_EXPECTATION = "the command finishes without an error"
+
+# What a tester records about the machine, and how to find it out.
+ENVIRONMENT = [
+    ("Operating system and version", '. /etc/os-release && echo "$PRETTY_NAME"'),
+    ("CPU architecture", "uname -m"),
+    ("Docker Engine version", "docker version --format '{{.Server.Version}}'"),
+    ("Docker Compose version", "docker compose version"),
+]
+
+
+@dataclass
+class Step:
+    number: int
+    block: Block
+    commands: list[tuple[str, str]]  # (command, what it should show)
+    expected: str
+    skipped: str = ""  # why CI does not run this step, if it does not
+
+
+@dataclass
+class Checklist:
+    page: str  # relative to the docs folder, e.g. install/docker-compose.md
+    title: str
+    variant: str  # the content tab, or "" for a page without tabs
+    starts_from: str = ""  # the page to follow first (relative to this page), if any
+    starts_from_variant: str = ""
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return f"{self.title}: {self.variant}" if self.variant else self.title
+
+
+def guide_paths(docs_dir: Path) -> list[Path]:
+    paths: list[Path] = []
+    for pattern in GUIDE_PATTERNS:
+        paths += sorted(docs_dir.glob(pattern))
+    return paths
+
+
+def is_step(block: Block) -> bool:
+    return block.kind in STEP_KINDS
+
+
+def _first_sentence(text: str) -> str:
+    """The text up to the first full stop that ends a sentence (not one inside `code` or 24.0.7)."""
+    in_code = False
+    for i, char in enumerate(text):
+        if char == "`":
+            in_code = not in_code
+        elif char in ".!?" and not in_code and (i + 1 == len(text) or text[i + 1].isspace()):
+            return text[: i + 1]
+    return text
+
+
+def you_should_see(lines: list[str], block: Block) -> str:
+    """The first sentence after the block that starts with "You should see", if the
+    prose right after it (up to the next block or heading) has one."""
+    after = []
+    for line in lines[block.end_line :]:
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~", "#", "===", "!!!", "???")):
+            break
+        after.append(stripped)
+    prose = re.sub(r"<!--.*?-->", " ", " ".join(after), flags=re.DOTALL)
+    prose = re.sub(r"\s+", " ", prose).strip()
+    match = re.search(r"(?:^|(?<=[.!?:] ))You should see\b", prose)
+    return _first_sentence(prose[match.start():]) if match else ""
+
+
+def make_step(number: int, block: Block, lines: list[str]) -> Step:
+    sentence = you_should_see(lines, block)
+    if block.kind == Kind.CONSOLE:
+        commands = [(c.command, c.expected) for c in parse_console(block.source)]
+        expected = "each command prints what the page shows under it" + (f". {sentence}" if sentence else "")
+    elif block.kind == Kind.CONFIG:
+        what = f"Create the file `{block.title}`" if block.title and "parse-only" not in block.options \
+            else "Check the configuration"
+        commands = [(f"{what} with the content shown on the page", "")]
+        expected = sentence or DEFAULT_EXPECTATION
+    else:
+        commands = [(block.source.rstrip("\n"), "")]
+        expected = sentence or DEFAULT_EXPECTATION
+    return Step(number, block, commands, expected, skipped=block.options.get("skip", ""))
+
+
+def checklists_for(path: Path, docs_dir: Path) -> list[Checklist]:
+    """The checklists of one guide page: one per variant; none if it has no steps."""
+    lines = path.read_text().split("\n")
+    page = read_page(path)
+    relative = path.resolve().relative_to(docs_dir.resolve()).as_posix()
+    result = []
+    for variant in page.variants():
+        options = page.options_for(variant)
+        blocks = [b for b in page.blocks_for(variant) if is_step(b)]
+        if not blocks:
+            continue
+        checklist = Checklist(relative, page.title, variant,
+                              options.get("starts-from", ""), options.get("from-variant", ""))
+        checklist.steps = [make_step(n, block, lines) for n, block in enumerate(blocks, 1)]
+        result.append(checklist)
+    return result
+
+
+def all_checklists(docs_dir: Path, pages: list[Path] | None = None) -> list[Checklist]:
+    result = []
+    for path in pages if pages is not None else guide_paths(docs_dir):
+        result += checklists_for(path, docs_dir)
+    return result

@@ -1,0 +1,1 @@
+"""The docs editor's checks: scripts/check-docs.sh."""

@@ -1,0 +1,1 @@
+"""MkDocs hooks, one per concern; mkdocs.yml names each file."""

@@ -1,0 +1,87 @@
+"""MkDocs hook: the configuration reference is generated from rowbook/config.py
+(an older release's docs: from that release's config.py).
+
+The page docs/configuration.md holds the marker `<!-- config-reference -->`;
+this hook replaces it with one section per variable, so the page lists exactly
+the variables the service reads and cannot drift from them.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+import types
+
+from guide_runner import releases
+from guide_runner.paths import RELEASES_TOML, ROOT
+from rowbook import config  # importable without Django, by design
+
+MARKER = "<!-- config-reference -->"
+TYPES = {
+    "str": "text", "int": "whole number", "port": "port number (1-65535)", "bool": "true or false",
+    "secret": "secret text", "host": "host name", "url": "PostgreSQL URL", "loglevel": "log level",
+}
+
+
+def default_of(var: config.Var) -> str:
+    """The default as the reader writes it: `false`, not `False`; "" if none."""
+    if var.required or var.default is None:
+        return ""
+    return f"`{str(var.default).lower() if isinstance(var.default, bool) else var.default}`"
+
+
+def variable_section(var: config.Var) -> str:
+    default = "**required**" if var.required else default_of(var) or "not set"
+    lines = [
+        f"### `{var.name}`",
+        "",
+        var.help,
+        "",
+        f"- Type: {TYPES.get(var.type, var.type)}",
+        f"- Default: {default}",
+        f"- Example: `{var.name}={var.example}`",
+    ]
+    if var.secret:
+        lines.append("- Secret: keep it private; Rowbook never prints it.")
+    if var.deprecated:
+        lines += ["", '!!! warning "Deprecated"', "", f"    {var.deprecated}"]
+    return "\n".join(lines) + "\n"
+
+
+def reference(module=config) -> str:
+    required = [v for v in module.VARIABLES if v.required]
+    optional = [v for v in module.VARIABLES if not v.required]
+    summary = ["| Variable | Required | Default |", "|---|---|---|"]
+    for var in module.VARIABLES:
+        summary.append(f"| [`{var.name}`](#{var.name.lower()}) | {'yes' if var.required else 'no'} | {default_of(var)} |")
+    return "\n".join([
+        "\n".join(summary), "",
+        "## Required settings", "", *map(variable_section, required),
+        "## Optional settings", "", *map(variable_section, optional),
+    ])
+
+
+def config_of(release: str):
+    """rowbook/config.py as release `release` has it, from its commit in
+    releases.toml: an older release's docs list that release's variables."""
+    if release == releases.newest():
+        return config
+    commit = next(r["commit"] for r in tomllib.loads(RELEASES_TOML.read_text())["release"]
+                  if r["version"] == release)
+    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{commit}:rowbook/config.py"],
+                            capture_output=True, text=True, check=True).stdout
+    module = types.ModuleType(f"rowbook_config_{release.replace('.', '_')}")
+    sys.modules[module.__name__] = module  # dataclasses look their module up
+    exec(compile(source, f"rowbook/config.py@{release}", "exec"), module.__dict__)
+    return module
+
+
+def on_page_markdown(markdown: str, page, config, **_) -> str:
+    if page.file.src_uri != "configuration.md":
+        return markdown
+    if MARKER not in markdown:
+        raise ValueError("docs/configuration.md lost its <!-- config-reference --> marker")
+    # The versioned build names the release it builds (docs_site/versioned_config.py).
+    release = config.extra.get("docs_release") or releases.newest()
+    return markdown.replace(MARKER, reference(config_of(release)))

@@ -1,0 +1,109 @@
+"""MkDocs hook: publish releases.toml as releases.json, and as the Releases page.
+
+releases.json, at the root of the built site, is the feed Rowbook's About
+page reads (ROWBOOK_RELEASE_FEED_URL). It is generated on every build and
+never edited by hand. Links in it are relative to the feed's own URL, so a
+copy of the site on another host links to itself.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from packaging.version import InvalidVersion, Version
+
+from guide_runner.paths import RELEASES_TOML
+from rowbook import install_methods
+RELEASES_PAGE = "releases.md"  # the page the release list is appended to
+FEED_NAME = "releases.json"
+FEED_FORMAT = 1
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def notes_anchor(version: str) -> str:
+    return "release-" + version.replace(".", "-")
+
+
+def load_releases(path: Path = RELEASES_TOML) -> list[dict]:
+    """The releases in releases.toml, newest first; PluginError naming what is wrong."""
+    try:
+        entries = tomllib.loads(path.read_text(encoding="utf-8")).get("release", [])
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise PluginError(f"{path}: cannot read it: {exc}") from None
+    seen = set()
+    for entry in entries:
+        version = entry.get("version", "")
+        try:
+            Version(str(version))
+        except InvalidVersion:
+            raise PluginError(f'{path}: release version "{version}" is not a version like 1.2.3 or 1.3.0rc1') from None
+        if version in seen:
+            raise PluginError(f"{path}: release {version} is listed twice")
+        seen.add(version)
+        if not _DATE.match(str(entry.get("date", ""))):
+            raise PluginError(f"{path}: release {version}: date must be like 2026-11-24")
+        summary = entry.get("summary", "")
+        if not isinstance(summary, str) or not summary or "\n" in summary:
+            raise PluginError(f"{path}: release {version}: summary must be one line of text")
+        if not isinstance(entry.get("notes", ""), str):
+            raise PluginError(f"{path}: release {version}: notes must be text")
+    return sorted(entries, key=lambda e: Version(str(e["version"])), reverse=True)
+
+
+def feed(entries: list[dict]) -> dict:
+    """The releases.json document (shape documented in rowbook/core/release_feed.py)."""
+    releases = []
+    for entry in entries:
+        item = {
+            "version": entry["version"],
+            "date": entry["date"],
+            "summary": entry["summary"],
+            "notes_url": f"{Path(RELEASES_PAGE).stem}/#{notes_anchor(entry['version'])}",
+            "upgrade": {m.name: m.upgrade_link for m in install_methods.METHODS},
+        }
+        if entry.get("notes"):
+            item["notes"] = entry["notes"].strip()
+        releases.append(item)
+    # Installs of 0.1.1 and 0.1.2 accept only final versions in "releases":
+    # pre-releases go in a list of their own, which they do not read.
+    finals = [r for r in releases if not Version(r["version"]).is_prerelease]
+    document = {"format": FEED_FORMAT, "latest": finals[0]["version"] if finals else None, "releases": finals}
+    prereleases = [r for r in releases if Version(r["version"]).is_prerelease]
+    if prereleases:
+        document["prereleases"] = prereleases
+    return document
+
+
+def releases_markdown(entries: list[dict]) -> str:
+    """One section per release, newest first, for the Releases page."""
+    parts = []
+    for entry in entries:
+        version = entry["version"]
+        links = " · ".join(f"[{m.label}](upgrade.md#{m.anchor})" for m in install_methods.METHODS)
+        parts.append(f"## Rowbook {version} {{#{notes_anchor(version)}}}\n\n"
+                     f"Released {entry['date']}. {entry['summary']}\n")
+        if entry.get("notes"):
+            parts.append(entry["notes"].strip() + "\n")
+        parts.append(f"How to upgrade: {links}\n")
+    return "\n".join(parts)
+
+
+def on_serve(server, config, builder, **kwargs):
+    server.watch(str(RELEASES_TOML))  # `mkdocs serve` rebuilds when releases.toml changes
+    return server
+
+
+def on_page_markdown(markdown, page, config, files, **kwargs):
+    if page.file.src_uri == RELEASES_PAGE:
+        return markdown.rstrip() + "\n\n" + releases_markdown(load_releases()) + "\n"
+    return markdown
+
+
+def on_post_build(config, **kwargs):
+    path = Path(config["site_dir"]) / FEED_NAME
+    path.write_text(json.dumps(feed(load_releases()), indent=2) + "\n", encoding="utf-8")

@@ -1,0 +1,44 @@
+"""MkDocs hook: fill docs/testers.md with checklists generated from the guides.
+
+docs/testers.md holds the placeholder `<!-- testers-checklists -->`; this hook
+replaces it with one checklist per install path (see docs_site/checklists/checklist.py)
+and adds a printable copy, testers-print.md, with no navigation. Drafts that
+the drafts hook removed are not in `files`, so they get no checklist.
+"""
+
+from __future__ import annotations
+
+from fnmatch import fnmatch
+from pathlib import Path
+
+from mkdocs.structure.files import File
+
+from docs_site.checklists.checklist import GUIDE_PATTERNS, all_checklists
+from docs_site.checklists.markdown import PLACEHOLDER, PRINT_PAGE, printable_page, render_all
+
+TESTERS_PAGE = "testers.md"
+_checklists = []
+
+
+def on_files(files, config):
+    global _checklists
+    if files.get_file_from_path(TESTERS_PAGE) is None:
+        return files
+    guides = [
+        Path(f.abs_src_path) for f in files.documentation_pages()
+        if f.abs_src_path and any(fnmatch(f.src_uri, pattern) for pattern in GUIDE_PATTERNS)
+    ]
+    # Same order as the nav patterns: install paths, then quickstart, then upgrade.
+    order = {p: i for i, p in enumerate(GUIDE_PATTERNS)}
+    guides.sort(key=lambda p: (min(order[g] for g in GUIDE_PATTERNS if fnmatch(
+        p.relative_to(config.docs_dir).as_posix(), g)), p.as_posix()))
+    _checklists = all_checklists(Path(config.docs_dir), guides)
+    body = render_all(_checklists, PRINT_PAGE, printable_link=False)
+    files.append(File.generated(config, PRINT_PAGE, content=printable_page("Testers' checklists", body)))
+    return files
+
+
+def on_page_markdown(markdown: str, page, config, files):
+    if page.file.src_uri != TESTERS_PAGE or PLACEHOLDER not in markdown:
+        return markdown
+    return markdown.replace(PLACEHOLDER, render_all(_checklists, TESTERS_PAGE))

@@ -1,1 +1,0 @@
-"""The docs editor's tools: the checks of scripts/check-docs.sh and the testers' checklists."""

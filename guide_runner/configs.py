@@ -1,0 +1,137 @@
+"""Check config blocks: each must at least parse, with the real tool where there is one.
+
+CHECKERS maps a fence language to its checker; the runner knows a language
+as a config language by its entry here (languages.py).
+"""
+
+from __future__ import annotations
+
+import configparser
+import json
+import re
+import shutil
+import subprocess
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+from .paths import CADDY
+
+_DOTENV_LINE = re.compile(r"^(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=.*$")
+_UNIT_LINE = re.compile(r"^(?:\[[A-Za-z][A-Za-z0-9 ._-]*\]|[A-Za-z][A-Za-z0-9]*\s*=.*)$")
+
+
+@dataclass(frozen=True)
+class ConfigBlock:
+    """A config block as a checker sees it."""
+
+    source: str
+    path: Path | None  # the file written from the block, if it was
+    env: dict[str, str]
+    cwd: Path
+
+
+def is_compose_file(name: str | None, data) -> bool:
+    if name and re.search(r"(^|/)(docker-)?compose[\w.-]*\.ya?ml$", name):
+        return True
+    return isinstance(data, dict) and isinstance(data.get("services"), dict)
+
+
+def check_yaml(block: ConfigBlock) -> str:
+    documents = list(yaml.safe_load_all(block.source))
+    if block.path is not None and is_compose_file(block.path.name, documents[0] if documents else None):
+        run = subprocess.run(["docker", "compose", "-f", str(block.path), "config", "--quiet"],
+                             cwd=block.cwd, env=block.env, capture_output=True, text=True)
+        if run.returncode:
+            raise ValueError(f"docker compose config rejected it:\n{run.stderr.strip()}")
+        return "docker compose config"
+    return "YAML parser"
+
+
+def check_dotenv(block: ConfigBlock) -> str:
+    for number, line in enumerate(block.source.splitlines(), 1):
+        if line.strip() and not line.lstrip().startswith("#") and not _DOTENV_LINE.match(line.strip()):
+            raise ValueError(f"line {number} is not NAME=value: {line!r}")
+    return "NAME=value lines"
+
+
+def check_ini(block: ConfigBlock) -> str:
+    configparser.ConfigParser(strict=False, interpolation=None).read_string(block.source)
+    return "INI parser"
+
+
+def check_systemd(block: ConfigBlock) -> str:
+    for number, line in enumerate(_join_continued(block.source), 1):
+        if line.strip() and not line.lstrip().startswith(("#", ";")) and not _UNIT_LINE.match(line.strip()):
+            raise ValueError(f"line {number} is neither [Section] nor Key=Value: {line!r}")
+    if block.path is not None and shutil.which("systemd-analyze"):
+        run = subprocess.run(["systemd-analyze", "verify", "--man=no", str(block.path)], capture_output=True, text=True)
+        if "Failed to" in run.stderr or "Unknown" in run.stderr:
+            raise ValueError(f"systemd-analyze verify:\n{run.stderr.strip()}")
+        return "systemd-analyze verify"
+    return "unit file syntax"
+
+
+def check_caddyfile(block: ConfigBlock) -> str:
+    caddy = CADDY if CADDY.exists() else shutil.which("caddy")
+    if not caddy:
+        raise ValueError("caddy is not installed on this machine: run scripts/setup.sh")
+    target = block.path
+    if target is None:
+        target = block.cwd / ".runner-Caddyfile"
+        target.write_text(block.source)
+    run = subprocess.run([str(caddy), "adapt", "--config", str(target), "--adapter", "caddyfile"],
+                         capture_output=True, text=True, env=block.env)
+    if run.returncode:
+        raise ValueError(f"caddy adapt rejected it:\n{run.stderr.strip()}")
+    return "caddy adapt"
+
+
+def check_toml(block: ConfigBlock) -> str:
+    tomllib.loads(block.source)
+    return "TOML parser"
+
+
+def check_json(block: ConfigBlock) -> str:
+    json.loads(block.source)
+    return "JSON parser"
+
+
+def check_dockerfile(block: ConfigBlock) -> str:
+    first = next((line for line in block.source.splitlines() if line.strip() and not line.startswith("#")), "")
+    if not re.match(r"(?i)^(FROM|ARG)\s", first):
+        raise ValueError("a Dockerfile must start with FROM (or ARG)")
+    return "Dockerfile syntax"
+
+
+# Each returns how it checked the block, for the report, or raises with why it is not valid.
+CHECKERS: dict[str, Callable[[ConfigBlock], str]] = {
+    "yaml": check_yaml, "yml": check_yaml,
+    "dotenv": check_dotenv, "env": check_dotenv,
+    "ini": check_ini,
+    "systemd": check_systemd,
+    "caddyfile": check_caddyfile, "caddy": check_caddyfile,
+    "toml": check_toml,
+    "json": check_json,
+    "dockerfile": check_dockerfile,
+}
+
+
+def check(language: str, block: ConfigBlock) -> str:
+    checker = CHECKERS.get(language.lower())
+    if checker is None:
+        raise ValueError(f"no checker for language {language!r}")
+    return checker(block)
+
+
+def _join_continued(source: str) -> list[str]:
+    lines, current = [], ""
+    for line in source.splitlines():
+        current += line.rstrip("\\") if line.endswith("\\") else line
+        if not line.endswith("\\"):
+            lines.append(current)
+            current = ""
+    return lines

@@ -1,0 +1,174 @@
+"""What the runner does with each kind of block: one evaluator per kind.
+
+An evaluator runs a block in the scenario's terminal (a Session) and returns
+its Outcome, or raises GuideFailure naming the page, the line, the variant,
+the command and what it printed.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from . import configs, console
+from .languages import Kind
+from .options import pairs
+from .outcomes import GuideFailure, Outcome, Status, indent
+from .page import Block
+from .plan import substituted
+from .shell import Result, Session, wait_for_url
+
+DEFAULT_TIMEOUT = 300.0
+# bash reports "block: line 3: ..." for a failing line of the block.
+_BASH_LINE = re.compile(r"^block: line (\d+):", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every evaluator gets: the terminal and the variant it runs in."""
+
+    session: Session
+    variant: str
+
+    @property
+    def label(self) -> str:
+        return f"[{self.variant or 'page'}]"
+
+
+def timeout_of(block: Block) -> float:
+    return float(block.options.get("timeout", DEFAULT_TIMEOUT))
+
+
+def expected_exit_of(block: Block) -> int:
+    return int(block.options.get("exit", 0))
+
+
+def check_exit(block: Block, line: int, command: str, result: Result, expected: int, context: Context) -> None:
+    """Fail, naming the failing line of the block where bash says which, unless
+    the command exited as the page expects."""
+    if result.exit_status == expected:
+        return
+    if result.exit_status is None:
+        status = f"killed after its timeout of {block.options.get('timeout', DEFAULT_TIMEOUT)} s"
+    else:
+        status = f"{result.exit_status} (expected {expected})"
+    bash_line = _BASH_LINE.search(result.output)
+    if bash_line and block.kind in (Kind.SHELL, Kind.HIDDEN):
+        line = block.line + int(bash_line.group(1))
+        command = block.source.split("\n")[int(bash_line.group(1)) - 1]
+    raise GuideFailure(
+        f"{block.page}:{line} {context.label} {block.kind} block failed\n\n"
+        f"command:\n{indent(command)}\n\nexit status: {status}\n\n"
+        f"last output lines:\n{indent(result.tail() or '(no output)')}"
+    )
+
+
+def evaluate_hidden(block: Block, context: Context) -> Outcome:
+    result = context.session.run(block.source, timeout_of(block))
+    check_exit(block, block.line, block.source, result, 0, context)
+    return Outcome(Status.HIDDEN, "hidden setup")
+
+
+def evaluate_shell(block: Block, context: Context) -> Outcome:
+    if "background" in block.options:
+        return evaluate_background(block, context)
+    result = context.session.run(block.source, timeout_of(block))
+    check_exit(block, block.line, block.source, result, expected_exit_of(block), context)
+    return Outcome(Status.EXECUTED)
+
+
+def evaluate_background(block: Block, context: Context) -> Outcome:
+    """Run "in a second terminal" and wait until its URL answers."""
+    session = context.session
+    log = session.scratch / f"background-{block.line}.log"
+    process = session.start_background(block.source, log)
+    url = block.options.get("url") or (
+        f"http://127.0.0.1:{block.options['port']}/" if "port" in block.options else None)
+    if url:
+        problem = wait_for_url(url, float(block.options.get("timeout", 60)), process)
+        if problem:
+            tail = "\n".join(log.read_text(errors="replace").splitlines()[-20:])
+            raise GuideFailure(
+                f"{block.where} {context.label} background command did not come up: {problem}\n\n"
+                f"command:\n{indent(block.source)}\n\nlast output lines:\n{indent(tail or '(no output)')}"
+            )
+    return Outcome(Status.EXECUTED, f"in the background{f', waited for {url}' if url else ''}")
+
+
+def evaluate_console(block: Block, context: Context) -> Outcome:
+    """Run each `$ ` command and compare its output with the page; with
+    `converge=N`, retry (backing off) until it matches or N seconds pass."""
+    try:
+        commands = console.parse(block.source)
+    except ValueError as error:
+        raise GuideFailure(f"{block.where}: {error}") from None
+    session, timeout, expected_exit = context.session, timeout_of(block), expected_exit_of(block)
+    deadline = float(block.options["converge"]) if "converge" in block.options else 0
+    # answers="Prompt: =>answer|Password: =>secret": typed at each prompt, in a terminal.
+    answers = pairs(block.options.get("answers", ""))
+    for command in commands:
+        line = block.line + 1 + command.line
+        started, pause = time.monotonic(), 1.0
+        while True:
+            if answers:
+                result = session.run_interactive(command.command, answers, timeout)
+            else:
+                result = session.run(command.command, timeout)
+            ok = result.exit_status == expected_exit and console.matches(command.expected, result.output)
+            remaining = deadline - (time.monotonic() - started)
+            if ok or remaining <= 0:
+                break
+            time.sleep(min(pause, remaining))
+            pause = min(pause * 2, 10)
+        check_exit(block, line, command.command, result, expected_exit, context)
+        if not ok:
+            waited = f" (retried for {deadline:.0f} s)" if deadline else ""
+            raise GuideFailure(
+                f"{block.page}:{line} {context.label} output differs from the page{waited}\n\n"
+                f"command:\n{indent(command.command)}\n\n{console.diff(command.expected, result.output)}"
+            )
+    return Outcome(Status.VERIFIED, f"{len(commands)} command(s)")
+
+
+def evaluate_config(block: Block, context: Context) -> Outcome:
+    """Write the file the block's title names (unless parse-only), then check it with its tool."""
+    session = context.session
+    path = None
+    if block.title and "parse-only" not in block.options:
+        path = session.cwd / block.title
+        try:
+            session.write_file(path, block.source)
+        except OSError as error:
+            raise GuideFailure(f"{block.where} {context.label} cannot write {block.title}: {error}")
+    try:
+        how = configs.check(block.language, configs.ConfigBlock(block.source, path, session.env, session.cwd))
+    except Exception as error:  # any parser's error means the same: the block is broken
+        raise GuideFailure(f"{block.where} {context.label} {block.language} block is not valid: {error}")
+    return Outcome(Status.PARSED, f"{'written to ' + block.title + ', ' if path else ''}checked by {how}")
+
+
+def evaluate_unknown(block: Block, context: Context) -> Outcome:
+    return Outcome(Status.NOT_COLLECTED, f"no runner for language {block.language!r}")
+
+
+EVALUATORS: dict[Kind, Callable[[Block, Context], Outcome]] = {
+    Kind.SHELL: evaluate_shell,
+    Kind.CONSOLE: evaluate_console,
+    Kind.CONFIG: evaluate_config,
+    Kind.HIDDEN: evaluate_hidden,
+    Kind.UNKNOWN: evaluate_unknown,
+    # Kind.TEARDOWN blocks run at the end of the scenario (scenario.py).
+}
+
+
+def evaluate(block: Block, context: Context) -> Outcome:
+    """The block's options first (skip, a test-only substitution), then its kind's evaluator."""
+    if "skip" in block.options:
+        if not block.options["skip"].strip():
+            raise GuideFailure(f"{block.where}: a skipped block must say why: <!-- test: skip=\"reason\" -->")
+        return Outcome(Status.SKIPPED, block.options["skip"])
+    if "replace" in block.options:  # a test-only substitution, e.g. a download URL -> a local file
+        block = substituted(block, block.options["replace"])
+    return EVALUATORS[block.kind](block, context)

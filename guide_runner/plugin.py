@@ -1,0 +1,156 @@
+"""pytest plugin: every page under docs/ is a test file, every variant of it a test.
+
+Registered through the `pytest11` entry point in guide_runner/pyproject.toml.
+One pytest item runs a whole scenario (a page, or one variant of it) because
+its blocks depend on each other: `pytest --lf` re-runs the failed page from
+its first block.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from . import ratchet, releases
+from .languages import Kind
+from .outcomes import GuideFailure
+from .page import Page, read_page
+from .paths import DOCS, REPORTS, ROOT, SCRIPTS
+from .plan import Plan, plan_page
+from .report import Coverage
+from .sandbox import docker_available
+from .scenario import Scenario
+
+PAGES = pytest.StashKey[list[Page]]()  # every page collected, each rendition
+SCENARIOS = pytest.StashKey[list[Scenario]]()  # every scenario that ran (or was skipped)
+PLANNED = pytest.StashKey[dict[str, int]]()  # page: scenarios collected
+DROPS = pytest.StashKey[list[str]]()
+IMAGES = pytest.StashKey[bool]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("guides", "the guide runner")
+    group.addoption("--coverage-baseline", metavar="PATH", default=None,
+                    help="fail when a page's tested blocks drop below this baseline (CI passes "
+                         "tests/coverage-baseline.json)")
+    group.addoption("--update-coverage-baseline", action="store_true",
+                    help="write this run's counts into the --coverage-baseline file")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[PAGES] = []
+    config.stash[SCENARIOS] = []
+    config.stash[PLANNED] = {}
+    config.stash[DROPS] = []
+    config.addinivalue_line("markers", "docker: needs the Docker engine (select the fast tests with -m 'not docker')")
+    # CI stops a run with SIGTERM: treat it as Ctrl-C, so every teardown still runs.
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector):
+    if file_path.suffix == ".md" and DOCS in file_path.parents:
+        return PageFile.from_parent(parent, path=file_path)
+    return None
+
+
+class PageFile(pytest.File):
+    """A page, as the newest release shows it, then as each older release
+    that has it shows it (items named `...@0.1.1`, run against that release)."""
+
+    def collect(self):
+        name = self.path.relative_to(DOCS).as_posix()
+        for release in [releases.newest(), *reversed(releases.older())]:
+            if not releases.has_page(release, name):
+                continue
+            page = read_page(self.path, release)
+            self.config.stash[PAGES].append(page)
+            if all(b.kind == Kind.UNKNOWN for b in page.blocks):
+                continue  # nothing to run: its blocks show as "not collected"
+            for plan in plan_page(page):
+                self.config.stash[PLANNED][page.path] = self.config.stash[PLANNED].get(page.path, 0) + 1
+                yield ScenarioItem.from_parent(self, name=plan.item_name, plan=plan)
+
+
+class ScenarioItem(pytest.Item):
+    def __init__(self, *, plan: Plan, **kwargs):
+        super().__init__(**kwargs)
+        self.scenario = Scenario(plan)
+        self.add_marker(pytest.mark.docker)
+
+    def runtest(self) -> None:
+        self.config.stash[SCENARIOS].append(self.scenario)
+        _images_built(self.config)
+        if self.scenario.plan.skip:
+            self.scenario.mark_skipped()
+            pytest.skip(f"{self.scenario.name}: {self.scenario.plan.skip}")
+        self.scenario.run()
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, GuideFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style)
+
+    def reportinfo(self):
+        first = self.scenario.blocks[0].line if self.scenario.blocks else 0
+        return self.path, first - 1, f"{self.scenario.page} [{self.name}]"
+
+
+def _images_built(config: pytest.Config) -> None:
+    """Our images and the test servers, built once per run before the first
+    page (cached by the script: quick when nothing changed)."""
+    if config.stash.get(IMAGES, False) or not docker_available():
+        return
+    run = subprocess.run([str(SCRIPTS / "build-images.sh")], capture_output=True, text=True)
+    if run.returncode:
+        raise GuideFailure(f"scripts/build-images.sh failed:\n{run.stdout[-2000:]}{run.stderr[-2000:]}")
+    config.stash[IMAGES] = True
+
+
+def _coverage(config: pytest.Config) -> Coverage | None:
+    if PAGES not in config.stash or not config.stash[PAGES]:
+        return None
+    return Coverage(config.stash[PAGES], config.stash[SCENARIOS])
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus) -> None:
+    config = session.config
+    baseline = config.getoption("--coverage-baseline")
+    coverage = _coverage(config)
+    if not baseline or coverage is None:
+        return
+    path = Path(baseline)
+    totals = coverage.totals()
+    ran: dict[str, int] = {}
+    for scenario in config.stash[SCENARIOS]:
+        ran[str(scenario.page)] = ran.get(str(scenario.page), 0) + 1
+    complete = {page for page, planned in config.stash[PLANNED].items() if ran.get(page) == planned}
+    if config.getoption("--update-coverage-baseline"):
+        ratchet.save(path, {page: counts for page, counts in totals.items() if page in complete}
+                     | {p: c for p, c in ratchet.load(path).items() if p not in complete})
+        return
+    config.stash[DROPS] = ratchet.drops(ratchet.load(path), totals, complete)
+    if config.stash[DROPS] and session.exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
+    coverage = _coverage(config)
+    if coverage is None:
+        return
+    drops = config.stash.get(DROPS, [])
+    if drops:
+        terminalreporter.section("coverage ratchet: FAILED, tested blocks went down", red=True)
+        for drop in drops:
+            terminalreporter.write_line(drop)
+    terminalreporter.section("guide coverage: what happened to every block of every page")
+    terminalreporter.write(coverage.table())
+    written = coverage.write(REPORTS)
+    terminalreporter.write_line(f"written to {', '.join(str(p.relative_to(ROOT)) for p in written)}")

@@ -1,0 +1,101 @@
+"""The coverage report: what happened to every block of every page.
+
+Built at the end of a run from the pages collected and the scenarios that ran
+(it reads their outcomes; nothing writes into it). A block is counted once
+per page. When it runs in several variants (it sits outside the content
+tabs), the worst outcome counts: one failing variant makes it failed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .languages import Kind
+from .outcomes import Status
+from .page import Page
+from .scenario import Scenario
+
+STATUSES = [Status.VERIFIED, Status.EXECUTED, Status.PARSED, Status.HIDDEN, Status.SKIPPED, Status.FAILED,
+            Status.NOT_RUN, Status.NOT_COLLECTED]
+
+
+class Coverage:
+    def __init__(self, pages: list[Page], scenarios: list[Scenario]) -> None:
+        self.pages: dict[str, dict[int, dict]] = {page.path: _blocks_before_running(page) for page in pages}
+        # "page [variant]": why it did not run
+        self.skipped_variants = {s.name: s.plan.skip for s in scenarios if s.plan.skip}
+        recorded: set[tuple[str, int]] = set()
+        for scenario in scenarios:
+            for key, outcome in scenario.outcomes.items():
+                page, line = key
+                entry = self.pages.get(page, {}).get(line)
+                if entry is None:
+                    continue
+                if key not in recorded or outcome.status.rank < Status(entry["status"]).rank:
+                    entry["status"], entry["detail"] = str(outcome.status), outcome.detail
+                recorded.add(key)
+
+    def totals(self) -> dict[str, dict[str, int]]:
+        result = {}
+        for page, blocks in sorted(self.pages.items()):
+            counts = {str(status): 0 for status in STATUSES}
+            for entry in blocks.values():
+                counts[entry["status"]] += 1
+            result[page] = counts
+        return result
+
+    def table(self) -> str:
+        totals = self.totals()
+        columns = ["page", *map(str, STATUSES)]
+        rows = [[page, *map(str, counts.values())] for page, counts in totals.items()]
+        overall = [sum(c[s] for c in totals.values()) for s in STATUSES]
+        rows.append(["TOTAL", *map(str, overall)])
+        widths = [max(len(r[i]) for r in [columns, *rows]) for i in range(len(columns))]
+
+        def line(row: list[str]) -> str:
+            return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
+
+        out = [line(columns), line(["-" * w for w in widths]), *map(line, rows[:-1]),
+               line(["-" * w for w in widths]), line(rows[-1])]
+        notes = [
+            f"  {page}:{entry['line']} {entry['status']}: {entry['detail']}"
+            for page, blocks in sorted(self.pages.items())
+            for entry in blocks.values()
+            if entry["status"] in (Status.SKIPPED, Status.NOT_COLLECTED, Status.FAILED, Status.NOT_RUN)
+            and entry["detail"]
+        ]
+        if notes:
+            out += ["", "why blocks were skipped, not collected, failed or not run:", *notes]
+        if self.skipped_variants:
+            out += ["", "variants not run:", *(f"  {name}: {why}" for name, why in sorted(self.skipped_variants.items()))]
+        return "\n".join(out) + "\n"
+
+    def as_json(self) -> dict:
+        totals = self.totals()
+        return {
+            "totals": {str(s): sum(c[s] for c in totals.values()) for s in STATUSES},
+            "skipped_variants": self.skipped_variants,
+            "pages": {page: {"counts": totals[page], "blocks": list(blocks.values())}
+                      for page, blocks in sorted(self.pages.items())},
+        }
+
+    def write(self, directory: Path) -> list[Path]:
+        directory.mkdir(exist_ok=True)
+        text, data = directory / "coverage.txt", directory / "coverage.json"
+        text.write_text(self.table())
+        data.write_text(json.dumps(self.as_json(), indent=2) + "\n")
+        return [text, data]
+
+
+def _blocks_before_running(page: Page) -> dict[int, dict]:
+    blocks = {}
+    for block in page.blocks:
+        unknown = block.kind == Kind.UNKNOWN
+        blocks[block.line] = {
+            "line": block.line, "language": block.language, "kind": str(block.kind),
+            "tab": block.tab[1] if block.tab else None,
+            "status": str(Status.NOT_COLLECTED if unknown else Status.NOT_RUN),
+            "detail": f"language {block.language or '(none)'!r}" if unknown else "",
+        }
+    return blocks

@@ -1,0 +1,161 @@
+"""Run one planned scenario: its blocks in page order, in a sandbox, then its teardown.
+
+Setup and cleanup are named steps: `_start` (scratch directory, engine
+snapshot, the server if the page needs one), `_run_blocks`, and `_clean_up`
+(teardown blocks, background commands, the server, whatever the page left in
+the Docker engine), which runs whatever happened.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import releases
+from .evaluators import Context, evaluate, timeout_of
+from .languages import Kind
+from .machines import Machine, MachineError
+from .outcomes import GuideFailure, Outcome, Status, indent
+from .page import Block
+from .paths import ROOT
+from .plan import Plan
+from .sandbox import Snapshot, docker_available, logs_of_new_containers
+from .shell import Session
+
+
+@dataclass
+class Scenario:
+    plan: Plan
+    outcomes: dict[tuple[str, int], Outcome] = field(default_factory=dict)  # by (page, line)
+
+    @property
+    def name(self) -> str:
+        return self.plan.name
+
+    @property
+    def page(self):
+        return self.plan.page
+
+    @property
+    def variant(self) -> str:
+        return self.plan.variant
+
+    @property
+    def blocks(self) -> list[Block]:
+        return self.plan.blocks
+
+    def mark_skipped(self) -> None:
+        """A skipped variant: its own blocks are skipped, with the reason."""
+        for block in self.plan.own_blocks:
+            self.outcomes[block.key] = Outcome(Status.SKIPPED, f"variant skipped: {self.plan.skip}")
+
+    def run(self) -> None:
+        scratch = Path(tempfile.mkdtemp(prefix="rowbook-docs-"))
+        snapshot = Snapshot.take() if docker_available() else None
+        env = page_env(scratch, self.plan)
+        machine = Machine(self.plan.machine, env["RUNNER_SANDBOX"] + "-machine", scratch) if self.plan.machine else None
+        session = Session(scratch, env, machine)
+        failure = ""
+        try:
+            if machine is not None:
+                try:
+                    machine.start()
+                except MachineError as error:
+                    raise GuideFailure(f"{self.name}: {error}") from None
+            failure = self._run_blocks(session, machine, snapshot)
+        finally:
+            problems = self._clean_up(session, machine, snapshot, scratch)
+        if failure:
+            not_run = [f"{page}:{line}" for (page, line), o in self.outcomes.items() if o.status == Status.NOT_RUN]
+            if not_run:
+                failure += f"\n\nnot run after this failure: {', '.join(not_run)}"
+            raise GuideFailure(failure + "".join(f"\n\nalso: {p}" for p in problems))
+        if problems:
+            raise GuideFailure(f"{self.name}: " + "\n".join(problems))
+
+    def _run_blocks(self, session: Session, machine: Machine | None, snapshot: Snapshot | None) -> str:
+        """Every block but the teardowns, in order; after a failure the rest are
+        "not run". Returns the failure's report, or ""."""
+        context = Context(session, self.variant)
+        failed_at: Block | None = None
+        failure = ""
+        for block in self.blocks:
+            if block.kind == Kind.TEARDOWN:
+                continue
+            if failed_at is not None:
+                self.outcomes[block.key] = Outcome(Status.NOT_RUN, f"after the failure at {failed_at.where}")
+                continue
+            try:
+                self.outcomes[block.key] = evaluate(block, context)
+            except GuideFailure as error:
+                self.outcomes[block.key] = Outcome(Status.FAILED, str(error).split("\n")[0])
+                failed_at = block
+                failure = str(error) + "\n\n" + _diagnostics(machine, snapshot)
+        return failure.rstrip()
+
+    def _clean_up(self, session: Session, machine: Machine | None, snapshot: Snapshot | None,
+                  scratch: Path) -> list[str]:
+        """Teardown always runs: pass, fail, timeout or Ctrl-C. Returns what went wrong."""
+        problems = self._teardown(session)
+        if machine is not None:
+            machine.remove()
+        if snapshot is not None:
+            leaked, _images = snapshot.clean_up()
+            if leaked:
+                problems.append("the page left behind (now removed): " + ", ".join(leaked))
+        shutil.rmtree(scratch, ignore_errors=True)
+        return problems
+
+    def _teardown(self, session: Session) -> list[str]:
+        problems = []
+        # A page that starts from another page tears down first, then the page it started from.
+        pages = list(dict.fromkeys(block.page for block in self.blocks))
+        teardowns = [b for page in reversed(pages) for b in self.blocks if b.page == page and b.kind == Kind.TEARDOWN]
+        for block in teardowns:
+            result = session.run(block.source, timeout_of(block))
+            if result.exit_status != 0:
+                problems.append(f"teardown at {block.where} exited {result.exit_status}:\n{indent(result.tail())}")
+                self.outcomes[block.key] = Outcome(Status.FAILED, f"teardown exited {result.exit_status}")
+            else:
+                self.outcomes[block.key] = Outcome(Status.HIDDEN, "teardown")
+        session.stop_background()
+        return problems
+
+
+def _diagnostics(machine: Machine | None, snapshot: Snapshot | None) -> str:
+    """Where a failure usually says why: the server's failed units and journal,
+    or the last log lines of the containers the page started."""
+    if machine is not None:
+        return machine.diagnostics()
+    logs = logs_of_new_containers(snapshot) if snapshot else ""
+    return f"container logs (last lines):\n{indent(logs)}" if logs else ""
+
+
+# What a reader's fresh terminal keeps of our environment.
+_KEPT = ("PATH", "LANG", "LANGUAGE", "TZ", "USER", "LOGNAME", "SHELL", "TMPDIR", "http_proxy", "https_proxy",
+         "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "DOCKER_HOST", "DOCKER_CONFIG", "CI")
+
+
+def page_env(scratch: Path, plan: Plan) -> dict[str, str]:
+    """A reader's fresh terminal: only the basics of our environment (nothing a
+    test or a developer's shell set, such as a leftover ROWBOOK_* or
+    POSTGRES_* variable), minus the test runner's own virtualenv."""
+    env = {k: v for k, v in os.environ.items() if k in _KEPT or k.startswith(("LC_", "RUNNER_"))}
+    venv_bin = os.path.join(sys.prefix, "bin") if sys.prefix != sys.base_prefix else None
+    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p != venv_bin)
+    env["HOME"] = str(scratch / "home")
+    env["NO_COLOR"] = "1"
+    env["TERM"] = "dumb"
+    # For hidden blocks only: where the repo is, where the files pages
+    # include are as this release has them (docker/, snippets/), and a name
+    # unique to this page.
+    env["RUNNER_REPO"] = str(ROOT)
+    env["RUNNER_FILES"] = str(releases.snippet_dirs(plan.page.release)[0].parent)
+    name = str(plan.page).removesuffix(".md").replace(".md@", "-")
+    env["RUNNER_SANDBOX"] = "rbdocs-" + re.sub(r"[^a-z0-9]+", "-", f"{name}-{plan.variant}".lower()).strip("-")[-40:]
+    return env

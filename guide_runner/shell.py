@@ -1,0 +1,212 @@
+"""Run a page's commands the way a reader runs them in one terminal.
+
+Each block runs in a fresh `bash`, which first restores what the previous
+block left: the working directory, exported variables and plain shell
+variables. So `cd`, `export` and `NAME=value` carry from block to block, and a
+hung block can be killed (with its whole process group) without losing the
+page's state.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .machines import Machine
+
+# Variables bash manages itself; restoring them would break the new shell.
+_BASH_OWN = (
+    "BASH BASHOPTS BASHPID BASH_ALIASES BASH_ARGC BASH_ARGV BASH_ARGV0 BASH_CMDS BASH_COMMAND "
+    "BASH_LINENO BASH_SOURCE BASH_SUBSHELL BASH_VERSINFO BASH_VERSION COLUMNS COMP_WORDBREAKS DIRSTACK "
+    "EPOCHREALTIME EPOCHSECONDS EUID FUNCNAME GROUPS HISTCMD HOSTNAME HOSTTYPE IFS LINENO LINES MACHTYPE "
+    "OLDPWD OPTERR OPTIND OSTYPE PIPESTATUS PPID PS4 PWD RANDOM SECONDS SHELLOPTS SHLVL SRANDOM UID _"
+).split()
+
+_PRELUDE = """\
+__rb_before=$(compgen -v)
+[[ -f {state} ]] && source {state}
+cd {cwd}
+__rb_save() {{
+    local rc=$?
+    {{
+        export -p | grep -v -E '^declare -x ({own})='
+        comm -13 <(sort <<<"$__rb_before") <(compgen -v | sort) | grep -v -x -E '__rb_.*|{own_alt}' |
+            while read -r name; do declare -p "$name" 2>/dev/null; done | grep -E '^declare -[-a-zA-Z]* '
+    }} > {state}.new && mv {state}.new {state}
+    pwd > {cwdfile}
+    return $rc
+}}
+trap __rb_save EXIT
+set -e -o pipefail
+"""
+
+
+@dataclass
+class Result:
+    command: str
+    exit_status: int | None  # None: killed after its timeout
+    output: str
+    seconds: float
+
+    def tail(self, lines: int = 20) -> str:
+        return "\n".join(self.output.rstrip("\n").split("\n")[-lines:])
+
+
+class Session:
+    """A reader's terminal for one page: a scratch directory and its state."""
+
+    def __init__(self, scratch: Path, env: dict[str, str], machine: "Machine | None" = None):
+        self.scratch = scratch
+        self.machine = machine  # run on this server instead of the test host
+        self.home = scratch / "home"
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.state = scratch / ".runner-state.sh"
+        self.cwdfile = scratch / ".runner-cwd"
+        self.cwdfile.write_text(str(self.home))
+        self.env = env
+        self.background: list[subprocess.Popen] = []
+        self.count = 0
+
+    @property
+    def cwd(self) -> Path:
+        return Path(self.cwdfile.read_text().strip() or self.home)
+
+    def _script(self, source: str) -> Path:
+        own = "|".join(_BASH_OWN)
+        prelude = _PRELUDE.format(state=self.state, cwd=f'"{self.cwd}"', cwdfile=self.cwdfile, own=own, own_alt=own)
+        # The block sits in a file of its own, so bash's own error messages
+        # ("block: line 3: ...") count lines from the top of the block.
+        self.count += 1
+        block = self.scratch / f".block-{self.count}"
+        block.write_text(source + "\n")
+        script = self.scratch / f".runner-script-{self.count}.sh"
+        script.write_text(prelude + f"source {block}\n")
+        return script
+
+    def _argv(self, script: Path, terminal: bool = False) -> tuple[list[str], Path]:
+        """The command that runs `script`, and the directory to start it in."""
+        if self.machine is None:
+            return ["bash", str(script)], self.cwd
+        # The prelude cds to the reader's directory, which may exist only on the server.
+        return self.machine.exec_argv(self.env, "bash", str(script), terminal=terminal), self.scratch
+
+    def write_file(self, path: Path, text: str) -> None:
+        if self.machine is None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        else:
+            self.machine.write_file(path, text)
+
+    def _as_shown(self, output: str) -> str:
+        """bash names the block's file in its errors: call it "block" instead."""
+        return output.replace(str(self.scratch / f".block-{self.count}"), "block")
+
+    def run(self, source: str, timeout: float) -> Result:
+        argv, cwd = self._argv(self._script(source))
+        started = time.monotonic()
+        process = subprocess.Popen(
+            argv, cwd=cwd, env=self.env, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        try:
+            output, _ = process.communicate(timeout=timeout)
+            status = process.returncode
+        except subprocess.TimeoutExpired:
+            _kill_group(process)
+            output, _ = process.communicate()
+            status = None
+        except BaseException:  # Ctrl-C: take the block's processes down with us
+            _kill_group(process)
+            raise
+        return Result(source, status, self._as_shown(output.decode(errors="replace")), time.monotonic() - started)
+
+    def run_interactive(self, source: str, answers: list[tuple[str, str]], timeout: float) -> Result:
+        """Run in a pseudo-terminal, as a reader types: wait for each prompt,
+        then type its answer. The output is what the reader's screen shows
+        (answers echoed, passwords not)."""
+        import pexpect  # only interactive blocks need it
+
+        argv, cwd = self._argv(self._script(source), terminal=True)
+        started = time.monotonic()
+        screen = io.StringIO()
+        child = pexpect.spawn(argv[0], argv[1:], cwd=str(cwd), env=self.env, timeout=timeout,
+                              encoding="utf-8", codec_errors="replace", dimensions=(50, 200))
+        child.logfile_read = screen
+        try:
+            for prompt, answer in answers:
+                child.expect_exact(prompt)
+                child.sendline(answer)
+            child.expect(pexpect.EOF)
+            child.close()
+            status = child.exitstatus if child.exitstatus is not None else 128 + (child.signalstatus or 0)
+        except pexpect.TIMEOUT:
+            status = None
+        except pexpect.EOF:  # ended before a prompt it should have shown
+            child.close()
+            status = child.exitstatus if child.exitstatus not in (None, 0) else 1
+            screen.write(f"\n[the command ended before showing the prompt {prompt!r}]")
+        finally:
+            if child.isalive():
+                child.terminate(force=True)
+        return Result(source, status, self._as_shown(screen.getvalue().replace("\r\n", "\n")),
+                      time.monotonic() - started)
+
+    def start_background(self, source: str, log: Path) -> subprocess.Popen:
+        """Run a command "in a second terminal": it keeps running while the
+        page goes on, and stop_background() ends it with the page."""
+        argv, cwd = self._argv(self._script(source))
+        process = subprocess.Popen(
+            argv, cwd=cwd, env=self.env, stdin=subprocess.DEVNULL,
+            stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        self.background.append(process)
+        return process
+
+    def stop_background(self) -> list[str]:
+        stopped = []
+        for process in self.background:
+            if process.poll() is None:
+                stopped.append(str(process.pid))
+                _kill_group(process, signal.SIGTERM, grace=10)
+        self.background.clear()
+        return stopped
+
+
+def _kill_group(process: subprocess.Popen, sig=signal.SIGKILL, grace: float = 0) -> None:
+    try:
+        os.killpg(process.pid, sig)
+        if grace:
+            process.wait(timeout=grace)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def wait_for_url(url: str, deadline: float, process: subprocess.Popen | None = None) -> str | None:
+    """Poll `url` until it answers below 500. Returns None, or why it gave up."""
+    end = time.monotonic() + deadline
+    last = "no answer"
+    while time.monotonic() < end:
+        if process is not None and process.poll() is not None:
+            return f"the background command exited with status {process.returncode}"
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return None if response.status < 500 else f"HTTP {response.status}"
+        except urllib.error.HTTPError as error:
+            if error.code < 500:
+                return None
+            last = f"HTTP {error.code}"
+        except OSError as error:
+            last = str(error)
+        time.sleep(0.5)
+    return f"{url} did not answer within {deadline:.0f} s (last: {last})"

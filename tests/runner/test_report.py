@@ -1,0 +1,53 @@
+"""The coverage report and its ratchet, from scenarios' outcomes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from guide_runner import Outcome, Scenario, Status, plan_file, read_page
+from guide_runner.ratchet import drops
+from guide_runner.report import Coverage
+
+PAGES = Path(__file__).parent / "pages"
+
+
+def test_a_block_shared_by_variants_counts_once_with_its_worst_outcome():
+    page = read_page(PAGES / "tabs.md")
+    first, second = (Scenario(plan) for plan in plan_file(PAGES / "tabs.md"))
+    first.outcomes = {b.key: Outcome(Status.EXECUTED) for b in first.blocks}
+    second.outcomes = {first.blocks[0].key: Outcome(Status.FAILED, "boom"),
+                       second.blocks[1].key: Outcome(Status.NOT_RUN, "after the failure")}
+    coverage = Coverage([page], [first, second])
+    counts = coverage.totals()[page.path]
+    assert (counts["executed"], counts["failed"], counts["not run"]) == (1, 1, 1)
+    assert "tests/runner/pages/tabs.md:3 failed: boom" in coverage.table()
+
+
+def test_blocks_never_run_and_unknown_languages_are_reported_as_such():
+    page = read_page(PAGES / "skips.md")
+    data = Coverage([page], []).as_json()
+    statuses = [b["status"] for b in data["pages"][page.path]["blocks"]]
+    assert statuses == ["not run", "not run", "not collected"]
+    assert json.loads(json.dumps(data))["totals"]["not collected"] == 1
+
+
+def test_a_skipped_variant_is_listed_with_its_reason():
+    runs, skipped = (Scenario(plan) for plan in plan_file(PAGES / "skip-tab.md"))
+    skipped.mark_skipped()
+    coverage = Coverage([read_page(PAGES / "skip-tab.md")], [skipped])
+    assert coverage.skipped_variants == {skipped.name: "needs a public DNS name"}
+    assert coverage.totals()["tests/runner/pages/skip-tab.md"]["skipped"] == len(skipped.plan.own_blocks)
+
+
+def test_the_ratchet_names_what_went_down_on_complete_pages_only():
+    baseline = {"docs/prerequisites.md": {"verified": 4, "executed": 1, "skipped": 0},
+                "docs/quickstart.md": {"verified": 3, "executed": 0, "skipped": 0},
+                "docs/gone.md@0.1.1": {"verified": 1, "executed": 0, "skipped": 0}}
+    now = {"docs/prerequisites.md": {"verified": 3, "executed": 1, "skipped": 1},
+           "docs/quickstart.md": {"verified": 0, "executed": 0, "skipped": 0}}
+    assert drops(baseline, now, complete={"docs/prerequisites.md"}) == [
+        "docs/gone.md@0.1.1: the page is gone (it had 1 tested blocks)",
+        "docs/prerequisites.md: verified blocks went down from 4 to 3",
+        "docs/prerequisites.md: skipped blocks went up from 0 to 1",
+    ]
