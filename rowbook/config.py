@@ -39,6 +39,17 @@ Message formats
         rowbook: error: database "<db>" does not exist on <host>:<port>. Check POSTGRES_DB, or create the database.
         rowbook: error: cannot connect to PostgreSQL at <host>:<port> as user "<user>": <reason>. Check POSTGRES_HOST, POSTGRES_PORT, POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB.
 
+    <reason> is the sentence that explains the failure, on one line (the
+    first of a multi-line server message, e.g. "server closed the connection
+    unexpectedly"). Errors PostgreSQL raises once connected are reported by
+    SQLSTATE, never as connection problems (see ``rowbook/dberrors.py``)::
+
+        rowbook: error: another `rowbook migrate` changed database "<db>" at the same time (<PostgreSQL's message>). Run `rowbook <migrate|install>` again.
+        rowbook: error: database "<db>" already has what `rowbook <migrate|install>` was about to create (<PostgreSQL's message>). If another `rowbook migrate` ran at the same time, run `rowbook <migrate|install>` again; if not, POSTGRES_DB names a database that holds another program's tables: set POSTGRES_DB to a database of Rowbook's own.
+        rowbook: error: POSTGRES_USER "<user>" may not change database "<db>" (<PostgreSQL's message>). Make it the owner of the database: as a PostgreSQL superuser, run ALTER DATABASE <db> OWNER TO <user>;
+        rowbook: error: lost the connection to PostgreSQL at <host>:<port> during `rowbook <command>` (<PostgreSQL's message>). Check that PostgreSQL is running, then run `rowbook <command>` again.
+        rowbook: error: PostgreSQL refused a statement of `rowbook <command>` on database "<db>": <PostgreSQL's message> (SQLSTATE <code>). This is not a connection problem: fix what PostgreSQL names, then run `rowbook <command>` again.
+
     For the user database the same lines name ROWBOOK_USER_DATABASE_URL
     instead of the POSTGRES_* variables. Success lines of ``rowbook check``
     look like ``rowbook: ok: <what was checked>``.

@@ -6,6 +6,7 @@ the browser for user databases. Messages never contain the password.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import psycopg
@@ -59,6 +60,24 @@ def connect(params: dict, read_only: bool = False, **extra) -> psycopg.Connectio
     )
 
 
+def primary_message(exc: Exception) -> str:
+    """The sentence that explains an error, on one line.
+
+    Server errors carry it as diag.message_primary. Connection errors only
+    have libpq's text, whose indented lines are hints that mean nothing on
+    their own ("before or while processing the request"), and which has one
+    message per address tried: keep the last attempt's message.
+    """
+    primary = getattr(getattr(exc, "diag", None), "message_primary", None)
+    if not primary:
+        lines = [line for line in str(exc).splitlines() if line.strip()]
+        messages = [line for line in lines if not line[0].isspace()] or lines
+        primary = messages[-1] if messages else type(exc).__name__
+        primary = primary.rsplit(" failed: ", 1)[-1]
+        primary = re.sub(r"^(FATAL|ERROR):\s+", "", primary.strip())
+    return " ".join(primary.split()).rstrip(".")
+
+
 def describe(exc: Exception, params: dict, hints: Hints) -> str:
     """One sentence for a failed connection attempt, without the password."""
     where = f"{params['host']}:{params['port']}"
@@ -85,11 +104,11 @@ def describe(exc: Exception, params: dict, hints: Hints) -> str:
     for needle, reason in reach_words.items():
         if needle in lower:
             return f"cannot reach PostgreSQL at {where} ({reason}). {hints.reach}"
-    # Keep the server's last line only: the first lines repeat the address.
-    detail = text.splitlines()[-1] if text else type(exc).__name__
-    detail = detail.split(" failed: ", 1)[-1].strip().rstrip(".")
+    detail = primary_message(exc)
+    if password:
+        detail = detail.replace(password, "***")
     return (f'cannot connect to PostgreSQL at {where} as user "{params["user"]}": '
-            f"{detail}. {hints.all}")
+            f"{mask_url(detail)}. {hints.all}")
 
 
 def probe(params: dict, hints: Hints, read_only: bool = False) -> str:
