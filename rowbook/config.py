@@ -50,6 +50,11 @@ Message formats
         rowbook: error: lost the connection to PostgreSQL at <host>:<port> during `rowbook <command>` (<PostgreSQL's message>). Check that PostgreSQL is running, then run `rowbook <command>` again.
         rowbook: error: PostgreSQL refused a statement of `rowbook <command>` on database "<db>": <PostgreSQL's message> (SQLSTATE <code>). This is not a connection problem: fix what PostgreSQL names, then run `rowbook <command>` again.
 
+    `rowbook migrate` runs one at a time per database (a PostgreSQL advisory
+    lock); the second one says, on stderr, and then waits::
+
+        rowbook: note: another `rowbook migrate` is running on this database; waiting for it to finish
+
     For the user database the same lines name ROWBOOK_USER_DATABASE_URL
     instead of the POSTGRES_* variables. Success lines of ``rowbook check``
     look like ``rowbook: ok: <what was checked>``.

@@ -43,6 +43,41 @@ def wait_until_migrate_waits_for_a_lock(pg, db, proc):
     raise AssertionError("rowbook migrate never waited for the table being created")
 
 
+def test_two_migrates_at_once_both_succeed(pg, internal_db):
+    env = base_env(pg, internal_db)
+    procs = [start_rowbook(["migrate"], env) for _ in range(2)]
+    outputs = [proc.communicate(timeout=120) for proc in procs]
+    for proc, (stdout, stderr) in zip(procs, outputs):
+        assert proc.returncode == 0, stderr
+        assert not any(words in stderr for words in CONNECTION_BLAME), stderr
+        assert_clean(stdout + stderr)
+    with as_rowbook(pg, internal_db) as conn:
+        duplicates = conn.execute("SELECT app, name FROM django_migrations GROUP BY app, name "
+                                  "HAVING count(*) > 1").fetchall()
+        applied = conn.execute("SELECT count(*) FROM django_migrations").fetchone()[0]
+    assert duplicates == [] and applied > 10
+
+
+def test_migrate_waits_for_the_one_running(pg, internal_db):
+    from rowbook.core.management.commands.migrate import LOCK_KEY
+
+    with as_rowbook(pg, internal_db) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", (LOCK_KEY,))
+        proc = start_rowbook(["migrate"], base_env(pg, internal_db))
+        deadline = time.monotonic() + 60
+        while not other.execute(
+                "SELECT 1 FROM pg_stat_activity WHERE datname = %s AND wait_event = 'advisory' "
+                "AND application_name = 'rowbook migrate lock'", (internal_db,)).fetchone():
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.1)
+        other.execute("SELECT pg_advisory_unlock(%s)", (LOCK_KEY,))
+        stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 0, stderr
+    assert ("rowbook: note: another `rowbook migrate` is running on this database; "
+            "waiting for it to finish\n") in stderr
+    assert_clean(stdout + stderr)
+
+
 def test_migrate_racing_a_migrate_without_the_lock(pg, internal_db):
     """Another migrate that does not take Rowbook's lock (an older Rowbook, a bare
     django-admin) creates the same table in its open transaction: the reported crash
