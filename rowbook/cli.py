@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"rowbook: warning: {warning}", file=sys.stderr)
 
     internal = dbprobe.internal_params(result.values)
-    hints = dbprobe.INTERNAL
+    hints = dbprobe.internal_hints(result.values["ROWBOOK_INSTALL_METHOD"])
     if argv[0] in NEEDS_DATABASE:
         problem = dbprobe.probe(internal, hints)
         if problem:

@@ -35,6 +35,8 @@ Message formats
     ``rowbook migrate``; see ``rowbook/dbprobe.py``)::
 
         rowbook: error: authentication failed for user "<user>" on <host>:<port>. Check POSTGRES_PASSWORD (and POSTGRES_USER).
+        rowbook: error: authentication failed for user "<user>" on <host>:<port>. Check POSTGRES_PASSWORD (and POSTGRES_USER). With Docker Compose this usually means the database volume was created by an earlier install with another password. Either put that old password back as POSTGRES_PASSWORD in .env, or start over with `docker compose down -v` (this deletes the volume and all of Rowbook's data in it) and `docker compose up -d`.
+        rowbook: error: authentication failed for user "<user>" on <host>:<port>. Check POSTGRES_PASSWORD (and POSTGRES_USER). In the all-in-one image this usually means the /data volume was created by an earlier run with another password. Either start the container with that old POSTGRES_PASSWORD (or with none, if the earlier run generated it), or start over with a new volume (removing the old one with `docker volume rm` deletes all of Rowbook's data).
         rowbook: error: cannot reach PostgreSQL at <host>:<port> (<reason>). Check POSTGRES_HOST/POSTGRES_PORT and that PostgreSQL is running.
         rowbook: error: database "<db>" does not exist on <host>:<port>. Check POSTGRES_DB, or create the database.
         rowbook: error: cannot connect to PostgreSQL at <host>:<port> as user "<user>": <reason>. Check POSTGRES_HOST, POSTGRES_PORT, POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB.
@@ -54,6 +56,9 @@ Message formats
     lock); the second one says, on stderr, and then waits::
 
         rowbook: note: another `rowbook migrate` is running on this database; waiting for it to finish
+
+    The Docker sentences of a refused internal password are added only when
+    ROWBOOK_INSTALL_METHOD is compose or all-in-one.
 
     For the user database the same lines name ROWBOOK_USER_DATABASE_URL
     instead of the POSTGRES_* variables. Success lines of ``rowbook check``

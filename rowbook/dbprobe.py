@@ -7,7 +7,7 @@ the browser for user databases. Messages never contain the password.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import psycopg
 
@@ -32,6 +32,21 @@ INTERNAL = Hints(
     database="Check POSTGRES_DB, or create the database.",
     all="Check POSTGRES_HOST, POSTGRES_PORT, POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB.",
 )
+# A refused password on a database the Docker images created: the classic
+# reinstall mistake. PostgreSQL keeps the password its data volume was created
+# with; a new POSTGRES_PASSWORD does not change it.
+OLD_VOLUME = {
+    "compose": (
+        "With Docker Compose this usually means the database volume was created by an earlier "
+        "install with another password. Either put that old password back as POSTGRES_PASSWORD "
+        "in .env, or start over with `docker compose down -v` (this deletes the volume and all "
+        "of Rowbook's data in it) and `docker compose up -d`."),
+    "all-in-one": (
+        "In the all-in-one image this usually means the /data volume was created by an earlier "
+        "run with another password. Either start the container with that old POSTGRES_PASSWORD "
+        "(or with none, if the earlier run generated it), or start over with a new volume "
+        "(removing the old one with `docker volume rm` deletes all of Rowbook's data)."),
+}
 USER_URL = Hints(
     password="Check the user and password in ROWBOOK_USER_DATABASE_URL.",
     reach=("Check the host and port in ROWBOOK_USER_DATABASE_URL and that PostgreSQL is "
@@ -45,6 +60,12 @@ FORM = Hints(
     database="Check the database name.",
     all="Check the connection details.",
 )
+
+
+def internal_hints(install_method: str) -> Hints:
+    """INTERNAL, plus what a refused password means for this ROWBOOK_INSTALL_METHOD."""
+    extra = OLD_VOLUME.get(install_method)
+    return replace(INTERNAL, password=f"{INTERNAL.password} {extra}") if extra else INTERNAL
 
 
 def connect(params: dict, read_only: bool = False, **extra) -> psycopg.Connection:

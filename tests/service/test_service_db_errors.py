@@ -172,3 +172,35 @@ def test_multi_line_server_error_keeps_its_first_sentence(pg, hangs_up):
             "POSTGRES_PORT, POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB.\n") in out.stderr
     assert "before or while processing the request" not in out.stderr
     assert_clean(out.stdout + out.stderr)
+
+
+WRONG = "wrong-Secret-pw-00"
+REFUSED = 'rowbook: error: authentication failed for user "rowbook" on 127.0.0.1:{port}. ' \
+          "Check POSTGRES_PASSWORD (and POSTGRES_USER)."
+OLD_VOLUME = {
+    "compose": (
+        " With Docker Compose this usually means the database volume was created by an "
+        "earlier install with another password. Either put that old password back as "
+        "POSTGRES_PASSWORD in .env, or start over with `docker compose down -v` (this deletes "
+        "the volume and all of Rowbook's data in it) and `docker compose up -d`."),
+    "all-in-one": (
+        " In the all-in-one image this usually means the /data volume was created by an "
+        "earlier run with another password. Either start the container with that old "
+        "POSTGRES_PASSWORD (or with none, if the earlier run generated it), or start over "
+        "with a new volume (removing the old one with `docker volume rm` deletes all of "
+        "Rowbook's data)."),
+    "image": "",
+    "without-docker": "",
+}
+
+
+@pytest.mark.parametrize("method", list(OLD_VOLUME))
+@pytest.mark.parametrize("command", ["check", "migrate"])
+def test_password_of_an_earlier_install(pg, method, command):
+    env = base_env(pg, "postgres", POSTGRES_PASSWORD=WRONG, ROWBOOK_INSTALL_METHOD=method)
+    out = run_rowbook([command], env)
+    assert out.returncode == 2
+    expected = REFUSED.format(port=pg.port) + OLD_VOLUME[method]
+    assert expected + "\n" in out.stderr, out.stderr
+    assert WRONG not in out.stdout + out.stderr
+    assert_clean(out.stdout + out.stderr)
