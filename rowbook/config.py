@@ -60,6 +60,13 @@ Message formats
     The Docker sentences of a refused internal password are added only when
     ROWBOOK_INSTALL_METHOD is compose or all-in-one.
 
+    Names of stored databases are unique regardless of case. The Databases
+    page answers a taken name (also when two adds race) with this form error,
+    and the upgrade that adds the rule renames older case duplicates::
+
+        A database named "<existing name>" already exists; names must differ in more than upper and lower case. Choose another name.
+        rowbook: note: renamed the stored database "<old>" to "<old> (<n>)": names of databases must now differ in more than upper and lower case.
+
     For the user database the same lines name ROWBOOK_USER_DATABASE_URL
     instead of the POSTGRES_* variables. Success lines of ``rowbook check``
     look like ``rowbook: ok: <what was checked>``.

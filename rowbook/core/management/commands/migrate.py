@@ -37,5 +37,11 @@ def migrate_lock(alias: str):
 
 class Command(DjangoMigrate):
     def handle(self, *args, **options):
+        from rowbook.connections import names
+
         with migrate_lock(options["database"]):
-            return super().handle(*args, **options)
+            super().handle(*args, **options)
+        # After Django's "Applying ... OK" lines, not in the middle of one.
+        for note in names.RENAMED:
+            print(note, file=sys.stderr)
+        names.RENAMED.clear()
