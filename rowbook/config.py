@@ -26,10 +26,19 @@ Message formats
         rowbook: error: DOMAIN_NAME must be a host name without a scheme (got "https://rowbook.example.com"). Example: DOMAIN_NAME=rowbook.example.com
         rowbook: error: DOMAIN_NAME must be a host name without a path (got "<value>"). Example: DOMAIN_NAME=rowbook.example.com
         rowbook: error: DOMAIN_NAME must be a host name without a port (got "<value>"); the port Rowbook listens on is ROWBOOK_PORT. Example: DOMAIN_NAME=rowbook.example.com
-        rowbook: error: DOMAIN_NAME must be a host name made of letters, digits, dots and hyphens (got "<value>"). Example: DOMAIN_NAME=rowbook.example.com
+        rowbook: error: DOMAIN_NAME must be plain ASCII (got "bücher.example"); its punycode form works: DOMAIN_NAME=xn--bcher-kva.example
+        rowbook: error: DOMAIN_NAME must be plain ASCII (got "<value>"); write it in punycode (xn--...). Example: DOMAIN_NAME=rowbook.example.com
+        rowbook: error: DOMAIN_NAME must be made of letters, digits, hyphens and dots (got "row_book.example.com": "_" is not allowed). Example: DOMAIN_NAME=rowbook.example.com
+        rowbook: error: DOMAIN_NAME must be at most 253 characters long (got "<first 40 characters>..." (<n> characters)). Example: DOMAIN_NAME=rowbook.example.com
+        rowbook: error: DOMAIN_NAME must have parts of 1 to 63 characters between its dots (got "<value>": a part is empty). Example: DOMAIN_NAME=rowbook.example.com
+        rowbook: error: DOMAIN_NAME must have parts of 1 to 63 characters between its dots (got "<value>": a part has <n>). Example: DOMAIN_NAME=rowbook.example.com
+        rowbook: error: DOMAIN_NAME must not have a part that starts or ends with a hyphen (got "<value>": "<part>"). Example: DOMAIN_NAME=rowbook.example.com
         rowbook: error: ROWBOOK_USER_DATABASE_URL must look like postgresql://user:password@host:5432/dbname (got "<url with password as ***>"): <what is wrong>.
         rowbook: error: ROWBOOK_ENV_FILE is "<path>", but that file does not exist.
         rowbook: error: <file>:<line>: cannot read this line; expected NAME=value.
+
+    A value longer than 60 characters is never echoed in full:
+    "<first 40 characters>..." (<n> characters) stands for it.
 
     Database connectivity (``rowbook check``, ``rowbook install``,
     ``rowbook migrate``; see ``rowbook/dbprobe.py``)::
@@ -90,7 +99,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from rowbook import install_methods
+from rowbook import hostnames, install_methods
+from rowbook.hostnames import quoted
 
 SECRET_KEY_HINT = (
     "Set it to a long random string, for example the output of: "
@@ -168,7 +178,6 @@ BY_NAME = {v.name: v for v in VARIABLES}
 INT_RANGES = {"port": (1, 65535), "int": (1, 64)}
 
 _URL_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
-_HOST_LABEL = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 
 
 def mask_url(text: str) -> str:
@@ -230,7 +239,7 @@ def parse_database_url(url: str, name: str = "ROWBOOK_USER_DATABASE_URL") -> tup
     """postgresql://user:password@host:port/dbname -> connection params, or (None, problem)."""
     shown = mask_url(url)
     prefix = (f"{name} must look like postgresql://user:password@host:5432/dbname "
-              f'(got "{shown}"): ')
+              f"(got {quoted(shown)}): ")
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -254,22 +263,6 @@ def parse_database_url(url: str, name: str = "ROWBOOK_USER_DATABASE_URL") -> tup
     }, ""
 
 
-def _check_domain(value: str) -> str:
-    example = "Example: DOMAIN_NAME=rowbook.example.com"
-    if "://" in value:
-        return f'DOMAIN_NAME must be a host name without a scheme (got "{value}"). {example}'
-    if "/" in value:
-        return f'DOMAIN_NAME must be a host name without a path (got "{value}"). {example}'
-    if ":" in value:
-        return (f'DOMAIN_NAME must be a host name without a port (got "{value}"); '
-                f"the port Rowbook listens on is ROWBOOK_PORT. {example}")
-    labels = value.rstrip(".").split(".")
-    if len(value) > 253 or not all(_HOST_LABEL.match(label) for label in labels):
-        return (f"DOMAIN_NAME must be a host name made of letters, digits, dots and hyphens "
-                f'(got "{value}"). {example}')
-    return ""
-
-
 def _convert(var: Var, raw: str):
     """Return (value, problem) for one set variable."""
     example = f"Example: {var.name}={var.example}"
@@ -277,32 +270,32 @@ def _convert(var: Var, raw: str):
         low, high = INT_RANGES[var.type]
         if not re.fullmatch(r"\d+", raw) or not low <= int(raw) <= high:
             return None, (f"{var.name} must be a whole number between {low} and {high} "
-                          f'(got "{raw}"). {example}')
+                          f'(got {quoted(raw)}). {example}')
         return int(raw), ""
     if var.type == "bool":
         word = raw.strip().lower()
         if word not in BOOL_WORDS:
             return None, (f"{var.name} must be one of true, false, 1, 0, yes, no "
-                          f'(got "{raw}"). {example}')
+                          f'(got {quoted(raw)}). {example}')
         return BOOL_WORDS[word], ""
     if var.type == "loglevel":
         if raw.upper() not in LOG_LEVELS:
             return None, (f"{var.name} must be one of {', '.join(LOG_LEVELS)} "
-                          f'(got "{raw}"). {example}')
+                          f'(got {quoted(raw)}). {example}')
         return raw.upper(), ""
     if var.type == "choice":
         if raw.lower() not in var.choices:
             return None, (f"{var.name} must be one of {', '.join(var.choices)} "
-                          f'(got "{raw}"). {example}')
+                          f'(got {quoted(raw)}). {example}')
         return raw.lower(), ""
     if var.type == "httpurl":
         parts = urlsplit(raw)
         if parts.scheme not in ("http", "https") or not parts.netloc or " " in raw:
             return None, (f"{var.name} must be an http:// or https:// URL "
-                          f'(got "{mask_url(raw)}"). {example}')
+                          f'(got {quoted(mask_url(raw))}). {example}')
         return raw, ""
     if var.type == "host":
-        problem = _check_domain(raw)
+        problem = hostnames.problem(var.name, raw, f"{var.name}=", example)
         return (None, problem) if problem else (raw.rstrip(".").lower(), "")
     if var.name == "SECRET_KEY":
         if raw.startswith("django-insecure-"):
