@@ -37,8 +37,10 @@ Message formats
         rowbook: error: ROWBOOK_ENV_FILE is "<path>", but that file does not exist.
         rowbook: error: <file>:<line>: cannot read this line; expected NAME=value.
 
-    A value longer than 60 characters is never echoed in full:
-    "<first 40 characters>..." (<n> characters) stands for it.
+    ROWBOOK_EXTRA_HOSTS (names separated by commas) gets the same lines for
+    the first bad name, naming ROWBOOK_EXTRA_HOSTS; its punycode hint is just
+    the converted name. A value longer than 60 characters is never echoed in
+    full: "<first 40 characters>..." (<n> characters) stands for it.
 
     Database connectivity (``rowbook check``, ``rowbook install``,
     ``rowbook migrate``; see ``rowbook/dbprobe.py``)::
@@ -68,6 +70,14 @@ Message formats
 
     The Docker sentences of a refused internal password are added only when
     ROWBOOK_INSTALL_METHOD is compose or all-in-one.
+
+    A request for a host name that is neither DOMAIN_NAME nor in
+    ROWBOOK_EXTRA_HOSTS gets a 400 page (HTML for browsers, else this text;
+    see ``rowbook/core/unknown_host.py``) and one warning in the log::
+
+        400 Bad Request: this Rowbook answers to <DOMAIN_NAME>, not to "<Host header>".
+        Open http://<DOMAIN_NAME>/ instead. If Rowbook should answer to <host> too, add it to ROWBOOK_EXTRA_HOSTS (names separated by commas, for example ROWBOOK_EXTRA_HOSTS=<host>) and restart Rowbook.
+        <time> WARNING rowbook.hosts: refused a request for host "<Host header>": it is neither DOMAIN_NAME (<DOMAIN_NAME>) nor in ROWBOOK_EXTRA_HOSTS. To serve it, add it to ROWBOOK_EXTRA_HOSTS.
 
     Names of stored databases are unique regardless of case. The Databases
     page answers a taken name (also when two adds race) with this form error,
@@ -118,7 +128,7 @@ class Var:
     """One environment variable: what the docs table and the validator need."""
 
     name: str
-    type: str  # str, int, port, bool, secret, host, url, httpurl, choice, loglevel
+    type: str  # str, int, port, bool, secret, host, hosts, url, httpurl, choice, loglevel
     help: str
     example: str
     default: object = None
@@ -133,6 +143,11 @@ VARIABLES: tuple[Var, ...] = (
         "k3Xq...50 random characters...", required=True, secret=True),
     Var("DOMAIN_NAME", "host", "Host name users type in the browser, without scheme, path or port.",
         "rowbook.example.com", required=True),
+    Var("ROWBOOK_EXTRA_HOSTS", "hosts",
+        "Other host names Rowbook answers to besides DOMAIN_NAME, separated by commas: an IP "
+        "address or an internal name, for example. Each is checked like DOMAIN_NAME. A request "
+        "for any other name gets a 400 page that says so.",
+        "10.0.0.5,rowbook.internal"),
     Var("POSTGRES_HOST", "str", "Host of Rowbook's internal PostgreSQL database (users, sessions).",
         "db", required=True),
     Var("POSTGRES_PORT", "port", "Port of the internal PostgreSQL database.", "5432", default=5432),
@@ -297,6 +312,13 @@ def _convert(var: Var, raw: str):
     if var.type == "host":
         problem = hostnames.problem(var.name, raw, f"{var.name}=", example)
         return (None, problem) if problem else (raw.rstrip(".").lower(), "")
+    if var.type == "hosts":
+        names = [name.strip() for name in raw.split(",") if name.strip()]
+        problems = [hostnames.problem(var.name, name, "", example) for name in names]
+        problems = [problem for problem in problems if problem]
+        if problems:
+            return None, problems[0]
+        return [name.rstrip(".").lower() for name in names], ""
     if var.name == "SECRET_KEY":
         if raw.startswith("django-insecure-"):
             return None, ('SECRET_KEY starts with "django-insecure-", which marks a throwaway '
