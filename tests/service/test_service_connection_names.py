@@ -129,9 +129,9 @@ def test_upgrade_renames_names_that_differ_only_in_case(pg, internal_db):
                          "\"user\", password_encrypted, from_env, created) VALUES (%s, 'h', "
                          "5432, 'd', 'u', '', false, now() + %s * interval '1 minute')",
                          (name, minute))
-        conn.execute("INSERT INTO auth_user (password, last_login, is_superuser, username, first_name, "
-                     "last_name, email, is_staff, is_active, date_joined) VALUES ('!', now(), true, "
-                     "'old', '', '', '', true, true, now())")
+        conn.execute("INSERT INTO auth_user (password, last_login, is_superuser, username, "
+                     "first_name, last_name, email, is_staff, is_active, date_joined) VALUES "
+                     "('!', now(), true, 'old', '', '', '', true, true, now())")
         conn.execute("INSERT INTO rowbook_connections_userpreference (user_id, active_id) "
                      "SELECT u.id, c.id FROM auth_user u, rowbook_connections_connection c "
                      "WHERE c.name = 'shop'")
