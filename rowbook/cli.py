@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import sys
 
-from rowbook import __version__, config, dbprobe
+import psycopg
+
+from rowbook import __version__, config, dberrors, dbprobe
 
 USAGE = f"""\
 usage: rowbook COMMAND [options]
@@ -57,8 +59,10 @@ def main(argv: list[str] | None = None) -> int:
     for warning in result.warnings:
         print(f"rowbook: warning: {warning}", file=sys.stderr)
 
+    internal = dbprobe.internal_params(result.values)
+    hints = dbprobe.internal_hints(result.values["ROWBOOK_INSTALL_METHOD"])
     if argv[0] in NEEDS_DATABASE:
-        problem = dbprobe.probe(dbprobe.internal_params(result.values), dbprobe.INTERNAL)
+        problem = dbprobe.probe(internal, hints)
         if problem:
             error(problem)
             return 2
@@ -71,9 +75,9 @@ def main(argv: list[str] | None = None) -> int:
         execute_from_command_line(["rowbook", *argv])
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    except DatabaseError as exc:
-        # A database that went away mid-command: one line, no traceback.
-        error(dbprobe.describe(exc, dbprobe.internal_params(result.values), dbprobe.INTERNAL))
+    except (DatabaseError, psycopg.Error) as exc:
+        # One line, no traceback, saying what PostgreSQL refused (see dberrors.py).
+        error(dberrors.explain(exc, internal, hints, argv[0]))
         return 2
     except KeyboardInterrupt:
         print(file=sys.stderr)

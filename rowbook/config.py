@@ -26,18 +26,65 @@ Message formats
         rowbook: error: DOMAIN_NAME must be a host name without a scheme (got "https://rowbook.example.com"). Example: DOMAIN_NAME=rowbook.example.com
         rowbook: error: DOMAIN_NAME must be a host name without a path (got "<value>"). Example: DOMAIN_NAME=rowbook.example.com
         rowbook: error: DOMAIN_NAME must be a host name without a port (got "<value>"); the port Rowbook listens on is ROWBOOK_PORT. Example: DOMAIN_NAME=rowbook.example.com
-        rowbook: error: DOMAIN_NAME must be a host name made of letters, digits, dots and hyphens (got "<value>"). Example: DOMAIN_NAME=rowbook.example.com
+        rowbook: error: DOMAIN_NAME must be plain ASCII (got "bücher.example"); its punycode form works: DOMAIN_NAME=xn--bcher-kva.example
+        rowbook: error: DOMAIN_NAME must be plain ASCII (got "<value>"); write it in punycode (xn--...). Example: DOMAIN_NAME=rowbook.example.com
+        rowbook: error: DOMAIN_NAME must be made of letters, digits, hyphens and dots (got "row_book.example.com": "_" is not allowed). Example: DOMAIN_NAME=rowbook.example.com
+        rowbook: error: DOMAIN_NAME must be at most 253 characters long (got "<first 40 characters>..." (<n> characters)). Example: DOMAIN_NAME=rowbook.example.com
+        rowbook: error: DOMAIN_NAME must have parts of 1 to 63 characters between its dots (got "<value>": a part is empty). Example: DOMAIN_NAME=rowbook.example.com
+        rowbook: error: DOMAIN_NAME must have parts of 1 to 63 characters between its dots (got "<value>": a part has <n>). Example: DOMAIN_NAME=rowbook.example.com
+        rowbook: error: DOMAIN_NAME must not have a part that starts or ends with a hyphen (got "<value>": "<part>"). Example: DOMAIN_NAME=rowbook.example.com
         rowbook: error: ROWBOOK_USER_DATABASE_URL must look like postgresql://user:password@host:5432/dbname (got "<url with password as ***>"): <what is wrong>.
         rowbook: error: ROWBOOK_ENV_FILE is "<path>", but that file does not exist.
         rowbook: error: <file>:<line>: cannot read this line; expected NAME=value.
+
+    ROWBOOK_EXTRA_HOSTS (names separated by commas) gets the same lines for
+    the first bad name, naming ROWBOOK_EXTRA_HOSTS; its punycode hint is just
+    the converted name. A value longer than 60 characters is never echoed in
+    full: "<first 40 characters>..." (<n> characters) stands for it.
 
     Database connectivity (``rowbook check``, ``rowbook install``,
     ``rowbook migrate``; see ``rowbook/dbprobe.py``)::
 
         rowbook: error: authentication failed for user "<user>" on <host>:<port>. Check POSTGRES_PASSWORD (and POSTGRES_USER).
+        rowbook: error: authentication failed for user "<user>" on <host>:<port>. Check POSTGRES_PASSWORD (and POSTGRES_USER). With Docker Compose this usually means the database volume was created by an earlier install with another password. Either put that old password back as POSTGRES_PASSWORD in .env, or start over with `docker compose down -v` (this deletes the volume and all of Rowbook's data in it) and `docker compose up -d`.
+        rowbook: error: authentication failed for user "<user>" on <host>:<port>. Check POSTGRES_PASSWORD (and POSTGRES_USER). In the all-in-one image this usually means the /data volume was created by an earlier run with another password. Either start the container with that old POSTGRES_PASSWORD (or with none, if the earlier run generated it), or start over with a new volume (removing the old one with `docker volume rm` deletes all of Rowbook's data).
         rowbook: error: cannot reach PostgreSQL at <host>:<port> (<reason>). Check POSTGRES_HOST/POSTGRES_PORT and that PostgreSQL is running.
         rowbook: error: database "<db>" does not exist on <host>:<port>. Check POSTGRES_DB, or create the database.
         rowbook: error: cannot connect to PostgreSQL at <host>:<port> as user "<user>": <reason>. Check POSTGRES_HOST, POSTGRES_PORT, POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB.
+
+    <reason> is the sentence that explains the failure, on one line (the
+    first of a multi-line server message, e.g. "server closed the connection
+    unexpectedly"). Errors PostgreSQL raises once connected are reported by
+    SQLSTATE, never as connection problems (see ``rowbook/dberrors.py``)::
+
+        rowbook: error: another `rowbook migrate` changed database "<db>" at the same time (<PostgreSQL's message>). Run `rowbook <migrate|install>` again.
+        rowbook: error: database "<db>" already has what `rowbook <migrate|install>` was about to create (<PostgreSQL's message>). If another `rowbook migrate` ran at the same time, run `rowbook <migrate|install>` again; if not, POSTGRES_DB names a database that holds another program's tables: set POSTGRES_DB to a database of Rowbook's own.
+        rowbook: error: POSTGRES_USER "<user>" may not change database "<db>" (<PostgreSQL's message>). Make it the owner of the database: as a PostgreSQL superuser, run ALTER DATABASE <db> OWNER TO <user>;
+        rowbook: error: lost the connection to PostgreSQL at <host>:<port> during `rowbook <command>` (<PostgreSQL's message>). Check that PostgreSQL is running, then run `rowbook <command>` again.
+        rowbook: error: PostgreSQL refused a statement of `rowbook <command>` on database "<db>": <PostgreSQL's message> (SQLSTATE <code>). This is not a connection problem: fix what PostgreSQL names, then run `rowbook <command>` again.
+
+    `rowbook migrate` runs one at a time per database (a PostgreSQL advisory
+    lock); the second one says, on stderr, and then waits::
+
+        rowbook: note: another `rowbook migrate` is running on this database; waiting for it to finish
+
+    The Docker sentences of a refused internal password are added only when
+    ROWBOOK_INSTALL_METHOD is compose or all-in-one.
+
+    A request for a host name that is neither DOMAIN_NAME nor in
+    ROWBOOK_EXTRA_HOSTS gets a 400 page (HTML for browsers, else this text;
+    see ``rowbook/core/unknown_host.py``) and one warning in the log::
+
+        400 Bad Request: this Rowbook answers to <DOMAIN_NAME>, not to "<Host header>".
+        Open http://<DOMAIN_NAME>/ instead. If Rowbook should answer to <host> too, add it to ROWBOOK_EXTRA_HOSTS (names separated by commas, for example ROWBOOK_EXTRA_HOSTS=<host>) and restart Rowbook.
+        <time> WARNING rowbook.hosts: refused a request for host "<Host header>": it is neither DOMAIN_NAME (<DOMAIN_NAME>) nor in ROWBOOK_EXTRA_HOSTS. To serve it, add it to ROWBOOK_EXTRA_HOSTS.
+
+    Names of stored databases are unique regardless of case. The Databases
+    page answers a taken name (also when two adds race) with this form error,
+    and the upgrade that adds the rule renames older case duplicates::
+
+        A database named "<existing name>" already exists; names must differ in more than upper and lower case. Choose another name.
+        rowbook: note: renamed the stored database "<old>" to "<old> (<n>)": names of databases must now differ in more than upper and lower case.
 
     For the user database the same lines name ROWBOOK_USER_DATABASE_URL
     instead of the POSTGRES_* variables. Success lines of ``rowbook check``
@@ -62,7 +109,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from rowbook import install_methods
+from rowbook import hostnames, install_methods
+from rowbook.hostnames import quoted
 
 SECRET_KEY_HINT = (
     "Set it to a long random string, for example the output of: "
@@ -80,7 +128,7 @@ class Var:
     """One environment variable: what the docs table and the validator need."""
 
     name: str
-    type: str  # str, int, port, bool, secret, host, url, httpurl, choice, loglevel
+    type: str  # str, int, port, bool, secret, host, hosts, url, httpurl, choice, loglevel
     help: str
     example: str
     default: object = None
@@ -95,6 +143,11 @@ VARIABLES: tuple[Var, ...] = (
         "k3Xq...50 random characters...", required=True, secret=True),
     Var("DOMAIN_NAME", "host", "Host name users type in the browser, without scheme, path or port.",
         "rowbook.example.com", required=True),
+    Var("ROWBOOK_EXTRA_HOSTS", "hosts",
+        "Other host names Rowbook answers to besides DOMAIN_NAME, separated by commas: an IP "
+        "address or an internal name, for example. Each is checked like DOMAIN_NAME. A request "
+        "for any other name gets a 400 page that says so.",
+        "10.0.0.5,rowbook.internal"),
     Var("POSTGRES_HOST", "str", "Host of Rowbook's internal PostgreSQL database (users, sessions).",
         "db", required=True),
     Var("POSTGRES_PORT", "port", "Port of the internal PostgreSQL database.", "5432", default=5432),
@@ -140,7 +193,6 @@ BY_NAME = {v.name: v for v in VARIABLES}
 INT_RANGES = {"port": (1, 65535), "int": (1, 64)}
 
 _URL_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
-_HOST_LABEL = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 
 
 def mask_url(text: str) -> str:
@@ -202,7 +254,7 @@ def parse_database_url(url: str, name: str = "ROWBOOK_USER_DATABASE_URL") -> tup
     """postgresql://user:password@host:port/dbname -> connection params, or (None, problem)."""
     shown = mask_url(url)
     prefix = (f"{name} must look like postgresql://user:password@host:5432/dbname "
-              f'(got "{shown}"): ')
+              f"(got {quoted(shown)}): ")
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -226,22 +278,6 @@ def parse_database_url(url: str, name: str = "ROWBOOK_USER_DATABASE_URL") -> tup
     }, ""
 
 
-def _check_domain(value: str) -> str:
-    example = "Example: DOMAIN_NAME=rowbook.example.com"
-    if "://" in value:
-        return f'DOMAIN_NAME must be a host name without a scheme (got "{value}"). {example}'
-    if "/" in value:
-        return f'DOMAIN_NAME must be a host name without a path (got "{value}"). {example}'
-    if ":" in value:
-        return (f'DOMAIN_NAME must be a host name without a port (got "{value}"); '
-                f"the port Rowbook listens on is ROWBOOK_PORT. {example}")
-    labels = value.rstrip(".").split(".")
-    if len(value) > 253 or not all(_HOST_LABEL.match(label) for label in labels):
-        return (f"DOMAIN_NAME must be a host name made of letters, digits, dots and hyphens "
-                f'(got "{value}"). {example}')
-    return ""
-
-
 def _convert(var: Var, raw: str):
     """Return (value, problem) for one set variable."""
     example = f"Example: {var.name}={var.example}"
@@ -249,33 +285,40 @@ def _convert(var: Var, raw: str):
         low, high = INT_RANGES[var.type]
         if not re.fullmatch(r"\d+", raw) or not low <= int(raw) <= high:
             return None, (f"{var.name} must be a whole number between {low} and {high} "
-                          f'(got "{raw}"). {example}')
+                          f'(got {quoted(raw)}). {example}')
         return int(raw), ""
     if var.type == "bool":
         word = raw.strip().lower()
         if word not in BOOL_WORDS:
             return None, (f"{var.name} must be one of true, false, 1, 0, yes, no "
-                          f'(got "{raw}"). {example}')
+                          f'(got {quoted(raw)}). {example}')
         return BOOL_WORDS[word], ""
     if var.type == "loglevel":
         if raw.upper() not in LOG_LEVELS:
             return None, (f"{var.name} must be one of {', '.join(LOG_LEVELS)} "
-                          f'(got "{raw}"). {example}')
+                          f'(got {quoted(raw)}). {example}')
         return raw.upper(), ""
     if var.type == "choice":
         if raw.lower() not in var.choices:
             return None, (f"{var.name} must be one of {', '.join(var.choices)} "
-                          f'(got "{raw}"). {example}')
+                          f'(got {quoted(raw)}). {example}')
         return raw.lower(), ""
     if var.type == "httpurl":
         parts = urlsplit(raw)
         if parts.scheme not in ("http", "https") or not parts.netloc or " " in raw:
             return None, (f"{var.name} must be an http:// or https:// URL "
-                          f'(got "{mask_url(raw)}"). {example}')
+                          f'(got {quoted(mask_url(raw))}). {example}')
         return raw, ""
     if var.type == "host":
-        problem = _check_domain(raw)
+        problem = hostnames.problem(var.name, raw, f"{var.name}=", example)
         return (None, problem) if problem else (raw.rstrip(".").lower(), "")
+    if var.type == "hosts":
+        names = [name.strip() for name in raw.split(",") if name.strip()]
+        problems = [hostnames.problem(var.name, name, "", example) for name in names]
+        problems = [problem for problem in problems if problem]
+        if problems:
+            return None, problems[0]
+        return [name.rstrip(".").lower() for name in names], ""
     if var.name == "SECRET_KEY":
         if raw.startswith("django-insecure-"):
             return None, ('SECRET_KEY starts with "django-insecure-", which marks a throwaway '

@@ -6,7 +6,8 @@ the browser for user databases. Messages never contain the password.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 import psycopg
 
@@ -31,6 +32,21 @@ INTERNAL = Hints(
     database="Check POSTGRES_DB, or create the database.",
     all="Check POSTGRES_HOST, POSTGRES_PORT, POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB.",
 )
+# A refused password on a database the Docker images created: the classic
+# reinstall mistake. PostgreSQL keeps the password its data volume was created
+# with; a new POSTGRES_PASSWORD does not change it.
+OLD_VOLUME = {
+    "compose": (
+        "With Docker Compose this usually means the database volume was created by an earlier "
+        "install with another password. Either put that old password back as POSTGRES_PASSWORD "
+        "in .env, or start over with `docker compose down -v` (this deletes the volume and all "
+        "of Rowbook's data in it) and `docker compose up -d`."),
+    "all-in-one": (
+        "In the all-in-one image this usually means the /data volume was created by an earlier "
+        "run with another password. Either start the container with that old POSTGRES_PASSWORD "
+        "(or with none, if the earlier run generated it), or start over with a new volume "
+        "(removing the old one with `docker volume rm` deletes all of Rowbook's data)."),
+}
 USER_URL = Hints(
     password="Check the user and password in ROWBOOK_USER_DATABASE_URL.",
     reach=("Check the host and port in ROWBOOK_USER_DATABASE_URL and that PostgreSQL is "
@@ -46,6 +62,12 @@ FORM = Hints(
 )
 
 
+def internal_hints(install_method: str) -> Hints:
+    """INTERNAL, plus what a refused password means for this ROWBOOK_INSTALL_METHOD."""
+    extra = OLD_VOLUME.get(install_method)
+    return replace(INTERNAL, password=f"{INTERNAL.password} {extra}") if extra else INTERNAL
+
+
 def connect(params: dict, read_only: bool = False, **extra) -> psycopg.Connection:
     """Open a connection; user databases are opened read-only at the server."""
     options = "-c statement_timeout=30000"
@@ -57,6 +79,24 @@ def connect(params: dict, read_only: bool = False, **extra) -> psycopg.Connectio
         connect_timeout=CONNECT_TIMEOUT, application_name="rowbook", options=options,
         autocommit=True, **extra,
     )
+
+
+def primary_message(exc: Exception) -> str:
+    """The sentence that explains an error, on one line.
+
+    Server errors carry it as diag.message_primary. Connection errors only
+    have libpq's text, whose indented lines are hints that mean nothing on
+    their own ("before or while processing the request"), and which has one
+    message per address tried: keep the last attempt's message.
+    """
+    primary = getattr(getattr(exc, "diag", None), "message_primary", None)
+    if not primary:
+        lines = [line for line in str(exc).splitlines() if line.strip()]
+        messages = [line for line in lines if not line[0].isspace()] or lines
+        primary = messages[-1] if messages else type(exc).__name__
+        primary = primary.rsplit(" failed: ", 1)[-1]
+        primary = re.sub(r"^(FATAL|ERROR):\s+", "", primary.strip())
+    return " ".join(primary.split()).rstrip(".")
 
 
 def describe(exc: Exception, params: dict, hints: Hints) -> str:
@@ -85,11 +125,11 @@ def describe(exc: Exception, params: dict, hints: Hints) -> str:
     for needle, reason in reach_words.items():
         if needle in lower:
             return f"cannot reach PostgreSQL at {where} ({reason}). {hints.reach}"
-    # Keep the server's last line only: the first lines repeat the address.
-    detail = text.splitlines()[-1] if text else type(exc).__name__
-    detail = detail.split(" failed: ", 1)[-1].strip().rstrip(".")
+    detail = primary_message(exc)
+    if password:
+        detail = detail.replace(password, "***")
     return (f'cannot connect to PostgreSQL at {where} as user "{params["user"]}": '
-            f"{detail}. {hints.all}")
+            f"{mask_url(detail)}. {hints.all}")
 
 
 def probe(params: dict, hints: Hints, read_only: bool = False) -> str:

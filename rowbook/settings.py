@@ -19,8 +19,11 @@ BASE_DIR = Path(__file__).resolve().parent
 SECRET_KEY = ENV["SECRET_KEY"]
 DEBUG = ENV["ROWBOOK_DEBUG"]
 DOMAIN_NAME = ENV["DOMAIN_NAME"]
-ALLOWED_HOSTS = [DOMAIN_NAME, "localhost", "127.0.0.1"]
-CSRF_TRUSTED_ORIGINS = [f"https://{DOMAIN_NAME}", f"http://{DOMAIN_NAME}"]
+EXTRA_HOSTS = ENV["ROWBOOK_EXTRA_HOSTS"] or []
+# Any other Host gets rowbook.core.unknown_host's 400 page.
+ALLOWED_HOSTS = [DOMAIN_NAME, *EXTRA_HOSTS, "localhost", "127.0.0.1"]
+CSRF_TRUSTED_ORIGINS = [f"{scheme}://{host}" for host in (DOMAIN_NAME, *EXTRA_HOSTS)
+                        for scheme in ("https", "http")]
 
 # Parsed connection params of the 0.1.1 single user database, or None.
 ROWBOOK_USER_DATABASE = ENV["ROWBOOK_USER_DATABASE_URL"]
@@ -42,6 +45,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "rowbook.core.unknown_host.UnknownHostMiddleware",  # first: before anything asks for the host
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

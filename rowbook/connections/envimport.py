@@ -9,6 +9,7 @@ import hashlib
 import logging
 
 from rowbook.connections import crypto
+from rowbook.connections.names import free_name
 
 ENV_CONNECTION_NAME = "From ROWBOOK_USER_DATABASE_URL"
 log = logging.getLogger(__name__)
@@ -26,10 +27,7 @@ def import_env_connection(Connection, UserPreference, EnvImport, User, params, s
     mark = fingerprint(params)
     if EnvImport.objects.filter(fingerprint=mark).exists():
         return None
-    name, n = ENV_CONNECTION_NAME, 1
-    while Connection.objects.filter(name=name).exists():
-        n += 1
-        name = f"{ENV_CONNECTION_NAME} ({n})"
+    name = free_name(Connection, ENV_CONNECTION_NAME)
     connection = Connection.objects.create(
         name=name, host=params["host"], port=params["port"], dbname=params["dbname"],
         user=params["user"], password_encrypted=crypto.encrypt(params["password"], secret_key),

@@ -1,8 +1,10 @@
 """Add/edit a stored connection; it is tested before it is saved."""
 
 from django import forms
+from django.db import IntegrityError, transaction
 
-from rowbook import dbprobe
+from rowbook import dberrors, dbprobe
+from rowbook.connections import names
 from rowbook.connections.crypto import UndecryptablePassword
 from rowbook.connections.models import Connection
 
@@ -23,6 +25,13 @@ class ConnectionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["password"].help_text = "Leave empty to keep the stored password."
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        existing = names.same_name(Connection, name, exclude_pk=self.instance.pk)
+        if existing is not None:
+            raise forms.ValidationError(names.taken_message(existing.name))
+        return name
 
     def clean(self):
         data = super().clean()
@@ -58,3 +67,19 @@ class ConnectionForm(forms.ModelForm):
         if commit:
             connection.save()
         return connection
+
+    def save_unless_name_taken(self):
+        """The saved connection, or None with a form error when the same name was
+        saved by another request after this form was validated (two adds at once)."""
+        try:
+            with transaction.atomic():
+                return self.save()
+        except IntegrityError as exc:
+            error = dberrors.psycopg_error(exc)
+            if getattr(getattr(error, "diag", None), "constraint_name", None) != names.CONSTRAINT:
+                raise
+        existing = names.same_name(Connection, self.cleaned_data["name"],
+                                   exclude_pk=self.instance.pk)
+        self.add_error("name", names.taken_message(existing.name if existing
+                                                   else self.cleaned_data["name"]))
+        return None

@@ -2,15 +2,16 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 
-from rowbook.connections import crypto
+from rowbook.connections import crypto, names
 
 UNDECRYPTABLE = ("The stored password for this database cannot be decrypted: SECRET_KEY has "
                  "changed since it was saved. Edit the database and enter its password again.")
 
 
 class Connection(models.Model):
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100)  # unique ignoring case: see Meta
     host = models.CharField(max_length=255)
     port = models.PositiveIntegerField(default=5432)
     dbname = models.CharField("database", max_length=255)
@@ -23,9 +24,17 @@ class Connection(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name=names.CONSTRAINT),
+        ]
 
     def __str__(self):
         return self.name
+
+    def validate_constraints(self, exclude=None):
+        # ConnectionForm.clean_name checks the name, naming the database it clashes with;
+        # the constraint's own message could not.
+        super().validate_constraints(exclude={*(exclude or ()), "name"})
 
     def set_password(self, password: str) -> None:
         self.password_encrypted = crypto.encrypt(password)

@@ -22,8 +22,10 @@ def database_list(request):
 @login_required
 def database_add(request):
     form = ConnectionForm(request.POST or None)
+    connection = None
     if request.method == "POST" and form.is_valid():
-        connection = form.save()
+        connection = form.save_unless_name_taken()
+    if connection is not None:
         if not UserPreference.objects.filter(user=request.user, active__isnull=False).exists():
             set_active(request.user, connection)  # the first one becomes active
         messages.success(request, f'Added "{connection.name}".')
@@ -35,8 +37,7 @@ def database_add(request):
 def database_edit(request, pk):
     connection = get_object_or_404(Connection, pk=pk)
     form = ConnectionForm(request.POST or None, instance=connection)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and form.save_unless_name_taken():
         messages.success(request, f'Saved "{connection.name}".')
         return redirect("databases")
     return render(request, "connections/form.html",

@@ -35,7 +35,8 @@ class Command(BaseCommand):
         self.ok("configuration is valid")
 
         internal = dbprobe.internal_params(settings.ENV)
-        problem = dbprobe.probe(internal, dbprobe.INTERNAL)
+        problem = dbprobe.probe(
+            internal, dbprobe.internal_hints(settings.ROWBOOK_INSTALL_METHOD))
         if problem:
             errors.append(problem)
         else:

@@ -22,7 +22,8 @@ class Command(BaseCommand):
         out = self.stdout
         env = settings.ENV
         internal = dbprobe.internal_params(env)
-        problem = dbprobe.probe(internal, dbprobe.INTERNAL)
+        problem = dbprobe.probe(
+            internal, dbprobe.internal_hints(settings.ROWBOOK_INSTALL_METHOD))
         if problem:
             fail(problem)
         out.write(f"rowbook: ok: internal database \"{internal['dbname']}\" on "
