@@ -69,11 +69,23 @@ Message formats
 
         rowbook: warning: ROWBOOK_USER_DATABASE_URL is deprecated: since 0.1.2 databases are managed on the Databases page (/databases/). `rowbook migrate` imports this one once as the connection "From ROWBOOK_USER_DATABASE_URL"; after that, unset ROWBOOK_USER_DATABASE_URL. It will be removed in a later release.
         rowbook: warning: stored database "<name>": <connectivity sentence as above>
+        rowbook: warning: stored database "<name>": its password cannot be decrypted: SECRET_KEY has changed since it was saved, and no key in SECRET_KEY_FALLBACKS matches. Add the old key to SECRET_KEY_FALLBACKS, or enter the password again on the Databases page (/databases/).
 
-Secrets (SECRET_KEY, POSTGRES_PASSWORD, the contents of NAME_FILE files, the
-password in a database URL) are never echoed: values
+    The Databases page, the Tables page and the edit form say the same of a
+    stored password that matches no key::
+
+        The stored password of "<name>" cannot be decrypted: SECRET_KEY has changed since it was saved, and no key in SECRET_KEY_FALLBACKS matches. Add the old key to SECRET_KEY_FALLBACKS, or edit "<name>" and enter its password again.
+
+    ``rowbook rotate-secrets`` re-encrypts stored passwords with SECRET_KEY::
+
+        rowbook: ok: re-encrypted <n> stored database passwords with the current SECRET_KEY
+        rowbook: error: stored database "<name>": its password cannot be decrypted: SECRET_KEY has changed since it was saved, and no key in SECRET_KEY_FALLBACKS matches. Add the old key to SECRET_KEY_FALLBACKS and run rowbook rotate-secrets again, or enter the password again on the Databases page (/databases/).
+        rowbook: error: the internal database has no tables yet, so no stored passwords; run: rowbook install (or rowbook migrate)
+
+Secrets (SECRET_KEY, SECRET_KEY_FALLBACKS, POSTGRES_PASSWORD, the contents
+of NAME_FILE files, the password in a database URL) are never echoed: values
 of secret variables are not quoted back, and passwords inside URLs are shown as
-``***``.
+``***``. tests/service/test_service_secret_leaks.py checks this with Hypothesis.
 """
 
 from __future__ import annotations
@@ -120,6 +132,11 @@ class Var:
 VARIABLES: tuple[Var, ...] = (
     Var("SECRET_KEY", "secret", "Signs sessions and CSRF tokens; at least 32 characters, kept private.",
         "k3Xq...50 random characters...", required=True, secret=True),
+    Var("SECRET_KEY_FALLBACKS", "secret",
+        "Old SECRET_KEY values, comma-separated, still accepted after a key change: sessions stay "
+        "signed in and stored database passwords stay readable until `rowbook rotate-secrets` "
+        "re-encrypts them with the new key. Empty it afterwards.",
+        "k3Xq...the previous SECRET_KEY...", secret=True),
     Var("DOMAIN_NAME", "host", "Host name users type in the browser, without scheme, path or port.",
         "rowbook.example.com", required=True),
     Var("POSTGRES_HOST", "str", "Host of Rowbook's internal PostgreSQL database (users, sessions).",
@@ -346,6 +363,9 @@ def _convert(var: Var, raw: str):
             return None, (f"SECRET_KEY is too short ({len(raw)} characters; at least 32 are "
                           f"needed). {SECRET_KEY_HINT}")
         return raw, ""
+    if var.name == "SECRET_KEY_FALLBACKS":
+        # Django's own keys never hold a comma, nor do keys made as SECRET_KEY_HINT says.
+        return tuple(key.strip() for key in raw.split(",") if key.strip()), ""
     if var.type == "url":
         params, problem = parse_database_url(raw, var.name)
         return (None, problem) if problem else (params, "")
@@ -390,7 +410,7 @@ def secrets_in(values: dict) -> list[str]:
     for var in VARIABLES:
         if var.secret:
             value = values.get(var.name)
-            found.append(value)
+            found += value if isinstance(value, (list, tuple)) else [value]  # the fallbacks
     url = values.get("ROWBOOK_USER_DATABASE_URL")
     if isinstance(url, dict):
         found.append(url.get("password"))

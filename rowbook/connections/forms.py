@@ -4,7 +4,7 @@ from django import forms
 
 from rowbook import dbprobe
 from rowbook.connections.crypto import UndecryptablePassword
-from rowbook.connections.models import Connection
+from rowbook.connections.models import Connection, undecryptable
 
 
 class ConnectionForm(forms.ModelForm):
@@ -33,9 +33,7 @@ class ConnectionForm(forms.ModelForm):
             try:
                 password = self.instance.params()["password"]
             except UndecryptablePassword:
-                raise forms.ValidationError(
-                    "The stored password cannot be decrypted (SECRET_KEY changed). "
-                    "Enter the password again.") from None
+                raise forms.ValidationError(undecryptable(self.instance.name)) from None
         params = {"host": data["host"], "port": data["port"], "dbname": data["dbname"],
                   "user": data["user"], "password": password}
         if self._connection_changed(params):
