@@ -135,7 +135,7 @@ VARIABLES: tuple[Var, ...] = (
     Var("SECRET_KEY_FALLBACKS", "secret",
         "Old SECRET_KEY values, comma-separated, still accepted after a key change: sessions stay "
         "signed in and stored database passwords stay readable until `rowbook rotate-secrets` "
-        "re-encrypts them with the new key. Empty it afterwards.",
+        "re-encrypts them with the new key. Empty it afterwards (users then sign in again).",
         "k3Xq...the previous SECRET_KEY...", secret=True),
     Var("DOMAIN_NAME", "host", "Host name users type in the browser, without scheme, path or port.",
         "rowbook.example.com", required=True),

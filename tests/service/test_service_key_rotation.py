@@ -122,3 +122,12 @@ def test_browsing_across_a_key_change(client, web):
         rotating.delete()
         # The session's other tests use the old key: give them their passwords back.
         rotate_with(SECRET_KEY, NEW_KEY)
+
+
+def test_fallback_keys_are_scrubbed_from_logs():
+    from rowbook import config
+
+    values = config.load({"ROWBOOK_ENV_FILE": "/dev/null",
+                          "SECRET_KEY_FALLBACKS": f" {SECRET_KEY} ,{NEW_KEY},"}).values
+    assert values["SECRET_KEY_FALLBACKS"] == (SECRET_KEY, NEW_KEY)
+    assert {SECRET_KEY, NEW_KEY} <= set(config.secrets_in(values))
