@@ -27,6 +27,9 @@ commands:
   migrate       apply database migrations
   createadmin   create an admin user (same options as install)
   check         check the configuration, both databases and Django's system checks
+  rotate-secrets
+                re-encrypt the stored database passwords with the current SECRET_KEY
+                (after a key change, with the old key in SECRET_KEY_FALLBACKS)
   version       print the version
 
 Any other Django management command (shell, dbshell, ...) is passed through.
@@ -35,7 +38,9 @@ Configuration comes from environment variables; see `rowbook check`.
 
 # Commands that need the internal database: probe it first for a clear message.
 NEEDS_DATABASE = {"install", "migrate", "createadmin", "createsuperuser", "shell", "dbshell",
-                  "changepassword"}
+                  "changepassword", "rotate_secrets"}
+# Django names commands after their modules, which cannot hold a hyphen.
+ALIASES = {"rotate-secrets": "rotate_secrets"}
 
 
 def error(message: str) -> None:
@@ -51,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"rowbook {__version__}")
         return 0
 
+    argv[0] = ALIASES.get(argv[0], argv[0])
     result = config.load()
     if result.problems:
         for problem in result.problems:

@@ -8,13 +8,27 @@ Where values come from
     ``os.environ``, plus an optional dotenv file: the path in
     ``ROWBOOK_ENV_FILE``, else ``./.env`` if it exists. A variable set in the
     real environment wins over the file. An empty value counts as unset.
+    The file is read as Docker Compose reads ``.env`` (see rowbook/envfile.py),
+    except that ``$NAME`` is never expanded.
+
+    Every secret variable (``Var.secret``) may instead be read from a file:
+    ``NAME_FILE`` holds its path (``Var.file_variable``), as with the official
+    Docker images and Docker/systemd secrets. One trailing newline is dropped.
+    Setting both NAME and NAME_FILE is an error.
 
 Message formats
     Every problem is reported on one line, all problems at once, never as a
     Python traceback, and the command exits with status 2::
 
         rowbook: error: <NAME> is not set. <help> Example: <NAME>=<example>
-        rowbook: error: SECRET_KEY is not set. Set it to a long random string, for example the output of: python3 -c "import secrets; print(secrets.token_urlsafe(50))"
+        rowbook: error: <NAME> is not set. <help> Example: <NAME>=<example> (or set <NAME>_FILE to the path of a file that holds it)
+        rowbook: error: SECRET_KEY is not set. Set it to a long random string, for example the output of: python3 -c "import secrets; print(secrets.token_urlsafe(50))" (or set SECRET_KEY_FILE to the path of a file that holds it)
+        rowbook: error: <NAME> and <NAME>_FILE are both set; set only one: <NAME>_FILE to read <NAME> from that file (a Docker secret), or <NAME> itself.
+        rowbook: error: <NAME>_FILE is "<path>", but that file does not exist. Set <NAME>_FILE to the path of a file that holds <NAME>, or set <NAME> instead.
+        rowbook: error: <NAME>_FILE is "<path>", but that is a directory, not a file. Set <NAME>_FILE to ...
+        rowbook: error: <NAME>_FILE is "<path>", but that file cannot be read (permission denied). Set <NAME>_FILE to ...
+        rowbook: error: <NAME>_FILE is "<path>", but that file is not UTF-8 text. Set <NAME>_FILE to ...
+        rowbook: error: <NAME>_FILE is "<path>", but that file is empty. Set <NAME>_FILE to ...
         rowbook: error: SECRET_KEY is too short (<n> characters; at least 32 are needed). Set it to a long random string, for example the output of: python3 -c "import secrets; print(secrets.token_urlsafe(50))"
         rowbook: error: SECRET_KEY starts with "django-insecure-", which marks a throwaway development key. Set it to a long random string, for example the output of: python3 -c "import secrets; print(secrets.token_urlsafe(50))"
         rowbook: error: <NAME> must be a whole number between 1 and 65535 (got "<value>"). Example: <NAME>=<example>
@@ -34,13 +48,20 @@ Message formats
         rowbook: error: DOMAIN_NAME must have parts of 1 to 63 characters between its dots (got "<value>": a part has <n>). Example: DOMAIN_NAME=rowbook.example.com
         rowbook: error: DOMAIN_NAME must not have a part that starts or ends with a hyphen (got "<value>": "<part>"). Example: DOMAIN_NAME=rowbook.example.com
         rowbook: error: ROWBOOK_USER_DATABASE_URL must look like postgresql://user:password@host:5432/dbname (got "<url with password as ***>"): <what is wrong>.
+        rowbook: error: ROWBOOK_USER_DATABASE_URL must look like postgresql://user:password@host:5432/dbname (got "<url with password as ***>"): the password (or user name) holds a character that URLs reserve. Percent-encode it: @ as %40, : as %3A, / as %2F, ? as %3F, # as %23, % as %25, a space as %20; this prints it encoded: python3 -c "import urllib.parse,sys; print(urllib.parse.quote(sys.argv[1], safe=''))" 'PASSWORD'
         rowbook: error: ROWBOOK_ENV_FILE is "<path>", but that file does not exist.
+        rowbook: error: ROWBOOK_ENV_FILE is "<path>", but <that is a directory, not a file | that file cannot be read (permission denied) | that file is not UTF-8 text>.
+        rowbook: error: ./.env exists, but <reason as above>. Fix the file, or set ROWBOOK_ENV_FILE to the settings file to read instead.
         rowbook: error: <file>:<line>: cannot read this line; expected NAME=value.
 
     ROWBOOK_EXTRA_HOSTS (names separated by commas) gets the same lines for
     the first bad name, naming ROWBOOK_EXTRA_HOSTS; its punycode hint is just
     the converted name. A value longer than 60 characters is never echoed in
     full: "<first 40 characters>..." (<n> characters) stands for it.
+
+    In the URL, everything between the user name and the last @ is shown as
+    ``***``, so no part of a password shows even when it holds a raw @ / ? #.
+    A line of a dotenv file that cannot be read is named by its number only.
 
     Database connectivity (``rowbook check``, ``rowbook install``,
     ``rowbook migrate``; see ``rowbook/dbprobe.py``)::
@@ -95,10 +116,23 @@ Message formats
 
         rowbook: warning: ROWBOOK_USER_DATABASE_URL is deprecated: since 0.1.2 databases are managed on the Databases page (/databases/). `rowbook migrate` imports this one once as the connection "From ROWBOOK_USER_DATABASE_URL"; after that, unset ROWBOOK_USER_DATABASE_URL. It will be removed in a later release.
         rowbook: warning: stored database "<name>": <connectivity sentence as above>
+        rowbook: warning: stored database "<name>": its password cannot be decrypted: SECRET_KEY has changed since it was saved, and no key in SECRET_KEY_FALLBACKS matches. Add the old key to SECRET_KEY_FALLBACKS, or enter the password again on the Databases page (/databases/).
 
-Secrets (SECRET_KEY, POSTGRES_PASSWORD, the password in a database URL) are
-never echoed: values of secret variables are not quoted back, and passwords
-inside URLs are shown as ``***``.
+    The Databases page, the Tables page and the edit form say the same of a
+    stored password that matches no key::
+
+        The stored password of "<name>" cannot be decrypted: SECRET_KEY has changed since it was saved, and no key in SECRET_KEY_FALLBACKS matches. Add the old key to SECRET_KEY_FALLBACKS, or edit "<name>" and enter its password again.
+
+    ``rowbook rotate-secrets`` re-encrypts stored passwords with SECRET_KEY::
+
+        rowbook: ok: re-encrypted <n> stored database passwords with the current SECRET_KEY
+        rowbook: error: stored database "<name>": its password cannot be decrypted: SECRET_KEY has changed since it was saved, and no key in SECRET_KEY_FALLBACKS matches. Add the old key to SECRET_KEY_FALLBACKS and run rowbook rotate-secrets again, or enter the password again on the Databases page (/databases/).
+        rowbook: error: the internal database has no tables yet, so no stored passwords; run: rowbook install (or rowbook migrate)
+
+Secrets (SECRET_KEY, SECRET_KEY_FALLBACKS, POSTGRES_PASSWORD, the contents
+of NAME_FILE files, the password in a database URL) are never echoed: values
+of secret variables are not quoted back, and passwords inside URLs are shown as
+``***``. tests/service/test_service_secret_leaks.py checks this with Hypothesis.
 """
 
 from __future__ import annotations
@@ -109,7 +143,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from rowbook import hostnames, install_methods
+from rowbook import envfile, hostnames, install_methods
 from rowbook.hostnames import quoted
 
 SECRET_KEY_HINT = (
@@ -137,10 +171,20 @@ class Var:
     deprecated: str = ""  # non-empty: why, and what to use instead
     choices: tuple[str, ...] = ()  # the allowed values of a "choice"
 
+    @property
+    def file_variable(self) -> str:
+        """NAME_FILE, read instead of NAME (Docker secrets); every secret has one, others none."""
+        return f"{self.name}_FILE" if self.secret else ""
+
 
 VARIABLES: tuple[Var, ...] = (
     Var("SECRET_KEY", "secret", "Signs sessions and CSRF tokens; at least 32 characters, kept private.",
         "k3Xq...50 random characters...", required=True, secret=True),
+    Var("SECRET_KEY_FALLBACKS", "secret",
+        "Old SECRET_KEY values, comma-separated, still accepted after a key change: sessions stay "
+        "signed in and stored database passwords stay readable until `rowbook rotate-secrets` "
+        "re-encrypts them with the new key. Empty it afterwards (users then sign in again).",
+        "k3Xq...the previous SECRET_KEY...", secret=True),
     Var("DOMAIN_NAME", "host", "Host name users type in the browser, without scheme, path or port.",
         "rowbook.example.com", required=True),
     Var("ROWBOOK_EXTRA_HOSTS", "hosts",
@@ -211,50 +255,85 @@ class Result:
         return not self.problems
 
 
-def read_env_file(path: Path, problems: list[str]) -> dict[str, str]:
-    """Parse a dotenv file: NAME=value lines, # comments, optional quotes and `export `."""
-    values: dict[str, str] = {}
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("export "):
-            line = line[len("export "):].lstrip()
-        name, sep, value = line.partition("=")
-        name = name.strip()
-        if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            problems.append(f"{path}:{number}: cannot read this line; expected NAME=value.")
-            continue
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
-        values[name] = value
-    return values
-
-
 def gather(environ=None) -> tuple[dict[str, str], list[str]]:
     """The raw values: the dotenv file overlaid by the real environment."""
     environ = dict(os.environ if environ is None else environ)
     problems: list[str] = []
     env_file = environ.get("ROWBOOK_ENV_FILE", "")
+    path = Path(env_file or ".env")
     merged: dict[str, str] = {}
-    if env_file:
-        path = Path(env_file)
-        if path.is_file():
-            merged.update(read_env_file(path, problems))
+    if env_file or path.is_file():
+        text, why = envfile.read_text(path)
+        if why and env_file:
+            problems.append(f'ROWBOOK_ENV_FILE is "{env_file}", but {why}.')
+        elif why:
+            problems.append(f"./.env exists, but {why}. Fix the file, or set ROWBOOK_ENV_FILE "
+                            "to the settings file to read instead.")
         else:
-            problems.append(f'ROWBOOK_ENV_FILE is "{env_file}", but that file does not exist.')
-    elif Path(".env").is_file():
-        merged.update(read_env_file(Path(".env"), problems))
+            values, file_problems = envfile.parse(text, str(path))
+            merged.update(values)
+            problems += file_problems
     merged.update(environ)
     return merged, problems
 
 
+def read_secret_file(var: Var, path: str) -> tuple[str, str]:
+    """(value, problem) for NAME_FILE: the file's text less one trailing newline,
+    which files written by Docker, systemd or `echo` end with."""
+    text, why = envfile.read_text(Path(path))
+    fix = (f"Set {var.file_variable} to the path of a file that holds {var.name}, or set "
+           f"{var.name} instead.")
+    if why:
+        return "", f'{var.file_variable} is "{path}", but {why}. {fix}'
+    value = text.removesuffix("\n").removesuffix("\r")
+    if not value.strip():
+        return "", f'{var.file_variable} is "{path}", but that file is empty. {fix}'
+    return value, ""
+
+
+def raw_secret(var: Var, raw_values: dict[str, str]) -> tuple[str, str]:
+    """(value, problem) of a secret set as NAME or as NAME_FILE; never both."""
+    direct = raw_values.get(var.name, "").strip()
+    path = raw_values.get(var.file_variable, "").strip()
+    if direct and path:
+        return "", (f"{var.name} and {var.file_variable} are both set; set only one: "
+                    f"{var.file_variable} to read {var.name} from that file (a Docker secret), "
+                    f"or {var.name} itself.")
+    return read_secret_file(var, path) if path else (direct, "")
+
+
+# Characters that end the user:password part of a URL early, whatever follows.
+_BREAKS_USERINFO = re.compile(r"[/?#\s]")
+PERCENT_ENCODE_HINT = (
+    "the password (or user name) holds a character that URLs reserve. Percent-encode it: @ as "
+    "%40, : as %3A, / as %2F, ? as %3F, # as %23, % as %25, a space as %20; this prints it "
+    "encoded: python3 -c \"import urllib.parse,sys; print(urllib.parse.quote(sys.argv[1], "
+    "safe=''))\" 'PASSWORD'")
+
+
+def _split_userinfo(url: str) -> tuple[str, str, str]:
+    """(scheme://, user:password, @host...) split at the last @, as Python's urlsplit does."""
+    scheme, sep, rest = url.partition("://")
+    userinfo, at, where = (rest if sep else url).rpartition("@")
+    return (scheme + sep if sep else ""), userinfo, (at + where if at else "")
+
+
+def shown_url(url: str) -> str:
+    """The URL to quote back in a message: everything between the user name and the
+    host is ***, so no part of a password shows, even one with raw @ / ? # in it."""
+    scheme, userinfo, where = _split_userinfo(url)
+    if not where:
+        return url  # no @: no password in it
+    user, colon, _ = userinfo.partition(":")
+    return f"{scheme}{user}:***{where}" if colon else f"{scheme}***{where}"
+
+
 def parse_database_url(url: str, name: str = "ROWBOOK_USER_DATABASE_URL") -> tuple[dict | None, str]:
     """postgresql://user:password@host:port/dbname -> connection params, or (None, problem)."""
-    shown = mask_url(url)
     prefix = (f"{name} must look like postgresql://user:password@host:5432/dbname "
-              f"(got {quoted(shown)}): ")
+              f"(got {quoted(shown_url(url))}): ")
+    if _BREAKS_USERINFO.search(_split_userinfo(url)[1]):
+        return None, prefix + PERCENT_ENCODE_HINT
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -327,10 +406,21 @@ def _convert(var: Var, raw: str):
             return None, (f"SECRET_KEY is too short ({len(raw)} characters; at least 32 are "
                           f"needed). {SECRET_KEY_HINT}")
         return raw, ""
+    if var.name == "SECRET_KEY_FALLBACKS":
+        # Django's own keys never hold a comma, nor do keys made as SECRET_KEY_HINT says.
+        return tuple(key.strip() for key in raw.split(",") if key.strip()), ""
     if var.type == "url":
         params, problem = parse_database_url(raw, var.name)
         return (None, problem) if problem else (params, "")
     return raw, ""
+
+
+def _not_set(var: Var) -> str:
+    hint = SECRET_KEY_HINT if var.name == "SECRET_KEY" else (
+        f"{var.help} Example: {var.name}={var.example}")
+    alternative = (f" (or set {var.file_variable} to the path of a file that holds it)"
+                   if var.file_variable else "")
+    return f"{var.name} is not set. {hint}{alternative}"
 
 
 def load(environ=None) -> Result:
@@ -338,15 +428,14 @@ def load(environ=None) -> Result:
     raw_values, problems = gather(environ)
     result = Result(problems=problems)
     for var in VARIABLES:
-        raw = raw_values.get(var.name, "").strip()
-        if not raw:
-            if var.required:
-                if var.name == "SECRET_KEY":
-                    result.problems.append(f"SECRET_KEY is not set. {SECRET_KEY_HINT}")
-                else:
-                    result.problems.append(
-                        f"{var.name} is not set. {var.help} Example: {var.name}={var.example}")
-            result.values[var.name] = var.default
+        result.values[var.name] = var.default
+        if var.secret:
+            raw, problem = raw_secret(var, raw_values)
+        else:
+            raw, problem = raw_values.get(var.name, "").strip(), ""
+        if problem or not raw:
+            if problem or var.required:
+                result.problems.append(problem or _not_set(var))
             continue
         value, problem = _convert(var, raw)
         if problem:
@@ -360,7 +449,11 @@ def load(environ=None) -> Result:
 
 def secrets_in(values: dict) -> list[str]:
     """Every secret value, so log output can be scrubbed of them."""
-    found = [values.get(v.name) for v in VARIABLES if v.secret]
+    found: list = []
+    for var in VARIABLES:
+        if var.secret:
+            value = values.get(var.name)
+            found += value if isinstance(value, (list, tuple)) else [value]  # the fallbacks
     url = values.get("ROWBOOK_USER_DATABASE_URL")
     if isinstance(url, dict):
         found.append(url.get("password"))

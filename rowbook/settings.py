@@ -17,6 +17,9 @@ CONFIG_WARNINGS = _result.warnings
 BASE_DIR = Path(__file__).resolve().parent
 
 SECRET_KEY = ENV["SECRET_KEY"]
+# Old keys: sessions signed with them stay valid, and stored database passwords
+# encrypted with them stay readable (rowbook/connections/crypto.py).
+SECRET_KEY_FALLBACKS = list(ENV["SECRET_KEY_FALLBACKS"] or ())
 DEBUG = ENV["ROWBOOK_DEBUG"]
 DOMAIN_NAME = ENV["DOMAIN_NAME"]
 EXTRA_HOSTS = ENV["ROWBOOK_EXTRA_HOSTS"] or []

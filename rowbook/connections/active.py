@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from rowbook.connections.crypto import UndecryptablePassword
-from rowbook.connections.models import UNDECRYPTABLE, Connection, UserPreference
+from rowbook.connections.models import Connection, UserPreference, undecryptable
 
 
 @dataclass
@@ -37,5 +37,5 @@ def get_active(request) -> Active | None:
     try:
         params = connection.params()
     except UndecryptablePassword:
-        return Active(connection.name, None, UNDECRYPTABLE, connection)
+        return Active(connection.name, None, undecryptable(connection.name), connection)
     return Active(connection.name, params, "", connection)

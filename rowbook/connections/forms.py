@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from rowbook import dberrors, dbprobe
 from rowbook.connections import names
 from rowbook.connections.crypto import UndecryptablePassword
-from rowbook.connections.models import Connection
+from rowbook.connections.models import Connection, undecryptable
 
 
 class ConnectionForm(forms.ModelForm):
@@ -42,9 +42,7 @@ class ConnectionForm(forms.ModelForm):
             try:
                 password = self.instance.params()["password"]
             except UndecryptablePassword:
-                raise forms.ValidationError(
-                    "The stored password cannot be decrypted (SECRET_KEY changed). "
-                    "Enter the password again.") from None
+                raise forms.ValidationError(undecryptable(self.instance.name)) from None
         params = {"host": data["host"], "port": data["port"], "dbname": data["dbname"],
                   "user": data["user"], "password": password}
         if self._connection_changed(params):

@@ -6,8 +6,13 @@ from django.db.models.functions import Lower
 
 from rowbook.connections import crypto, names
 
-UNDECRYPTABLE = ("The stored password for this database cannot be decrypted: SECRET_KEY has "
-                 "changed since it was saved. Edit the database and enter its password again.")
+
+
+def undecryptable(name: str) -> str:
+    """What to do when a stored password matches neither SECRET_KEY nor a fallback."""
+    return (f'The stored password of "{name}" cannot be decrypted: SECRET_KEY has changed since '
+            "it was saved, and no key in SECRET_KEY_FALLBACKS matches. Add the old key to "
+            f'SECRET_KEY_FALLBACKS, or edit "{name}" and enter its password again.')
 
 
 class Connection(models.Model):
@@ -38,6 +43,11 @@ class Connection(models.Model):
 
     def set_password(self, password: str) -> None:
         self.password_encrypted = crypto.encrypt(password)
+
+    @property
+    def password_problem(self) -> str:
+        """'' if the stored password can be decrypted, else what to do about it."""
+        return "" if self.password_ok() else undecryptable(self.name)
 
     def password_ok(self) -> bool:
         try:

@@ -7,14 +7,14 @@ from django.views.decorators.http import require_POST
 
 from rowbook.connections.active import active_connection, set_active
 from rowbook.connections.forms import ConnectionForm
-from rowbook.connections.models import UNDECRYPTABLE, Connection, UserPreference
+from rowbook.connections.models import Connection, UserPreference
 
 
 @login_required
 def database_list(request):
     active = active_connection(request.user)
     rows = [{"c": c, "active": active is not None and c.pk == active.pk,
-             "problem": "" if c.password_ok() else UNDECRYPTABLE}
+             "problem": c.password_problem}
             for c in Connection.objects.all()]
     return render(request, "connections/list.html", {"rows": rows})
 
@@ -42,7 +42,7 @@ def database_edit(request, pk):
         return redirect("databases")
     return render(request, "connections/form.html",
                   {"form": form, "adding": False, "connection": connection,
-                   "problem": "" if connection.password_ok() else UNDECRYPTABLE})
+                   "problem": connection.password_problem})
 
 
 @login_required

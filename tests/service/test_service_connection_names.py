@@ -7,7 +7,7 @@ import time
 import psycopg
 from django.db import connections
 
-from rowbook_testkit import (ADMIN_PASSWORD, INTERNAL_PASSWORD, INTERNAL_USER, READER_PASSWORD,
+from tests.service.rowbook_testkit import (ADMIN_PASSWORD, INTERNAL_PASSWORD, INTERNAL_USER, READER_PASSWORD,
                              assert_clean, base_env, new_client, run_rowbook)
 
 

@@ -11,7 +11,7 @@ import time
 import psycopg
 import pytest
 
-from rowbook_testkit import (INTERNAL_PASSWORD, INTERNAL_USER, VENV_BIN, assert_clean, base_env,
+from tests.service.rowbook_testkit import (INTERNAL_PASSWORD, INTERNAL_USER, VENV_BIN, assert_clean, base_env,
                              run_rowbook)
 
 CONNECTION_BLAME = ("cannot connect", "cannot reach", "Check POSTGRES_HOST")

@@ -3,7 +3,7 @@ value in full; via the real `rowbook check`."""
 
 import pytest
 
-from rowbook_testkit import assert_clean, base_env, run_rowbook
+from tests.service.rowbook_testkit import assert_clean, base_env, run_rowbook
 
 EXAMPLE = " Example: DOMAIN_NAME=rowbook.example.com"
 BAD_NAMES = {

@@ -7,7 +7,7 @@ import urllib.request
 
 from test_service_serve import Server
 
-from rowbook_testkit import assert_clean, base_env
+from tests.service.rowbook_testkit import assert_clean, base_env
 
 TEXT = (
     '400 Bad Request: this Rowbook answers to rowbook.example.com, not to "10.0.0.5:{port}".\n'

@@ -101,7 +101,9 @@ class Command(BaseCommand):
                 params = connection.params()
             except UndecryptablePassword:
                 self.warn(f'stored database "{connection.name}": its password cannot be '
-                          "decrypted (SECRET_KEY changed); enter it again on the Databases page")
+                          "decrypted: SECRET_KEY has changed since it was saved, and no key in "
+                          "SECRET_KEY_FALLBACKS matches. Add the old key to SECRET_KEY_FALLBACKS, "
+                          "or enter the password again on the Databases page (/databases/).")
                 continue
             problem = dbprobe.probe(params, dbprobe.FORM, read_only=True)
             if problem:
