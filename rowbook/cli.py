@@ -44,7 +44,9 @@ ALIASES = {"rotate-secrets": "rotate_secrets"}
 
 
 def error(message: str) -> None:
-    print(f"rowbook: error: {message}", file=sys.stderr)
+    # One write per line: print() writes the text and the newline apart, and
+    # unbuffered (as in our images) another stream's line can land between them.
+    sys.stderr.write(f"rowbook: error: {message}" + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
             error(problem)
         return 2
     for warning in result.warnings:
-        print(f"rowbook: warning: {warning}", file=sys.stderr)
+        sys.stderr.write(f"rowbook: warning: {warning}" + "\n")
 
     internal = dbprobe.internal_params(result.values)
     hints = dbprobe.internal_hints(result.values["ROWBOOK_INSTALL_METHOD"])

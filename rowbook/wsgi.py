@@ -15,7 +15,7 @@ from rowbook import config
 _result = config.load()
 if _result.problems:
     for _problem in _result.problems:
-        print(f"rowbook: error: {_problem}", file=sys.stderr)
+        sys.stderr.write(f"rowbook: error: {_problem}" + "\n")
     _in_gunicorn_worker = "gunicorn.workers.base" in sys.modules and os.getppid() > 1
     sys.exit(3 if _in_gunicorn_worker else 2)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from pathlib import Path
 from urllib.parse import urljoin
@@ -77,3 +78,19 @@ def test_the_upgrade_page_has_every_section_the_feed_links_to(site):
     html = (site / "upgrade" / "index.html").read_text()
     for method in install_methods.METHODS:
         assert f'id="{method.anchor}"' in html, f"docs/upgrade.md: no heading {method.heading!r}"
+
+
+def test_pre_releases_are_ordered_by_pep_440_and_kept_apart_for_older_installs():
+    from docs_site.hooks.releases_feed import feed
+    entries = [{"version": v, "date": "2026-11-24", "summary": "s"} for v in ("0.2.0rc1", "0.1.10", "0.1.2")]
+    document = feed(sorted(entries, key=lambda e: release_feed.version_key(e["version"]), reverse=True))
+    assert [r["version"] for r in document["releases"]] == ["0.1.10", "0.1.2"]
+    assert [r["version"] for r in document["prereleases"]] == ["0.2.0rc1"]
+    assert document["latest"] == "0.1.10"
+    # Installs of 0.1.1 and 0.1.2 accept only final versions in "releases" (r"^\d+(\.\d+)*$").
+    assert all(re.fullmatch(r"\d+(\.\d+)*", r["version"]) for r in document["releases"])
+    releases = release_feed.parse(json.dumps(document).encode(), config.DOCS_SITE_URL + "releases.json")
+    offered_to_stable = [r.version for r in releases if release_feed.offered(r, running="0.1.2")]
+    offered_to_beta = [r.version for r in releases if release_feed.offered(r, running="0.2.0b1")]
+    assert "0.2.0rc1" not in offered_to_stable and "0.2.0rc1" in offered_to_beta
+    assert release_feed.is_newer("0.2.0rc1", running="0.2.0b1") and release_feed.is_newer("0.1.10", running="0.1.9")

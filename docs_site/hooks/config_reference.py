@@ -1,5 +1,5 @@
 """MkDocs hook: the configuration reference is generated from rowbook/config.py
-(an older release's docs: from that release's config.py).
+as each release has it (from its commit in releases.toml).
 
 The page docs/configuration.md holds the marker `<!-- config-reference -->`;
 this hook replaces it with one section per variable, so the page lists exactly
@@ -15,23 +15,23 @@ import types
 
 from guide_runner import releases
 from guide_runner.paths import RELEASES_TOML, ROOT
-from rowbook import config  # importable without Django, by design
 
 MARKER = "<!-- config-reference -->"
 TYPES = {
     "str": "text", "int": "whole number", "port": "port number (1-65535)", "bool": "true or false",
-    "secret": "secret text", "host": "host name", "url": "PostgreSQL URL", "loglevel": "log level",
+    "secret": "secret text", "host": "host name", "hosts": "host names, separated by commas",
+    "url": "PostgreSQL URL", "loglevel": "log level",
 }
 
 
-def default_of(var: config.Var) -> str:
+def default_of(var) -> str:
     """The default as the reader writes it: `false`, not `False`; "" if none."""
     if var.required or var.default is None:
         return ""
     return f"`{str(var.default).lower() if isinstance(var.default, bool) else var.default}`"
 
 
-def variable_section(var: config.Var) -> str:
+def variable_section(var) -> str:
     default = "**required**" if var.required else default_of(var) or "not set"
     lines = [
         f"### `{var.name}`",
@@ -44,12 +44,14 @@ def variable_section(var: config.Var) -> str:
     ]
     if var.secret:
         lines.append("- Secret: keep it private; Rowbook never prints it.")
+    if getattr(var, "file_variable", ""):  # releases after 0.1.2
+        lines.append(f"- Also read from a file: set `{var.file_variable}` to the file's path (a Docker secret).")
     if var.deprecated:
         lines += ["", '!!! warning "Deprecated"', "", f"    {var.deprecated}"]
     return "\n".join(lines) + "\n"
 
 
-def reference(module=config) -> str:
+def reference(module) -> str:
     required = [v for v in module.VARIABLES if v.required]
     optional = [v for v in module.VARIABLES if not v.required]
     summary = ["| Variable | Required | Default |", "|---|---|---|"]
@@ -64,9 +66,8 @@ def reference(module=config) -> str:
 
 def config_of(release: str):
     """rowbook/config.py as release `release` has it, from its commit in
-    releases.toml: an older release's docs list that release's variables."""
-    if release == releases.newest():
-        return config
+    releases.toml: each release's docs list that release's variables, also
+    the newest's while the work tree holds changes not released yet."""
     commit = next(r["commit"] for r in tomllib.loads(RELEASES_TOML.read_text())["release"]
                   if r["version"] == release)
     source = subprocess.run(["git", "-C", str(ROOT), "show", f"{commit}:rowbook/config.py"],

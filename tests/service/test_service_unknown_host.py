@@ -5,7 +5,7 @@ traceback. Real gunicorn via `rowbook serve`."""
 import urllib.error
 import urllib.request
 
-from test_service_serve import Server
+from tests.service.test_service_serve import Server
 
 from tests.service.rowbook_testkit import assert_clean, base_env
 

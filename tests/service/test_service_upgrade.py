@@ -7,7 +7,7 @@ import psycopg
 
 from tests.service.rowbook_testkit import (ADMIN_PASSWORD, INTERNAL_PASSWORD, INTERNAL_USER, READER_PASSWORD,
                       assert_clean, base_env, run_rowbook)
-from rowbook_releases import extract, release
+from tests.service.rowbook_releases import extract, release
 
 
 def query(pg, db, sql):

@@ -10,7 +10,7 @@ import pytest
 
 import rowbook
 from guide_runner.paths import ROOT as REPO
-from rowbook_releases import extract, releases
+from tests.service.rowbook_releases import extract, releases
 
 TARGETS = [(r["version"], r["commit"]) for r in releases()]
 if rowbook.__version__ not in {version for version, _ in TARGETS}:

@@ -6,7 +6,9 @@ from django.conf import settings
 
 
 def fail(message: str, status: int = 2):
-    print(f"rowbook: error: {message}", file=sys.stderr)
+    # One write per line: print() writes the text and the newline apart, and
+    # unbuffered (as in our images) another stream's line can land between them.
+    sys.stderr.write(f"rowbook: error: {message}" + "\n")
     raise SystemExit(status)
 
 

@@ -27,7 +27,7 @@ class Command(BaseCommand):
         self.stdout.write(f"rowbook: ok: {message}")
 
     def warn(self, message):
-        print(f"rowbook: warning: {message}", file=sys.stderr)
+        sys.stderr.write(f"rowbook: warning: {message}" + "\n")
 
     def handle(self, *args, **options):
         errors = []
@@ -55,7 +55,7 @@ class Command(BaseCommand):
             self.ok("Django system checks passed")
 
         for error in errors:
-            print(f"rowbook: error: {error}", file=sys.stderr)
+            sys.stderr.write(f"rowbook: error: {error}" + "\n")
         if errors:
             raise SystemExit(2)
 

@@ -43,5 +43,5 @@ class Command(DjangoMigrate):
             super().handle(*args, **options)
         # After Django's "Applying ... OK" lines, not in the middle of one.
         for note in names.RENAMED:
-            print(note, file=sys.stderr)
+            sys.stderr.write(note + "\n")
         names.RENAMED.clear()
