@@ -8,9 +8,13 @@ the command and what it printed.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
+from urllib.parse import urlsplit
 
 from . import configs, console
 from .languages import Kind
@@ -149,6 +153,42 @@ def evaluate_config(block: Block, context: Context) -> Outcome:
     return Outcome(Status.PARSED, f"{'written to ' + block.title + ', ' if path else ''}checked by {how}")
 
 
+def evaluate_outcome(block: Block, context: Context) -> Outcome:
+    """What the page promises its reader at the end, checked the way the reader
+    gets it: sign in at the page's URL in a real browser (guide_runner/browser.py),
+    see what it names, open a table. On a server, the browser reaches the
+    server's address under the URL's host name, as DNS would."""
+    options, session = block.options, context.session
+    missing = [name for name in ("url", "user", "password-file") if not options.get(name)]
+    if missing:
+        raise GuideFailure(f"{block.where}: an outcome check needs {', '.join(missing)}=")
+    command = [sys.executable, "-m", "guide_runner.browser", "--url", options["url"], "--user", options["user"],
+               "--password-file", str(session.cwd / options["password-file"])]
+    for text in filter(None, options.get("sees", "").split("|")):
+        command += ["--sees", text]
+    if options.get("table"):
+        command += ["--table", options["table"]]
+    if options.get("ca"):
+        command += ["--ca", str(_local_copy(options["ca"], session))]
+    if session.machine is not None:
+        command += ["--resolve", f"{urlsplit(options['url']).hostname}={session.machine.address()}"]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=float(options.get("timeout", 120)))
+    if run.returncode:
+        raise GuideFailure(
+            f"{block.where} {context.label} outcome not reached: {run.stderr.strip().removeprefix('outcome not reached: ')}"
+            f"\n\nthe page promises:\n{indent(block.source or '(no sentence after the check)')}")
+    return Outcome(Status.VERIFIED, f"outcome: {run.stdout.strip()}")
+
+
+def _local_copy(path: str, session: Session) -> Path:
+    """A file the page names (a CA certificate), where the browser on the test host reads it."""
+    if session.machine is None:
+        return session.cwd / path
+    copy = session.scratch / f".outcome-{Path(path).name}"
+    copy.write_bytes(session.machine.read_file(path))
+    return copy
+
+
 def evaluate_unknown(block: Block, context: Context) -> Outcome:
     return Outcome(Status.NOT_COLLECTED, f"no runner for language {block.language!r}")
 
@@ -158,6 +198,7 @@ EVALUATORS: dict[Kind, Callable[[Block, Context], Outcome]] = {
     Kind.CONSOLE: evaluate_console,
     Kind.CONFIG: evaluate_config,
     Kind.HIDDEN: evaluate_hidden,
+    Kind.OUTCOME: evaluate_outcome,
     Kind.UNKNOWN: evaluate_unknown,
     # Kind.TEARDOWN blocks run at the end of the scenario (scenario.py).
 }

@@ -13,6 +13,7 @@ class Kind(StrEnum):
     CONFIG = "config"  # written to its title's file, checked by its tool
     HIDDEN = "hidden"  # <!-- test-hidden: ... -->, run in page order
     TEARDOWN = "teardown"  # <!-- test-teardown: ... -->, run at the end, always
+    OUTCOME = "outcome"  # <!-- test-outcome: url=... -->, what the reader has at the end, checked in a browser
     UNKNOWN = "unknown"  # shown to the reader, not run
 
 

@@ -93,6 +93,17 @@ class Machine:
         if run.returncode:
             raise OSError(f"cannot write {path} as {self.spec.user}: {run.stderr.decode().strip()}")
 
+    def address(self) -> str:
+        """The server's address on Docker's bridge, which the test host reaches."""
+        return _docker("inspect", "-f", "{{.NetworkSettings.IPAddress}}", self.container).stdout.strip()
+
+    def read_file(self, path: str) -> bytes:
+        """A file of the server's, read as root."""
+        run = subprocess.run(["docker", "exec", "-u", "root", self.container, "cat", path], capture_output=True)
+        if run.returncode:
+            raise OSError(f"cannot read {path} on the server: {run.stderr.decode().strip()}")
+        return run.stdout
+
     def diagnostics(self) -> str:
         """What went wrong on the server: failed units and the journal's last lines."""
         failed = subprocess.run(["docker", "exec", self.container, "systemctl", "--failed", "--no-legend"],

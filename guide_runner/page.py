@@ -29,8 +29,11 @@ from .tabs import HEADING, TAB, Span, find_tabs, innermost, section_span
 # ```lang title="file" ...   (the info line of a fence)
 FENCE_INFO = re.compile(r"(?P<language>[\w+-]*)(?P<attrs>[^\n]*)$\n", re.MULTILINE)
 TITLE = re.compile(r'title="(?P<title>[^"]*)"')
-# <!-- test: ... -->, <!-- test-hidden: bash ... -->, <!-- test-teardown: ... -->, <!-- test-page: ... -->
-COMMENT_DIRECTIVE = r"test(-hidden|-teardown|-page)?"
+# <!-- test: ... -->, <!-- test-hidden: bash ... -->, <!-- test-teardown: ... -->, <!-- test-page: ... -->,
+# <!-- test-outcome: url=... user=... password-file=... -->
+COMMENT_DIRECTIVE = r"test(-hidden|-teardown|-page|-outcome)?"
+# The sentence after an outcome check that tells the reader what they have.
+PROMISE = re.compile(r"(?P<text>[^\n]+(?:\n[ \t]*[^\n\s<`=#][^\n]*)*)")
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,7 @@ class Block:
     @property
     def shown(self) -> bool:
         """The reader sees it (hidden and teardown blocks are HTML comments)."""
-        return self.kind not in (Kind.HIDDEN, Kind.TEARDOWN)
+        return self.kind not in (Kind.HIDDEN, Kind.TEARDOWN, Kind.OUTCOME)
 
 
 @dataclass
@@ -184,6 +187,12 @@ def read_page(path: Path, release: str | None = None) -> Page:
                 pending.update(options)
             elif directive == "test-page":
                 page_options.update(options)
+            elif directive == "test-outcome":
+                # The check's options; its source is what the page promises the reader, right after it.
+                promise = PROMISE.match(text_after(region).lstrip())
+                blocks.append(Block(page_id, line, "outcome", promise["text"].strip() if promise else "",
+                                    Kind.OUTCOME, options=parse_options(lexemes["arguments"]),
+                                    tab=innermost(spans, region.start), end_line=line))
             else:
                 blocks.append(Block(page_id, line, lexemes["arguments"].strip() or "bash", str(lexemes["source"]),
                                     Kind(directive.removeprefix("test-")), tab=innermost(spans, region.start),

@@ -45,6 +45,16 @@ class Coverage:
             result[page] = counts
         return result
 
+    def outcomes(self) -> dict[str, dict[str, int]]:
+        """Per page that runs anything: its outcome checks, and how many were verified."""
+        result = {}
+        for page, blocks in sorted(self.pages.items()):
+            if not any(e["kind"] != Kind.UNKNOWN for e in blocks.values()):
+                continue
+            checks = [e for e in blocks.values() if e["kind"] == Kind.OUTCOME]
+            result[page] = {"checks": len(checks), "verified": sum(e["status"] == Status.VERIFIED for e in checks)}
+        return result
+
     def table(self) -> str:
         totals = self.totals()
         columns = ["page", *map(str, STATUSES)]
@@ -69,6 +79,10 @@ class Coverage:
             out += ["", "why blocks were skipped, not collected, failed or not run:", *notes]
         if self.skipped_variants:
             out += ["", "variants not run:", *(f"  {name}: {why}" for name, why in sorted(self.skipped_variants.items()))]
+        unchecked = [page for page, o in self.outcomes().items() if not o["checks"]]
+        if unchecked:
+            out += ["", "pages whose outcome is not checked (no <!-- test-outcome: ... -->):",
+                    *(f"  {page}" for page in unchecked)]
         return "\n".join(out) + "\n"
 
     def as_json(self) -> dict:
@@ -76,6 +90,7 @@ class Coverage:
         return {
             "totals": {str(s): sum(c[s] for c in totals.values()) for s in STATUSES},
             "skipped_variants": self.skipped_variants,
+            "outcomes": self.outcomes(),
             "pages": {page: {"counts": totals[page], "blocks": list(blocks.values())}
                       for page, blocks in sorted(self.pages.items())},
         }

@@ -30,16 +30,17 @@ step "Debian packages"
 # debootstrap builds base images; postgresql is the server the service tests
 # start; iproute2 gives `ss`, which the Prerequisites page uses; chromium is
 # the browser of tests/browser (Playwright drives /usr/bin/chromium; no
-# `playwright install`, which would download a browser).
+# `playwright install`, which would download a browser); libnss3-tools gives
+# certutil, with which the runner's outcome checks trust a page's local CA.
 needed=()
-for pkg in debootstrap postgresql iproute2 curl openssl chromium; do
+for pkg in debootstrap postgresql iproute2 curl openssl chromium libnss3-tools; do
     dpkg -s "$pkg" >/dev/null 2>&1 || needed+=("$pkg")
 done
 if [[ ${#needed[@]} -gt 0 ]]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${needed[@]}" >/dev/null
 fi
-echo "present: debootstrap postgresql iproute2 curl openssl chromium"
+echo "present: debootstrap postgresql iproute2 curl openssl chromium libnss3-tools"
 
 step "Caddy (to check Caddyfiles; unpacked, not installed as a service)"
 if [[ ! -x .cache/tools/caddy ]]; then

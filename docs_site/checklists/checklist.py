@@ -18,7 +18,8 @@ from guide_runner.page import Block, read_page
 # The pages a tester follows, relative to the docs folder.
 GUIDE_PATTERNS = ["install/*.md", "quickstart.md", "upgrade.md"]
 # Block kinds a reader runs or writes; hidden and teardown blocks are the test's own.
-STEP_KINDS = (Kind.SHELL, Kind.CONSOLE, Kind.CONFIG)
+# The outcome (sign in, see the page) is a step too: the one that matters most.
+STEP_KINDS = (Kind.SHELL, Kind.CONSOLE, Kind.CONFIG, Kind.OUTCOME)
 DEFAULT_EXPECTATION = "the command finishes without an error"
 
 # What a tester records about the machine, and how to find it out.
@@ -95,6 +96,11 @@ def make_step(number: int, block: Block, lines: list[str]) -> Step:
     if block.kind == Kind.CONSOLE:
         commands = [(c.command, c.expected) for c in parse_console(block.source)]
         expected = "each command prints what the page shows under it" + (f". {sentence}" if sentence else "")
+    elif block.kind == Kind.OUTCOME:
+        where = block.options.get("url", "the address the page names")
+        commands = [(f"In a browser, open {where} (or your own domain, as the page says) and sign in as "
+                     f"`{block.options.get('user', 'admin')}`", "")]
+        expected = block.source or "you are signed in"
     elif block.kind == Kind.CONFIG:
         what = f"Create the file `{block.title}`" if block.title and "parse-only" not in block.options \
             else "Check the configuration"

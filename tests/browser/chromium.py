@@ -5,7 +5,8 @@ from __future__ import annotations
 import shutil
 from contextlib import contextmanager
 
-CHROMIUM = "/usr/bin/chromium"
+from guide_runner.browser import CHROMIUM
+
 SETUP_HINT = "Debian's chromium is not installed (/usr/bin/chromium). Run: scripts/setup.sh"
 
 

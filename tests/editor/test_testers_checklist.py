@@ -21,7 +21,8 @@ DOCS = ROOT / "docs"
 def runner_steps(path: Path) -> dict[str, int]:
     """Per variant, how many visible blocks the runner executes (counted here, not by the generator)."""
     page = read_page(path)
-    counts = {v: sum(b.kind in ("shell", "console", "config") for b in page.blocks_for(v)) for v in page.variants()}
+    counts = {v: sum(b.kind in ("shell", "console", "config", "outcome") for b in page.blocks_for(v))
+              for v in page.variants()}
     return {v: n for v, n in counts.items() if n}
 
 

@@ -111,3 +111,19 @@ def test_an_older_rendition_is_named_for_its_release_and_keeps_the_source_lines(
                                             ("caddyfile", Kind.CONFIG), ("python", Kind.UNKNOWN), ("", Kind.UNKNOWN)])
 def test_a_fence_language_gives_the_block_kind(language, kind):
     assert LANGUAGES.get(language.lower(), Kind.UNKNOWN) == kind
+
+
+def test_an_outcome_check_carries_its_options_and_the_sentence_that_promises_it(tmp_path):
+    page = read_page(write(tmp_path, "\n".join([
+        "# T",
+        "",
+        '<!-- test-outcome: url=http://127.0.0.1:8000 user=admin password-file=pw.txt sees="A|B" -->',
+        "You are signed in as `admin`,",
+        "and see your tables.",
+        "",
+        "Next paragraph.",
+    ])))
+    (outcome,) = page.blocks
+    assert (outcome.kind, outcome.line, outcome.shown) == (Kind.OUTCOME, 3, False)
+    assert outcome.options == {"url": "http://127.0.0.1:8000", "user": "admin", "password-file": "pw.txt", "sees": "A|B"}
+    assert outcome.source == "You are signed in as `admin`,\nand see your tables."

@@ -51,3 +51,17 @@ def test_the_ratchet_names_what_went_down_on_complete_pages_only():
         "docs/prerequisites.md: verified blocks went down from 4 to 3",
         "docs/prerequisites.md: skipped blocks went up from 0 to 1",
     ]
+
+
+def test_pages_whose_outcome_is_not_checked_are_named(tmp_path):
+    checked = tmp_path / "checked.md"
+    checked.write_text("# A\n\n```bash\ntrue\n```\n\n<!-- test-outcome: url=http://x user=a password-file=p -->\n"
+                       "You are signed in.\n")
+    unchecked = tmp_path / "unchecked.md"
+    unchecked.write_text("# B\n\n```bash\ntrue\n```\n")
+    pages = [read_page(checked), read_page(unchecked)]
+    scenario = Scenario(plan_file(checked)[0])
+    scenario.outcomes = {b.key: Outcome(Status.VERIFIED) for b in scenario.blocks}
+    coverage = Coverage(pages, [scenario])
+    assert coverage.outcomes() == {str(checked): {"checks": 1, "verified": 1}, str(unchecked): {"checks": 0, "verified": 0}}
+    assert f"pages whose outcome is not checked (no <!-- test-outcome: ... -->):\n  {unchecked}" in coverage.table()

@@ -249,3 +249,11 @@ def test_a_page_can_start_from_an_older_release_of_its_base_page():
     base = ("tests/runner/pages/release-files.md@0.1.1", 3)
     assert scenario.outcomes[base].status == "verified"
     assert outcome(scenario, 5).status == "executed"
+
+
+def test_a_page_whose_commands_pass_but_whose_outcome_fails_fails_naming_the_outcome():
+    scenario, message = failure("outcome-fails.md")
+    assert message.startswith("tests/runner/pages/outcome-fails.md:16 [page] outcome not reached: "
+                              "signing in as admin at http://127.0.0.1:8765/login/ failed")
+    assert "the page promises:\n    You are signed in as `admin` and see your tables." in message
+    assert statuses(scenario) == {5: "executed", 12: "executed", 16: "failed"}

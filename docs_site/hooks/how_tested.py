@@ -1,0 +1,53 @@
+"""MkDocs hook: the Home page says exactly how the guides are tested.
+
+docs/index.md holds the marker `<!-- how-these-guides-are-tested -->`; this
+hook replaces it with, per page, every test-only substitution and every skip
+with its reason, read from the pages themselves through the guide runner's
+page model: the same data the runner acts on and its coverage report counts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from guide_runner.languages import Kind
+from guide_runner.options import pairs
+from guide_runner.page import Page, read_page
+
+MARKER = "<!-- how-these-guides-are-tested -->"
+
+
+def _page_lines(page: Page, docs_dir: Path) -> list[str]:
+    link = f"[{page.title}]({page.file.relative_to(docs_dir).as_posix()})"
+    lines = []
+    for block in page.blocks:
+        if "replace" in block.options:
+            swaps = "; ".join(f"`{old}` by `{new}`" for old, new in pairs(block.options["replace"]))
+            lines.append(f"    - line {block.line}: CI replaces {swaps}")
+        if "skip" in block.options:
+            lines.append(f"    - line {block.line}: not run in CI: {block.options['skip']}")
+    for variant in page.variants():
+        if "skip" in page.tab_options.get(variant, {}):
+            lines.append(f"    - {variant}: not run in CI: {page.tab_options[variant]['skip']}")
+    outcomes = sum(b.kind == Kind.OUTCOME for b in page.blocks)
+    hidden = sum(b.kind in (Kind.HIDDEN, Kind.TEARDOWN) for b in page.blocks)
+    summary = f"- {link}: {outcomes} outcome check(s) in a browser, {hidden} hidden setup or cleanup step(s)"
+    return [summary + (":" if lines else "; every command runs as shown."), *lines]
+
+
+def how_tested(docs_dir: Path) -> str:
+    pages = [read_page(path) for path in sorted(docs_dir.rglob("*.md"))]
+    runnable = [p for p in pages if any(b.kind not in (Kind.UNKNOWN,) for b in p.blocks)]
+    out = []
+    for page in runnable:
+        out += _page_lines(page, docs_dir)
+    return "\n".join(out)
+
+
+def on_page_markdown(markdown: str, page, config, **_) -> str:
+    if MARKER not in markdown:
+        return markdown
+    return markdown.replace(MARKER, how_tested(Path(config.docs_dir)))
+
+
+

@@ -1,0 +1,119 @@
+"""The outcome check of the guide runner (guide_runner/browser.py) signs in
+in a real browser, and says which part of the outcome it did not reach.
+
+A small stand-in for Rowbook's sign-in flow serves the pages; the guides
+themselves run the check against the real Rowbook."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+import pytest
+
+SIGN_IN = b"""<html><head><title>Sign in</title></head><body><h1>Sign in to Rowbook</h1>
+<form method="post" action="/login/"><input name="username"><input name="password" type="password">
+<button type="submit">Sign in</button></form></body></html>"""
+SIGNED_IN = b"""<html><head><title>Tables</title></head><body><form><button type="submit">Sign out</button></form>
+<h1>Tables</h1><a href="/tables/shop/">shop</a></body></html>"""
+TABLE = b"""<html><body><table><thead><tr><th>id</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table></body></html>"""
+
+
+class StandIn(BaseHTTPRequestHandler):
+    password = "right"
+
+    def do_GET(self):
+        self._send(TABLE if self.path.startswith("/tables/shop") else SIGN_IN)
+
+    def do_POST(self):
+        form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+        self._send(SIGNED_IN if form.get("password") == [self.password] else SIGN_IN)
+
+    def _send(self, body: bytes):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def stand_in():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+def check(tmp_path, url: str, password: str, *extra: str) -> subprocess.CompletedProcess:
+    (tmp_path / "pw.txt").write_text(password + "\n")
+    return subprocess.run([sys.executable, "-m", "guide_runner.browser", "--url", url, "--user", "admin",
+                           "--password-file", str(tmp_path / "pw.txt"), *extra],
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def url():
+    with stand_in() as address:
+        yield address
+
+
+def test_the_reader_signs_in_sees_the_page_and_opens_a_table(tmp_path, url):
+    run = check(tmp_path, url + "/login/", "right", "--sees", "Tables", "--table", "shop")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == f"signed in at {url}/login/ as admin, saw 'Tables', opened the table 'shop' (1 rows)"
+
+
+def test_a_wrong_password_is_an_outcome_not_reached(tmp_path, url):
+    run = check(tmp_path, url + "/login/", "wrong")
+    assert run.returncode == 1
+    assert "outcome not reached: signing in as admin" in run.stderr and "shows no Sign out button" in run.stderr
+
+
+def test_what_the_page_does_not_show_is_named(tmp_path, url):
+    run = check(tmp_path, url + "/login/", "right", "--sees", "Databases")
+    assert run.returncode == 1
+    assert "does not show 'Databases'" in run.stderr
+
+
+def test_a_url_nothing_answers_is_named(tmp_path):
+    run = check(tmp_path, "http://127.0.0.1:9/", "right")
+    assert run.returncode == 1
+    assert "the browser cannot open http://127.0.0.1:9/" in run.stderr
+
+
+def test_https_with_the_pages_own_ca_trusted_and_the_host_name_mapped(tmp_path):
+    """As for Caddy's local CA: trusted when named, refused when not, never ignored."""
+    import ssl
+
+    def openssl(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=tmp_path)
+
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Test root",
+            "-keyout", "ca.key", "-out", "ca.crt", "-addext", "basicConstraints=critical,CA:TRUE")
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=rowbook.test", "-keyout", "site.key",
+            "-out", "site.csr")
+    (tmp_path / "ext.cnf").write_text("subjectAltName=DNS:rowbook.test\n")
+    openssl("x509", "-req", "-in", "site.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+            "-days", "2", "-out", "site.crt", "-extfile", "ext.cnf")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(tmp_path / "site.crt", tmp_path / "site.key")
+    server.socket = tls.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"https://rowbook.test:{server.server_port}/login/"
+    try:
+        trusted = check(tmp_path, url, "right", "--ca", str(tmp_path / "ca.crt"), "--resolve", "rowbook.test=127.0.0.1")
+        untrusted = check(tmp_path, url, "right", "--resolve", "rowbook.test=127.0.0.1")
+    finally:
+        server.shutdown()
+    assert trusted.returncode == 0, trusted.stderr
+    assert untrusted.returncode == 1 and "ERR_CERT_AUTHORITY_INVALID" in untrusted.stderr
