@@ -1,0 +1,38 @@
+"""Check a values file against the Rowbook chart, as `helm install -f FILE` would.
+
+    python -m tests.helm.render values.yaml [more.yaml ...]
+
+Renders and lints the chart with each file and checks every object against
+the Kubernetes API schemas (see tests/helm/chart.py). Prints what it checked,
+or why the chart refused the file, and exits with 1 then. The docs page
+runs it on each values file it shows.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from tests.helm.chart import KUBERNETES_VERSIONS, ChartRefused, check, load_values
+
+
+def main(argv: list[str]) -> int:
+    if not argv:
+        print(__doc__.strip().split("\n\n")[1], file=sys.stderr)
+        return 2
+    failed = False
+    for name in argv:
+        try:
+            manifests = check(load_values(Path(name)))
+        except (ChartRefused, OSError, ValueError) as exc:
+            sys.stderr.write(f"{name}: the Rowbook chart refuses these values:\n{exc}\n")
+            failed = True
+            continue
+        names = ", ".join(m.name for m in manifests)
+        print(f"{name}: rendered, linted and valid for Kubernetes "
+              f"{' and '.join(KUBERNETES_VERSIONS)}: {names}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
