@@ -8,6 +8,8 @@ import re
 from guide_runner.languages import Kind
 
 from docs_site.checklists.checklist import ENVIRONMENT, Checklist, Step
+from docs_site.marks.html import run_described
+from docs_site.marks.results import FRESH, PageProof
 
 PLACEHOLDER = "<!-- testers-checklists -->"
 PRINT_PAGE = "testers-print.md"
@@ -27,11 +29,23 @@ def _link(target: str, text: str, from_page: str) -> str:
     return f"[{text}]({posixpath.relpath(target, posixpath.dirname(from_page) or '.')})"
 
 
-def render_step(step: Step, checklist: Checklist, from_page: str) -> str:
+def check_first(step: Step, proof: PageProof | None) -> str:
+    """Why a tester should look at this step first ("" if the test run proved it)."""
+    mark = proof.marks.get(step.block.line) if proof and proof.state == FRESH else None
+    if mark is None or mark.proven:
+        return ""
+    if mark.kind == "stand-in":
+        return f"{mark.text}. The real step is yours to prove."
+    return f"{mark.text}."
+
+
+def render_step(step: Step, checklist: Checklist, from_page: str, proof: PageProof | None = None) -> str:
     indent = "    "
     where = f"{_link(checklist.page, checklist.title, from_page)}, line {step.block.line}"
     parts = [f"{step.number}. {STEP_MARK}{step.number}** ({where}) &nbsp; ☐ pass &nbsp; ☐ fail"]
-    if step.skipped:
+    if check_first(step, proof):
+        parts.append(f"{indent}**Check first:** {check_first(step, proof)}")
+    elif step.skipped:
         parts.append(f"{indent}CI does not run this step ({step.skipped}): your report is the only test it gets.")
     block = step.block
     if block.kind == Kind.CONSOLE:
@@ -44,7 +58,21 @@ def render_step(step: Step, checklist: Checklist, from_page: str) -> str:
     return "\n\n".join(parts)
 
 
-def render_checklist(checklist: Checklist, from_page: str) -> str:
+def proof_summary(checklist: Checklist, proof: PageProof | None) -> str:
+    """What the last test run proved of the guide, and which steps to check first."""
+    if proof is None:
+        return ""
+    when = run_described(proof.run)
+    if proof.state != FRESH:
+        return f"The guide changed since its last test run ({when}): no step of it is proven."
+    first = [str(step.number) for step in checklist.steps if check_first(step, proof)]
+    if not first:
+        return f"The tests ran every step {when}."
+    steps = f"step {first[0]}" if len(first) == 1 else f"steps {', '.join(first)}"
+    return f"The tests ran this guide {when}; check {steps} first, which they could not prove as shown."
+
+
+def render_checklist(checklist: Checklist, from_page: str, proof: PageProof | None = None) -> str:
     parts = [f"## {checklist.name}"]
     intro = f"Follow {_link(checklist.page, checklist.title, from_page)}"
     intro += f', tab "{checklist.variant}"' if checklist.variant else ""
@@ -52,8 +80,9 @@ def render_checklist(checklist: Checklist, from_page: str) -> str:
         base = posixpath.normpath(posixpath.join(posixpath.dirname(checklist.page), checklist.starts_from))
         tab = f', tab "{checklist.starts_from_variant}"' if checklist.starts_from_variant else ""
         intro += f". First do the checklist of {_link(base, base, from_page)}{tab}"
-    parts.append(intro + f". It has {len(checklist.steps)} steps.")
-    parts += [render_step(step, checklist, from_page) for step in checklist.steps]
+    parts.append(" ".join(filter(None, [intro + f". It has {len(checklist.steps)} steps.",
+                                        proof_summary(checklist, proof)])))
+    parts += [render_step(step, checklist, from_page, proof) for step in checklist.steps]
     return "\n\n".join(parts)
 
 
@@ -66,7 +95,10 @@ def render_environment() -> str:
     )
 
 
-def render_all(checklists: list[Checklist], from_page: str, printable_link: bool = True) -> str:
+def render_all(checklists: list[Checklist], from_page: str, printable_link: bool = True,
+               proofs: dict[str, PageProof] | None = None) -> str:
+    """The checklists as Markdown; `proofs` (by guide page, relative to the
+    docs folder) mark the steps the last test run did not prove."""
     parts = []
     if printable_link:
         parts.append(f"A [printable version]({posixpath.relpath(PRINT_PAGE, posixpath.dirname(from_page) or '.')}) "
@@ -74,7 +106,7 @@ def render_all(checklists: list[Checklist], from_page: str, printable_link: bool
     parts.append(render_environment())
     if not checklists:
         parts.append('!!! note "No checklists yet"\n\n    No install guide has steps to follow yet.')
-    parts += [render_checklist(c, from_page) for c in checklists]
+    parts += [render_checklist(c, from_page, (proofs or {}).get(c.page)) for c in checklists]
     return "\n\n".join(parts) + "\n"
 
 
