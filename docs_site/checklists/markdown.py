@@ -8,12 +8,13 @@ import re
 from guide_runner.languages import Kind
 
 from docs_site.checklists.checklist import ENVIRONMENT, Checklist, Step
-from docs_site.marks.html import run_described
 from docs_site.marks.results import FRESH, PageProof
 
 PLACEHOLDER = "<!-- testers-checklists -->"
 PRINT_PAGE = "testers-print.md"
 STEP_MARK = "**Step "  # every item starts with it; the drift test counts them
+# What the last test run proved is for testers on the page, not for the site search.
+NOT_SEARCHED = "{ data-search-exclude }"
 
 
 def _fence(language: str, source: str, indent: str) -> str:
@@ -32,11 +33,7 @@ def _link(target: str, text: str, from_page: str) -> str:
 def check_first(step: Step, proof: PageProof | None) -> str:
     """Why a tester should look at this step first ("" if the test run proved it)."""
     mark = proof.marks.get(step.block.line) if proof and proof.state == FRESH else None
-    if mark is None or mark.proven:
-        return ""
-    if mark.kind == "stand-in":
-        return f"{mark.text}. The real step is yours to prove."
-    return f"{mark.text}."
+    return "" if mark is None or mark.proven else f"{mark.text}."
 
 
 def render_step(step: Step, checklist: Checklist, from_page: str, proof: PageProof | None = None) -> str:
@@ -44,7 +41,7 @@ def render_step(step: Step, checklist: Checklist, from_page: str, proof: PagePro
     where = f"{_link(checklist.page, checklist.title, from_page)}, line {step.block.line}"
     parts = [f"{step.number}. {STEP_MARK}{step.number}** ({where}) &nbsp; ☐ pass &nbsp; ☐ fail"]
     if check_first(step, proof):
-        parts.append(f"{indent}**Check first:** {check_first(step, proof)}")
+        parts.append(f"{indent}**Check first:** {check_first(step, proof)}\n{indent}{NOT_SEARCHED}")
     elif step.skipped:
         parts.append(f"{indent}CI does not run this step ({step.skipped}): your report is the only test it gets.")
     block = step.block
@@ -58,18 +55,16 @@ def render_step(step: Step, checklist: Checklist, from_page: str, proof: PagePro
     return "\n\n".join(parts)
 
 
-def proof_summary(checklist: Checklist, proof: PageProof | None) -> str:
+def proof_summary(checklist: Checklist, proof: PageProof) -> str:
     """What the last test run proved of the guide, and which steps to check first."""
-    if proof is None:
-        return ""
-    when = run_described(proof.run)
+    run = f"The last test run ({proof.run.get('date')}, {'in CI' if proof.run.get('ci') else 'local'})"
     if proof.state != FRESH:
-        return f"The guide changed since its last test run ({when}): no step of it is proven."
+        return f"The guide changed since its last test run ({proof.run.get('date')}): no step of it is proven."
     first = [str(step.number) for step in checklist.steps if check_first(step, proof)]
     if not first:
-        return f"The tests ran every step {when}."
+        return f"{run} proved every step."
     steps = f"step {first[0]}" if len(first) == 1 else f"steps {', '.join(first)}"
-    return f"The tests ran this guide {when}; check {steps} first, which they could not prove as shown."
+    return f"{run} could not prove {steps} as shown: check {'it' if len(first) == 1 else 'them'} first."
 
 
 def render_checklist(checklist: Checklist, from_page: str, proof: PageProof | None = None) -> str:
@@ -80,8 +75,9 @@ def render_checklist(checklist: Checklist, from_page: str, proof: PageProof | No
         base = posixpath.normpath(posixpath.join(posixpath.dirname(checklist.page), checklist.starts_from))
         tab = f', tab "{checklist.starts_from_variant}"' if checklist.starts_from_variant else ""
         intro += f". First do the checklist of {_link(base, base, from_page)}{tab}"
-    parts.append(" ".join(filter(None, [intro + f". It has {len(checklist.steps)} steps.",
-                                        proof_summary(checklist, proof)])))
+    parts.append(intro + f". It has {len(checklist.steps)} steps.")
+    if proof is not None:
+        parts.append(f"{proof_summary(checklist, proof)}\n{NOT_SEARCHED}")
     parts += [render_step(step, checklist, from_page, proof) for step in checklist.steps]
     return "\n\n".join(parts)
 

@@ -25,7 +25,7 @@ def inline(text: str) -> str:
 
 
 def mark_html(mark: Mark) -> str:
-    return f'<p class="ci-mark ci-{mark.kind}" title="{escape(mark.title)}">{inline(mark.text)}</p>'
+    return f'<p class="ci-mark ci-{mark.kind}" data-search-exclude title="{escape(mark.title)}">{inline(mark.text)}</p>'
 
 
 def with_marks(html: str, marks: list[Mark]) -> str | None:
@@ -45,7 +45,7 @@ def with_line(html: str, line: str) -> str:
     """The page line under the page's title (at the top if it has none)."""
     at = html.find(H1_END)
     at = 0 if at < 0 else at + len(H1_END)
-    return f'{html[:at]}<p class="ci-line">{line}</p>{html[at:]}'
+    return f'{html[:at]}<p class="ci-line" data-search-exclude>{line}</p>{html[at:]}'
 
 
 def run_described(run: dict) -> str:
