@@ -60,7 +60,12 @@ def on_config(config):
 
 
 def on_serve(server, config, builder, **kwargs):
-    server.watch(str(results_path(config.extra)))  # the preview follows the editor's test runs
+    # The preview follows the editor's test runs. Only an existing path can
+    # be watched: before the first run, the folder it will be written to.
+    path = results_path(config.extra)
+    watched = path if path.exists() else path.parent
+    if watched.exists():
+        server.watch(str(watched))
     return server
 
 
