@@ -12,6 +12,7 @@ checklists alike.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,6 +92,9 @@ class Page:
     tab_groups: list[list[str]]  # labels of each group of variants, in order
     tab_options: dict[str, dict[str, str]] = field(default_factory=dict)  # by variant label
     title: str = ""
+    # sha256 of the page as this release shows it, includes expanded: a
+    # report's results hold for the page only while this is unchanged.
+    digest: str = ""
 
     @property
     def path(self) -> str:
@@ -207,7 +211,8 @@ def read_page(path: Path, release: str | None = None) -> Page:
         pending = {}
     heading = re.search(r"^# (.+)$", text, re.MULTILINE)
     title = heading[1].strip() if heading else path.stem.replace("-", " ").capitalize()
-    return Page(page_id, path, blocks, page_options, groups, tab_options, title)
+    return Page(page_id, path, blocks, page_options, groups, tab_options, title,
+                hashlib.sha256(text.encode()).hexdigest())
 
 
 def fence_spans(text: str) -> list[tuple[int, int]]:

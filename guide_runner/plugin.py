@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from . import ratchet, releases
+from . import ratchet, releases, run_facts
 from .languages import Kind
 from .outcomes import GuideFailure
 from .page import Page, read_page
@@ -152,5 +152,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
             terminalreporter.write_line(drop)
     terminalreporter.section("guide coverage: what happened to every block of every page")
     terminalreporter.write(coverage.table())
-    written = coverage.write(REPORTS)
+    # With what the run ran on: the site shows it next to each page's marks.
+    written = coverage.write(REPORTS, run=run_facts.collect())
     terminalreporter.write_line(f"written to {', '.join(str(p.relative_to(ROOT)) for p in written)}")

@@ -23,6 +23,8 @@ STATUSES = [Status.VERIFIED, Status.EXECUTED, Status.PARSED, Status.HIDDEN, Stat
 class Coverage:
     def __init__(self, pages: list[Page], scenarios: list[Scenario]) -> None:
         self.pages: dict[str, dict[int, dict]] = {page.path: _blocks_before_running(page) for page in pages}
+        # What the results hold for: the site marks a page only while its digest is unchanged.
+        self.digests = {page.path: page.digest for page in pages}
         # "page [variant]": why it did not run
         self.skipped_variants = {s.name: s.plan.skip for s in scenarios if s.plan.skip}
         recorded: set[tuple[str, int]] = set()
@@ -85,21 +87,26 @@ class Coverage:
                     *(f"  {page}" for page in unchecked)]
         return "\n".join(out) + "\n"
 
-    def as_json(self) -> dict:
+    def as_json(self, run: dict | None = None) -> dict:
+        """The report as data; `run` is what the run ran on (run_facts.collect())."""
         totals = self.totals()
-        return {
+        data = {
             "totals": {str(s): sum(c[s] for c in totals.values()) for s in STATUSES},
             "skipped_variants": self.skipped_variants,
             "outcomes": self.outcomes(),
-            "pages": {page: {"counts": totals[page], "blocks": list(blocks.values())}
+            "pages": {page: {"counts": totals[page], "blocks": list(blocks.values()),
+                             "source_sha256": self.digests[page]}
                       for page, blocks in sorted(self.pages.items())},
         }
+        if run is not None:
+            data["run"] = run
+        return data
 
-    def write(self, directory: Path) -> list[Path]:
+    def write(self, directory: Path, run: dict | None = None) -> list[Path]:
         directory.mkdir(exist_ok=True)
         text, data = directory / "coverage.txt", directory / "coverage.json"
         text.write_text(self.table())
-        data.write_text(json.dumps(self.as_json(), indent=2) + "\n")
+        data.write_text(json.dumps(self.as_json(run), indent=2) + "\n")
         return [text, data]
 
 

@@ -8,10 +8,13 @@ import re
 from guide_runner.languages import Kind
 
 from docs_site.checklists.checklist import ENVIRONMENT, Checklist, Step
+from docs_site.marks.results import FRESH, PageProof
 
 PLACEHOLDER = "<!-- testers-checklists -->"
 PRINT_PAGE = "testers-print.md"
 STEP_MARK = "**Step "  # every item starts with it; the drift test counts them
+# What the last test run proved is for testers on the page, not for the site search.
+NOT_SEARCHED = "{ data-search-exclude }"
 
 
 def _fence(language: str, source: str, indent: str) -> str:
@@ -27,11 +30,19 @@ def _link(target: str, text: str, from_page: str) -> str:
     return f"[{text}]({posixpath.relpath(target, posixpath.dirname(from_page) or '.')})"
 
 
-def render_step(step: Step, checklist: Checklist, from_page: str) -> str:
+def check_first(step: Step, proof: PageProof | None) -> str:
+    """Why a tester should look at this step first ("" if the test run proved it)."""
+    mark = proof.marks.get(step.block.line) if proof and proof.state == FRESH else None
+    return "" if mark is None or mark.proven else f"{mark.text}."
+
+
+def render_step(step: Step, checklist: Checklist, from_page: str, proof: PageProof | None = None) -> str:
     indent = "    "
     where = f"{_link(checklist.page, checklist.title, from_page)}, line {step.block.line}"
     parts = [f"{step.number}. {STEP_MARK}{step.number}** ({where}) &nbsp; ☐ pass &nbsp; ☐ fail"]
-    if step.skipped:
+    if check_first(step, proof):
+        parts.append(f"{indent}**Check first:** {check_first(step, proof)}\n{indent}{NOT_SEARCHED}")
+    elif step.skipped:
         parts.append(f"{indent}CI does not run this step ({step.skipped}): your report is the only test it gets.")
     block = step.block
     if block.kind == Kind.CONSOLE:
@@ -44,7 +55,19 @@ def render_step(step: Step, checklist: Checklist, from_page: str) -> str:
     return "\n\n".join(parts)
 
 
-def render_checklist(checklist: Checklist, from_page: str) -> str:
+def proof_summary(checklist: Checklist, proof: PageProof) -> str:
+    """What the last test run proved of the guide, and which steps to check first."""
+    run = f"The last test run ({proof.run.get('date')}, {'in CI' if proof.run.get('ci') else 'local'})"
+    if proof.state != FRESH:
+        return f"The guide changed since its last test run ({proof.run.get('date')}): no step of it is proven."
+    first = [str(step.number) for step in checklist.steps if check_first(step, proof)]
+    if not first:
+        return f"{run} proved every step."
+    steps = f"step {first[0]}" if len(first) == 1 else f"steps {', '.join(first)}"
+    return f"{run} could not prove {steps} as shown: check {'it' if len(first) == 1 else 'them'} first."
+
+
+def render_checklist(checklist: Checklist, from_page: str, proof: PageProof | None = None) -> str:
     parts = [f"## {checklist.name}"]
     intro = f"Follow {_link(checklist.page, checklist.title, from_page)}"
     intro += f', tab "{checklist.variant}"' if checklist.variant else ""
@@ -53,7 +76,9 @@ def render_checklist(checklist: Checklist, from_page: str) -> str:
         tab = f', tab "{checklist.starts_from_variant}"' if checklist.starts_from_variant else ""
         intro += f". First do the checklist of {_link(base, base, from_page)}{tab}"
     parts.append(intro + f". It has {len(checklist.steps)} steps.")
-    parts += [render_step(step, checklist, from_page) for step in checklist.steps]
+    if proof is not None:
+        parts.append(f"{proof_summary(checklist, proof)}\n{NOT_SEARCHED}")
+    parts += [render_step(step, checklist, from_page, proof) for step in checklist.steps]
     return "\n\n".join(parts)
 
 
@@ -66,7 +91,10 @@ def render_environment() -> str:
     )
 
 
-def render_all(checklists: list[Checklist], from_page: str, printable_link: bool = True) -> str:
+def render_all(checklists: list[Checklist], from_page: str, printable_link: bool = True,
+               proofs: dict[str, PageProof] | None = None) -> str:
+    """The checklists as Markdown; `proofs` (by guide page, relative to the
+    docs folder) mark the steps the last test run did not prove."""
     parts = []
     if printable_link:
         parts.append(f"A [printable version]({posixpath.relpath(PRINT_PAGE, posixpath.dirname(from_page) or '.')}) "
@@ -74,7 +102,7 @@ def render_all(checklists: list[Checklist], from_page: str, printable_link: bool
     parts.append(render_environment())
     if not checklists:
         parts.append('!!! note "No checklists yet"\n\n    No install guide has steps to follow yet.')
-    parts += [render_checklist(c, from_page) for c in checklists]
+    parts += [render_checklist(c, from_page, (proofs or {}).get(c.page)) for c in checklists]
     return "\n\n".join(parts) + "\n"
 
 

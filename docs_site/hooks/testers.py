@@ -3,7 +3,9 @@
 docs/testers.md holds the placeholder `<!-- testers-checklists -->`; this hook
 replaces it with one checklist per install path (see docs_site/checklists/checklist.py)
 and adds a printable copy, testers-print.md, with no navigation. Drafts that
-the drafts hook removed are not in `files`, so they get no checklist.
+the drafts hook removed are not in `files`, so they get no checklist. With
+test results (docs_site/hooks/block_marks.py), the steps the run did not
+prove say "Check first".
 """
 
 from __future__ import annotations
@@ -15,13 +17,28 @@ from mkdocs.structure.files import File
 
 from docs_site.checklists.checklist import GUIDE_PATTERNS, all_checklists
 from docs_site.checklists.markdown import PLACEHOLDER, PRINT_PAGE, printable_page, render_all
+from docs_site.marks.results import ResultsError, load, proof_of_file, release_of, results_path
 
 TESTERS_PAGE = "testers.md"
 _checklists = []
+_proofs = {}
+
+
+def proofs_of(config, guides: list[Path]) -> dict:
+    """What the last test run proved of each guide, by its path in the docs
+    folder (none without usable results: block_marks.py says why)."""
+    try:
+        results = load(results_path(config.extra))
+    except ResultsError:
+        return {}
+    if results is None:
+        return {}
+    names = {guide: guide.relative_to(config.docs_dir).as_posix() for guide in guides}
+    return {name: proof_of_file(results, guide, name, release_of(config.extra)) for guide, name in names.items()}
 
 
 def on_files(files, config):
-    global _checklists
+    global _checklists, _proofs
     if files.get_file_from_path(TESTERS_PAGE) is None:
         return files
     guides = [
@@ -33,7 +50,8 @@ def on_files(files, config):
     guides.sort(key=lambda p: (min(order[g] for g in GUIDE_PATTERNS if fnmatch(
         p.relative_to(config.docs_dir).as_posix(), g)), p.as_posix()))
     _checklists = all_checklists(Path(config.docs_dir), guides)
-    body = render_all(_checklists, PRINT_PAGE, printable_link=False)
+    _proofs = proofs_of(config, guides)
+    body = render_all(_checklists, PRINT_PAGE, printable_link=False, proofs=_proofs)
     files.append(File.generated(config, PRINT_PAGE, content=printable_page("Testers' checklists", body)))
     return files
 
@@ -41,4 +59,4 @@ def on_files(files, config):
 def on_page_markdown(markdown: str, page, config, files):
     if page.file.src_uri != TESTERS_PAGE or PLACEHOLDER not in markdown:
         return markdown
-    return markdown.replace(PLACEHOLDER, render_all(_checklists, TESTERS_PAGE))
+    return markdown.replace(PLACEHOLDER, render_all(_checklists, TESTERS_PAGE, proofs=_proofs))

@@ -9,7 +9,11 @@ import yaml
 
 from docs_site.checklists.checklist import DEFAULT_EXPECTATION, all_checklists, guide_paths
 from docs_site.checklists.markdown import PLACEHOLDER, STEP_MARK, render_all
+from docs_site.marks.results import load, proof_of_file
+from guide_runner import releases
+from guide_runner.outcomes import Outcome, Status
 from guide_runner.page import read_page
+from tests.synthetic_results import docs_pages, passed, write_report
 
 from .conftest import FIXTURE_SITE
 from guide_runner.paths import ROOT
@@ -108,3 +112,22 @@ def test_the_issue_form_offers_every_guide():
         assert titles[path.relative_to(DOCS).as_posix()] in options
     assert {"os", "arch", "docker", "compose", "steps", "logs"} <= set(fields)
     assert fields["logs"]["type"] == "textarea"
+
+
+def test_the_steps_the_last_run_did_not_prove_say_check_first(tmp_path):
+    guide = FIXTURE_SITE / "install" / "demo.md"
+    folder_step = next(b for b in read_page(guide).blocks if b.source.startswith("mkdir"))
+
+    def outcome(block):
+        return Outcome(Status.NOT_RUN, "after the failure at line 7") if block == folder_step else passed(block)
+
+    results = load(write_report(tmp_path / "coverage.json", docs_pages(FIXTURE_SITE), outcome=outcome))
+    proof = proof_of_file(results, guide, "install/demo.md", releases.newest())
+    rendered = render_all(all_checklists(FIXTURE_SITE), "testers.md", proofs={"install/demo.md": proof})
+    assert rendered.count("**Check first:** Not run in CI: after the failure at line 7.") == 2  # one per tab
+    assert rendered.count("The last test run (2026-11-24, in CI) could not prove step 2 as shown: "
+                          "check it first.") == 2
+    assert rendered.count("**Check first:**") == 2  # the verified, run and checked steps need no warning
+    proof.state = "changed since last run"
+    changed = render_all(all_checklists(FIXTURE_SITE), "testers.md", proofs={"install/demo.md": proof})
+    assert "The guide changed since its last test run" in changed and "Check first" not in changed

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 from guide_runner import Outcome, Scenario, Status, plan_file, read_page
 from guide_runner.ratchet import drops
 from guide_runner.report import Coverage
+from guide_runner.run_facts import collect, os_name
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -65,3 +67,40 @@ def test_pages_whose_outcome_is_not_checked_are_named(tmp_path):
     coverage = Coverage(pages, [scenario])
     assert coverage.outcomes() == {str(checked): {"checks": 1, "verified": 1}, str(unchecked): {"checks": 0, "verified": 0}}
     assert f"pages whose outcome is not checked (no <!-- test-outcome: ... -->):\n  {unchecked}" in coverage.table()
+
+
+def test_the_json_report_holds_each_pages_digest_and_the_run_facts_and_the_table_does_not():
+    page = read_page(PAGES / "skips.md")
+    coverage = Coverage([page], [])
+    data = coverage.as_json(run={"date": "2026-11-24"})
+    assert data["pages"][page.path]["source_sha256"] == page.digest == read_page(PAGES / "skips.md").digest
+    assert data["run"] == {"date": "2026-11-24"}
+    assert set(data) == {"totals", "skipped_variants", "outcomes", "pages", "run"}
+    assert "2026-11-24" not in coverage.table() and "sha256" not in coverage.table()
+
+
+def test_the_run_facts_are_what_a_reader_would_type_to_find_them(tmp_path):
+    outputs = {"rev-parse": "0123456789abcdef\n", "show": "2026-11-20\n", "status": " M docs/x.md\n",
+               "version": "20.10.24\n", "compose": "v2.26.1\n"}
+
+    def fake_run(command, **kwargs):
+        word = "compose" if "compose" in command else next(w for w in outputs if w in command)
+        return subprocess.CompletedProcess(command, 0, outputs[word], "")
+
+    os_release = tmp_path / "os-release"
+    os_release.write_text('PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\n')
+    facts = collect(fake_run, os_release)
+    assert {k: v for k, v in facts.items() if k not in ("date", "ci")} == {
+        "commit": "0123456789abcdef", "commit_date": "2026-11-20", "local_changes": True,
+        "os": "Debian 12", "docker": "20.10.24", "compose": "2.26.1"}
+    assert os_name('NAME="Ubuntu"\nVERSION_ID="24.04"') == "Ubuntu 24.04"
+
+
+def test_a_fact_that_cannot_be_found_is_none(tmp_path):
+    def failing(command, **kwargs):
+        if command[0] == "docker":
+            raise FileNotFoundError("docker")
+        return subprocess.CompletedProcess(command, 128, "", "not a git repository")
+
+    facts = collect(failing, tmp_path / "no-os-release")
+    assert [facts[k] for k in ("commit", "local_changes", "os", "docker", "compose")] == [None, False, None, None, None]
