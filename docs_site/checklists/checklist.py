@@ -13,6 +13,7 @@ from pathlib import Path
 
 from guide_runner.console import parse as parse_console
 from guide_runner.languages import Kind
+from docs_site.editor import markdown_lines
 from guide_runner.page import Block, read_page
 
 # The pages a tester follows, relative to the docs folder.
@@ -21,6 +22,7 @@ GUIDE_PATTERNS = ["install/*.md", "quickstart.md", "upgrade.md"]
 # The outcome (sign in, see the page) is a step too: the one that matters most.
 STEP_KINDS = (Kind.SHELL, Kind.CONSOLE, Kind.CONFIG, Kind.OUTCOME)
 DEFAULT_EXPECTATION = "the command finishes without an error"
+HEADING = re.compile(r"^#{1,6}[ \t]+(?P<title>.+?)[ \t]*(?:\{[^}]*\})?$")
 
 # What a tester records about the machine, and how to find it out.
 ENVIRONMENT = [
@@ -38,6 +40,7 @@ class Step:
     commands: list[tuple[str, str]]  # (command, what it should show)
     expected: str
     skipped: str = ""  # why CI does not run this step, if it does not
+    section: str = ""  # the heading of the page's section the step is in, as a tester sees it
 
 
 @dataclass
@@ -47,6 +50,7 @@ class Checklist:
     variant: str  # the content tab, or "" for a page without tabs
     starts_from: str = ""  # the page to follow first (relative to this page), if any
     starts_from_variant: str = ""
+    starts_from_release: str = ""  # the base page as this release's docs show it (an upgrade starts from it)
     steps: list[Step] = field(default_factory=list)
 
     @property
@@ -109,7 +113,19 @@ def make_step(number: int, block: Block, lines: list[str]) -> Step:
     else:
         commands = [(block.source.rstrip("\n"), "")]
         expected = sentence or DEFAULT_EXPECTATION
-    return Step(number, block, commands, expected, skipped=block.options.get("skip", ""))
+    return Step(number, block, commands, expected, skipped=block.options.get("skip", ""),
+                section=section_of(lines, block.line))
+
+
+def section_of(lines: list[str], line: int) -> str:
+    """The heading of the section that holds page line `line` (1-based); a
+    `# comment` in a code block or a hidden block is no heading."""
+    prose = [entry for entry in markdown_lines.lines("\n".join(lines)) if entry.prose and entry.number < line]
+    for entry in reversed(prose):
+        heading = HEADING.match(entry.text)
+        if heading:
+            return heading["title"]
+    return ""
 
 
 def checklists_for(path: Path, docs_dir: Path) -> list[Checklist]:
@@ -124,7 +140,8 @@ def checklists_for(path: Path, docs_dir: Path) -> list[Checklist]:
         if not blocks:
             continue
         checklist = Checklist(relative, page.title, variant,
-                              options.get("starts-from", ""), options.get("from-variant", ""))
+                              options.get("starts-from", ""), options.get("from-variant", ""),
+                              options.get("from-version", ""))
         checklist.steps = [make_step(n, block, lines) for n, block in enumerate(blocks, 1)]
         result.append(checklist)
     return result

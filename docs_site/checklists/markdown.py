@@ -5,7 +5,11 @@ from __future__ import annotations
 import posixpath
 import re
 
+from markdown.extensions.toc import slugify
+
+from guide_runner import releases
 from guide_runner.languages import Kind
+from guide_runner.site_config import mkdocs_yml
 
 from docs_site.checklists.checklist import ENVIRONMENT, Checklist, Step
 from docs_site.marks.results import FRESH, PageProof
@@ -36,9 +40,17 @@ def check_first(step: Step, proof: PageProof | None) -> str:
     return "" if mark is None or mark.proven else f"{mark.text}."
 
 
+def anchor(heading: str) -> str:
+    """The id MkDocs gives a heading (the toc extension's slugify, code marks dropped)."""
+    return slugify(heading.replace("`", ""), "-")
+
+
 def render_step(step: Step, checklist: Checklist, from_page: str, proof: PageProof | None = None) -> str:
     indent = "    "
-    where = f"{_link(checklist.page, checklist.title, from_page)}, line {step.block.line}"
+    where = _link(checklist.page, checklist.title, from_page)
+    if step.section:  # named by its heading, as the tester sees the page, not by a source line
+        shown = step.section.replace("`", "")
+        where += ", section " + _link(f"{checklist.page}#{anchor(step.section)}", shown, from_page)
     parts = [f"{step.number}. {STEP_MARK}{step.number}** ({where}) &nbsp; ☐ pass &nbsp; ☐ fail"]
     if check_first(step, proof):
         parts.append(f"{indent}**Check first:** {check_first(step, proof)}\n{indent}{NOT_SEARCHED}")
@@ -74,7 +86,13 @@ def render_checklist(checklist: Checklist, from_page: str, proof: PageProof | No
     if checklist.starts_from:
         base = posixpath.normpath(posixpath.join(posixpath.dirname(checklist.page), checklist.starts_from))
         tab = f', tab "{checklist.starts_from_variant}"' if checklist.starts_from_variant else ""
-        intro += f". First do the checklist of {_link(base, base, from_page)}{tab}"
+        release = checklist.starts_from_release
+        if release and release != releases.newest():
+            # An upgrade starts from the older release's install, as that release's docs show it.
+            url = f"{mkdocs_yml()['site_url']}{release}/{base.removesuffix('.md')}/"
+            intro += f". First install Rowbook {release}: follow [{base} in the {release} docs]({url}){tab}"
+        else:
+            intro += f". First do the checklist of {_link(base, base, from_page)}{tab}"
     parts.append(intro + f". It has {len(checklist.steps)} steps.")
     if proof is not None:
         parts.append(f"{proof_summary(checklist, proof)}\n{NOT_SEARCHED}")

@@ -131,3 +131,14 @@ def test_the_steps_the_last_run_did_not_prove_say_check_first(tmp_path):
     proof.state = "changed since last run"
     changed = render_all(all_checklists(FIXTURE_SITE), "testers.md", proofs={"install/demo.md": proof})
     assert "The guide changed since its last test run" in changed and "Check first" not in changed
+
+
+def test_steps_are_named_by_their_section_and_upgrades_start_from_the_older_docs():
+    checklists = {c.name: c for c in all_checklists(DOCS)}
+    upgrade = checklists["Upgrade: Upgrade a Docker Compose install"]
+    assert {s.section for s in upgrade.steps} == {"Upgrade a Docker Compose install", "Go back to 0.1.1"}
+    rendered = render_all([upgrade], "testers.md")
+    assert "First install Rowbook 0.1.1: follow [install/docker-compose.md in the 0.1.1 docs]" \
+           "(https://docs.rowbook.example/0.1.1/install/docker-compose/)" in rendered
+    assert "section [Go back to 0.1.1](upgrade.md#go-back-to-011)" in rendered
+    assert ", line " not in rendered  # testers never see source lines
