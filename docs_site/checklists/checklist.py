@@ -95,7 +95,7 @@ def you_should_see(lines: list[str], block: Block) -> str:
     return _first_sentence(prose[match.start():]) if match else ""
 
 
-def make_step(number: int, block: Block, lines: list[str]) -> Step:
+def make_step(number: int, block: Block, lines: list[str], headings: list[tuple[int, str]]) -> Step:
     sentence = you_should_see(lines, block)
     if block.kind == Kind.CONSOLE:
         commands = [(c.command, c.expected) for c in parse_console(block.source)]
@@ -114,23 +114,29 @@ def make_step(number: int, block: Block, lines: list[str]) -> Step:
         commands = [(block.source.rstrip("\n"), "")]
         expected = sentence or DEFAULT_EXPECTATION
     return Step(number, block, commands, expected, skipped=block.options.get("skip", ""),
-                section=section_of(lines, block.line))
+                section=section_of(headings, block.line))
 
 
-def section_of(lines: list[str], line: int) -> str:
-    """The heading of the section that holds page line `line` (1-based); a
-    `# comment` in a code block or a hidden block is no heading."""
-    prose = [entry for entry in markdown_lines.lines("\n".join(lines)) if entry.prose and entry.number < line]
-    for entry in reversed(prose):
-        heading = HEADING.match(entry.text)
+def section_headings(lines: list[str]) -> list[tuple[int, str]]:
+    """(line, title) of every heading of the page, in order; a `# comment` in
+    a code block or a hidden block is no heading. Read once per page."""
+    found = []
+    for entry in markdown_lines.lines("\n".join(lines)):
+        heading = HEADING.match(entry.text) if entry.prose else None
         if heading:
-            return heading["title"]
-    return ""
+            found.append((entry.number, heading["title"]))
+    return found
+
+
+def section_of(headings: list[tuple[int, str]], line: int) -> str:
+    """The title of the last heading above page line `line` (1-based)."""
+    return next((title for number, title in reversed(headings) if number < line), "")
 
 
 def checklists_for(path: Path, docs_dir: Path) -> list[Checklist]:
     """The checklists of one guide page: one per variant; none if it has no steps."""
     lines = path.read_text().split("\n")
+    headings = section_headings(lines)
     page = read_page(path)
     relative = path.resolve().relative_to(docs_dir.resolve()).as_posix()
     result = []
@@ -142,7 +148,7 @@ def checklists_for(path: Path, docs_dir: Path) -> list[Checklist]:
         checklist = Checklist(relative, page.title, variant,
                               options.get("starts-from", ""), options.get("from-variant", ""),
                               options.get("from-version", ""))
-        checklist.steps = [make_step(n, block, lines) for n, block in enumerate(blocks, 1)]
+        checklist.steps = [make_step(n, block, lines, headings) for n, block in enumerate(blocks, 1)]
         result.append(checklist)
     return result
 
