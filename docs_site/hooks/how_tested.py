@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from docs_site.marks.labels import stand_in
 from guide_runner.languages import Kind
-from guide_runner.options import pairs
 from guide_runner.page import Page, read_page
 
 MARKER = "<!-- how-these-guides-are-tested -->"
@@ -22,8 +22,8 @@ def _page_lines(page: Page, docs_dir: Path) -> list[str]:
     lines = []
     for block in page.blocks:
         if "replace" in block.options:
-            swaps = "; ".join(f"`{old}` by `{new}`" for old, new in pairs(block.options["replace"]))
-            lines.append(f"    - line {block.line}: CI replaces {swaps}")
+            # Worded as the block's own mark words it (docs_site/marks/labels.py).
+            lines.append(f"    - line {block.line}: run in CI with a local stand-in: {stand_in(block.options['replace'])}")
         if "skip" in block.options:
             lines.append(f"    - line {block.line}: not run in CI: {block.options['skip']}")
     for variant in page.variants():
@@ -37,7 +37,7 @@ def _page_lines(page: Page, docs_dir: Path) -> list[str]:
 
 def how_tested(docs_dir: Path) -> str:
     pages = [read_page(path) for path in sorted(docs_dir.rglob("*.md"))]
-    runnable = [p for p in pages if any(b.kind not in (Kind.UNKNOWN,) for b in p.blocks)]
+    runnable = [p for p in pages if any(b.kind != Kind.UNKNOWN for b in p.blocks)]
     out = []
     for page in runnable:
         out += _page_lines(page, docs_dir)
@@ -48,6 +48,3 @@ def on_page_markdown(markdown: str, page, config, **_) -> str:
     if MARKER not in markdown:
         return markdown
     return markdown.replace(MARKER, how_tested(Path(config.docs_dir)))
-
-
-
