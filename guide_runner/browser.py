@@ -54,9 +54,10 @@ def check(url: str, user: str, password: str, sees: list[str], table: str = "", 
         if resolve:
             host, _, address = resolve.partition("=")
             args.append(f"--host-resolver-rules=MAP {host} {address}")
-        os.environ["HOME"] = home  # Chromium reads its NSS database from $HOME
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+            # Chromium reads its NSS database (the trusted CA) from $HOME.
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args,
+                                                 env={**os.environ, "HOME": home})
             try:
                 page = browser.new_page()
                 page.set_default_timeout(TIMEOUT_MS)

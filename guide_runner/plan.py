@@ -36,7 +36,6 @@ from .languages import Kind
 from .options import pairs
 from .outcomes import GuideFailure
 from .page import Block, Page, PageId, read_page
-from .paths import relative
 
 
 class PlanError(Exception):
@@ -165,6 +164,3 @@ def _replaced(block: Block, replace: str) -> Block:
     if "replace" in options:
         block = substituted(block, options.pop("replace"))
     return dataclasses.replace(substituted(block, replace, strict=False), options=options)
-
-
-__all__ = ["Base", "Plan", "PlanError", "bases_of", "plan_file", "plan_page", "relative", "substituted"]
