@@ -24,7 +24,7 @@ from tests.browser.site_build import ROOT
 from tests.service.rowbook_testkit import ADMIN_PASSWORD, FeedServer, pg  # noqa: F401  (fixture)
 
 IMAGE = ROOT / "docs" / "images" / "upgrade" / "about-and-updates.png"
-NEWER = "0.1.3"
+NEWER = "0.1.4"
 # Shown in the picture in place of the test's feed server, whose port is random.
 SHOWN_DOCS_SITE = "https://docs.rowbook.example/"
 

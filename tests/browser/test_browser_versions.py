@@ -24,10 +24,10 @@ def versioned_site(tmp_path_factory):
     return out
 
 
-def test_both_versions_are_built_and_latest_is_the_newest(versioned_site):
+def test_every_version_is_built_and_latest_is_the_newest(versioned_site):
     versions = json.loads((versioned_site / "versions.json").read_text())
-    assert [(v["version"], v["aliases"]) for v in versions] == [("0.1.2", ["latest"]), ("0.1.1", [])]
-    assert (versioned_site / "latest").resolve() == (versioned_site / "0.1.2").resolve()
+    assert [(v["version"], v["aliases"]) for v in versions] == [("0.1.3", ["latest"]), ("0.1.2", []), ("0.1.1", [])]
+    assert (versioned_site / "latest").resolve() == (versioned_site / "0.1.3").resolve()
     # 0.1.1 has no Databases page, so its docs have no Switching databases page.
     assert (versioned_site / "0.1.2" / "switching-databases" / "index.html").exists()
     assert not (versioned_site / "0.1.1" / "switching-databases").exists()
@@ -45,10 +45,14 @@ def test_the_older_docs_describe_the_older_release(versioned_site):
     # the release list names a later release.
     assert "rowbook/all-in-one:0.1.1" in _text(old / "quickstart" / "index.html")
     assert "rowbook==0.1.1" in _text(old / "install" / "without-docker" / "index.html")
-    later = sorted(str(p.relative_to(old)) for p in old.rglob("index.html")
-                   if "0.1.2" in p.read_text() and p.parent.name != "releases")
-    assert later == []
+    for version, later_releases in (("0.1.1", ("0.1.2", "0.1.3")), ("0.1.2", ("0.1.3",))):
+        docs = versioned_site / version
+        later = sorted(str(p.relative_to(docs)) for p in docs.rglob("index.html")
+                       if any(r in p.read_text() for r in later_releases) and p.parent.name != "releases")
+        assert later == [], version
     assert not (old / "upgrade").exists()
+    # 0.1.2's Upgrade page is the one that went from 0.1.1 to 0.1.2.
+    assert "rowbook/rowbook:0.1.2" in _text(versioned_site / "0.1.2" / "upgrade" / "index.html")
     # Its configuration reference lists the variables of 0.1.1's config.py.
     reference = (old / "configuration" / "index.html").read_text()
     assert 'id="rowbook_user_database_url"' in reference
@@ -59,17 +63,17 @@ def test_the_older_docs_describe_the_older_release(versioned_site):
     assert "0.1.1 browses exactly the one" not in (versioned_site / "0.1.2" / "installer" / "index.html").read_text()
 
 
-def test_the_selector_lists_both_versions_and_switches(page, versioned_site):
+def test_the_selector_lists_every_version_and_switches(page, versioned_site):
     with serve(versioned_site) as url:
         page.goto(url, wait_until="load")
         page.wait_for_url(url + "latest/")  # the root redirects to the default, latest
         current = page.locator(".md-version__current")
-        expect(current).to_have_text("0.1.2")
+        expect(current).to_have_text("0.1.3")
         page.locator(".md-version").hover()
         links = page.locator(".md-version__list .md-version__link")
-        expect(links).to_have_count(2)
+        expect(links).to_have_count(3)
         labels = [t.split()[0] for t in links.all_inner_texts()]
-        assert labels == ["0.1.2", "0.1.1"]
+        assert labels == ["0.1.3", "0.1.2", "0.1.1"]
         links.filter(has_text="0.1.1").click()
         page.wait_for_url(url + "0.1.1/**")
         expect(current).to_have_text("0.1.1")

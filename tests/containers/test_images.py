@@ -45,7 +45,7 @@ def names(images):
 def test_the_service_image_rejects_bad_settings_with_one_clear_line_each(names):
     run = docker("run", "--name", names("container"), "-e", "DOMAIN_NAME=https://rowbook.example.com",
                  "-e", "POSTGRES_HOST=db", "-e", "POSTGRES_USER=rowbook", "-e", "POSTGRES_DB=rowbook",
-                 "rowbook/rowbook:0.1.2", check=False)
+                 "rowbook/rowbook:0.1.3", check=False)
     assert run.returncode == 2
     assert "rowbook: error: SECRET_KEY is not set." in run.stderr
     assert "rowbook: error: POSTGRES_PASSWORD is not set." in run.stderr
@@ -54,7 +54,7 @@ def test_the_service_image_rejects_bad_settings_with_one_clear_line_each(names):
     assert "Traceback" not in run.stderr + run.stdout
 
 
-@pytest.mark.parametrize("version", ["0.1.1", "0.1.2"])
+@pytest.mark.parametrize("version", ["0.1.1", "0.1.2", "0.1.3"])
 def test_each_release_image_reports_its_version_and_runs_as_non_root(version, names):
     assert docker("run", "--rm", f"rowbook/rowbook:{version}", "rowbook", "version").stdout.strip() == \
         f"rowbook {version}"
@@ -63,7 +63,7 @@ def test_each_release_image_reports_its_version_and_runs_as_non_root(version, na
 
 def test_the_all_in_one_image_keeps_its_data_when_the_container_is_replaced(names):
     volume, first, second = names("volume"), names("container"), names("container")
-    docker("run", "-d", "--name", first, "-v", f"{volume}:/data", "rowbook/all-in-one:0.1.2")
+    docker("run", "-d", "--name", first, "-v", f"{volume}:/data", "rowbook/all-in-one:0.1.3")
     wait_healthy(first)
     password = secrets.token_hex(16)
     docker("exec", "-e", f"ROWBOOK_ADMIN_PASSWORD={password}", first, "rowbook", "createadmin", "--no-input",
@@ -71,7 +71,7 @@ def test_the_all_in_one_image_keeps_its_data_when_the_container_is_replaced(name
     key = docker("exec", first, "cat", "/data/.SECRET_KEY").stdout
     docker("rm", "-f", first)
 
-    docker("run", "-d", "--name", second, "-v", f"{volume}:/data", "rowbook/all-in-one:0.1.2")
+    docker("run", "-d", "--name", second, "-v", f"{volume}:/data", "rowbook/all-in-one:0.1.3")
     wait_healthy(second)
     assert docker("exec", second, "cat", "/data/.SECRET_KEY").stdout == key  # same secret, not a new one
     users = docker("exec", second, "rowbook", "shell", "-c", "from django.contrib.auth.models import User; print(User.objects.count())")
@@ -81,7 +81,7 @@ def test_the_all_in_one_image_keeps_its_data_when_the_container_is_replaced(name
 
 def test_the_all_in_one_image_runs_rowbook_and_postgres_as_non_root_users(names):
     container = names("container")
-    docker("run", "-d", "--name", container, "-v", f"{names('volume')}:/data", "rowbook/all-in-one:0.1.2")
+    docker("run", "-d", "--name", container, "-v", f"{names('volume')}:/data", "rowbook/all-in-one:0.1.3")
     wait_healthy(container)
     processes = docker("top", container, "-eo", "pid,uid,args").stdout.splitlines()[1:]
     uids = {line.split()[1] for line in processes if "gunicorn" in line or "postgres" in line}

@@ -170,6 +170,12 @@ def test_the_render_command_names_the_file_and_the_refused_value(tmp_path, capsy
 
 # --- migrations run once, in a hook; the pods only serve ------------------------------
 
+def mounted_secret(workload: dict) -> dict:
+    """The Secret volume a workload's pods mount (Rowbook 0.1.3 reads its secrets from files)."""
+    (volume,) = [v for v in pod_spec(workload)["volumes"] if "secret" in v]
+    return volume["secret"]
+
+
 def test_the_migration_job_is_a_pre_install_and_pre_upgrade_hook():
     manifests = render(MINIMAL)
     job = kind(manifests, "Job")
@@ -183,7 +189,7 @@ def test_the_migration_job_is_a_pre_install_and_pre_upgrade_hook():
     assert copy_of_secret["metadata"]["annotations"]["helm.sh/hook"] == "pre-install,pre-upgrade"
     assert int(copy_of_secret["metadata"]["annotations"]["helm.sh/hook-weight"]) < \
         int(annotations["helm.sh/hook-weight"])
-    assert container_env(job)["SECRET_KEY"]["secretKeyRef"]["name"] == "rowbook-migrate"
+    assert mounted_secret(job)["secretName"] == "rowbook-migrate"
 
 
 def test_with_an_existing_secret_the_job_reads_it_and_no_copy_is_made():
@@ -191,8 +197,10 @@ def test_with_an_existing_secret_the_job_reads_it_and_no_copy_is_made():
               "existingSecret": "mine"}
     manifests = render(values)
     assert [m.name for m in manifests if m.object["kind"] == "Secret"] == []
-    assert container_env(kind(manifests, "Job"))["SECRET_KEY"]["secretKeyRef"] == \
-        {"name": "mine", "key": "secret-key"}
+    assert mounted_secret(kind(manifests, "Job"))["secretName"] == "mine"
+    # Rowbook 0.1.2 and older take it as variables, from the same Secret.
+    old = render({**values, "image": {"tag": "0.1.2"}})
+    assert container_env(kind(old, "Job"))["SECRET_KEY"]["secretKeyRef"] == {"name": "mine", "key": "secret-key"}
 
 
 def test_the_deployment_runs_no_migration():
