@@ -163,3 +163,21 @@ def test_a_step_the_run_did_not_prove_says_why(status, detail, language, said):
     block = Block(None, 3, language, "", Kind.SHELL if language == "bash" else Kind.UNKNOWN)
     mark = mark_of(block, {"status": status, "detail": detail}, "in CI")
     assert (mark.text, mark.kind, mark.proven) == (said, "unproven", False)
+
+
+def test_an_older_release_build_marks_the_blocks_of_its_rendered_copy(tmp_path):
+    # versioned_config.py renders each page into a copy without the version
+    # markers: its lines are not the docs/ lines the results name.
+    from types import SimpleNamespace
+
+    from docs_site.hooks.block_marks import source_of
+    from guide_runner import releases
+
+    older = releases.older()[0]
+    results = tmp_path / "coverage.json"
+    results.write_text(json.dumps(report(docs_pages(DOCS, older))))
+    copy = tmp_path / "troubleshooting.md"
+    copy.write_text(releases.render((DOCS / "troubleshooting.md").read_text(), older))
+    file = SimpleNamespace(src_uri="troubleshooting.md", abs_src_path=str(copy))
+    proof = proof_of_file(load(results), source_of(file), file.src_uri, older)
+    assert proof.state == FRESH and proof.marks

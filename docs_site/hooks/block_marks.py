@@ -19,6 +19,8 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
+from guide_runner.paths import DOCS
+
 from docs_site.marks.html import page_line, with_line, with_marks
 from docs_site.marks.results import FRESH, PageProof, ResultsError, load, proof_of_file, release_of, results_path
 
@@ -69,6 +71,14 @@ def on_serve(server, config, builder, **kwargs):
     return server
 
 
+def source_of(file) -> Path:
+    """The page in docs/ that `file` was made from. An older release's build reads
+    a rendered copy (docs_site/versioned_config.py), whose lines are not the
+    source lines the results name; the rendition of docs/ is the same text."""
+    source = DOCS / file.src_uri
+    return source if source.exists() else Path(file.abs_src_path)
+
+
 def on_files(files, config):
     results = _results
     if results is None:
@@ -76,7 +86,7 @@ def on_files(files, config):
     for file in files.documentation_pages():
         if file.abs_src_path is None:  # generated: the testers' printable page
             continue
-        proof = proof_of_file(results, Path(file.abs_src_path), file.src_uri, release_of(config.extra))
+        proof = proof_of_file(results, source_of(file), file.src_uri, release_of(config.extra))
         if proof is not None:
             _proofs[file.src_uri] = proof
     stale = sorted(f"{p.key} ({p.state})" for p in _proofs.values() if p.state != FRESH)

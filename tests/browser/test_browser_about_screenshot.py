@@ -83,7 +83,7 @@ def test_about_and_updates_screenshot(browser, rowbook_url, feed_server):
     updates = page.locator("section.updates")
     expect(updates).to_contain_text(f"Newest release: Rowbook {NEWER}, 2026-12-15.")
     expect(updates.get_by_role("link", name="Release notes")).to_have_attribute(
-        "href", feed_server.site + "releases/#release-0-1-3")
+        "href", feed_server.site + "releases/#release-" + NEWER.replace(".", "-"))
     expect(page.locator(".update-problem")).to_have_count(0)
     expect(page.locator(".update-available")).to_have_text(
         f"Rowbook {NEWER} is available. To upgrade this Docker Compose install:")
