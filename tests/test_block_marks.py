@@ -179,5 +179,24 @@ def test_an_older_release_build_marks_the_blocks_of_its_rendered_copy(tmp_path):
     copy = tmp_path / "troubleshooting.md"
     copy.write_text(releases.render((DOCS / "troubleshooting.md").read_text(), older))
     file = SimpleNamespace(src_uri="troubleshooting.md", abs_src_path=str(copy))
-    proof = proof_of_file(load(results), source_of(file), file.src_uri, older)
+    config = {"extra": {"docs_release": older}}  # as docs_site/versioned_config.py writes it
+    proof = proof_of_file(load(results), source_of(file, config), file.src_uri, older)
     assert proof.state == FRESH and proof.marks
+
+
+def test_a_page_whose_lines_moved_but_whose_text_did_not_is_changed_since_the_run(tmp_path):
+    # Text marked for another release, added above a block, moves the block's
+    # line but leaves this release's text (and its digest) as it was.
+    from guide_runner import releases
+
+    older = releases.older()[0]
+    docs = tmp_path / "docs"
+    shutil.copytree(DOCS, docs)
+    results = tmp_path / "coverage.json"
+    results.write_text(json.dumps(report(docs_pages(docs, older))))
+    page = docs / "quickstart.md"
+    newest = releases.newest()
+    page.write_text(page.read_text().replace("## Start Rowbook\n", f"<!-- version: since {newest} -->\n"
+                                             "Only in the newest docs.\n<!-- /version -->\n\n## Start Rowbook\n", 1))
+    proof = proof_of_file(load(results), page, "quickstart.md", older)
+    assert proof.state != FRESH

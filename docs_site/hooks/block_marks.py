@@ -71,12 +71,14 @@ def on_serve(server, config, builder, **kwargs):
     return server
 
 
-def source_of(file) -> Path:
-    """The page in docs/ that `file` was made from. An older release's build reads
-    a rendered copy (docs_site/versioned_config.py), whose lines are not the
-    source lines the results name; the rendition of docs/ is the same text."""
-    source = DOCS / file.src_uri
-    return source if source.exists() else Path(file.abs_src_path)
+def source_of(file, config) -> Path:
+    """The page `file` was made from. A release's versioned build
+    (docs_site/versioned_config.py) reads a copy rendered for that release,
+    whose lines are not the docs/ lines the results name: read docs/ instead,
+    which the runner renders to the same text."""
+    if config["extra"].get("docs_release"):
+        return DOCS / file.src_uri
+    return Path(file.abs_src_path)
 
 
 def on_files(files, config):
@@ -86,7 +88,7 @@ def on_files(files, config):
     for file in files.documentation_pages():
         if file.abs_src_path is None:  # generated: the testers' printable page
             continue
-        proof = proof_of_file(results, source_of(file), file.src_uri, release_of(config.extra))
+        proof = proof_of_file(results, source_of(file, config), file.src_uri, release_of(config.extra))
         if proof is not None:
             _proofs[file.src_uri] = proof
     stale = sorted(f"{p.key} ({p.state})" for p in _proofs.values() if p.state != FRESH)
