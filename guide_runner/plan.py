@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import releases
+from .images import absent_tags
 from .languages import Kind
 from .options import pairs
 from .outcomes import GuideFailure
@@ -67,6 +68,7 @@ class Plan:
     own_blocks: list[Block]  # the blocks only this variant runs (a skipped variant's)
     skip: str = ""  # why this variant does not run, if it does not
     machine: str = ""  # run on this fresh server (machines.py), not on the test host
+    absent: tuple[str, ...] = ()  # image tags the page must pull: removed before it runs (images.py)
 
     @property
     def name(self) -> str:
@@ -127,9 +129,11 @@ def plan_page(page: Page) -> list[Plan]:
         if "skip" in options and not options["skip"].strip():
             raise PlanError(f"{page.id}: a skipped variant must say why: <!-- test: skip=\"reason\" -->")
         bases = bases_of(page, options)
-        machine = next((o["machine"] for o in [options, *(b.options for b in bases)] if "machine" in o), "")
+        chain = [options, *(b.options for b in bases)]
+        machine = next((o["machine"] for o in chain if "machine" in o), "")
         plans.append(Plan(page.id, variant, base_blocks(bases, page.id) + page.blocks_for(variant),
-                          page.own_blocks(variant), skip=options.get("skip", ""), machine=machine))
+                          page.own_blocks(variant), skip=options.get("skip", ""), machine=machine,
+                          absent=tuple(absent_tags(chain))))
     return plans
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from . import releases
 from .evaluators import Context, evaluate, timeout_of
+from .images import Absent
 from .languages import Kind
 from .machines import Machine, MachineError
 from .outcomes import GuideFailure, Outcome, Status, indent
@@ -57,6 +58,8 @@ class Scenario:
     def run(self) -> None:
         scratch = Path(tempfile.mkdtemp(prefix="rowbook-docs-"))
         snapshot = Snapshot.take() if docker_available() else None
+        # After the snapshot: the images the page pulls back are not its leftovers.
+        absent = Absent.make(list(self.plan.absent)) if self.plan.absent else None
         env = page_env(scratch, self.plan)
         machine = Machine(self.plan.machine, env["RUNNER_SANDBOX"] + "-machine", scratch) if self.plan.machine else None
         session = Session(scratch, env, machine)
@@ -70,6 +73,8 @@ class Scenario:
             failure = self._run_blocks(session, machine, snapshot)
         finally:
             problems = self._clean_up(session, machine, snapshot, scratch)
+            if absent is not None:
+                problems += [f"could not put back the image {tag}" for tag in absent.restore()]
         if failure:
             not_run = [f"{page}:{line}" for (page, line), o in self.outcomes.items() if o.status == Status.NOT_RUN]
             if not_run:

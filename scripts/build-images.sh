@@ -7,7 +7,8 @@
 #   rowbook-test/debian-server:12
 #                               test-only: a fresh Debian 12 server with
 #                               systemd, for the Install without Docker guide
-# The newest release is also tagged :latest.
+# The newest release is also tagged :latest. Each is pushed to the local
+# registry when it runs (scripts/local-registry.sh).
 #
 # pip cannot reach the package index from inside `docker build` here, so the
 # wheels are built on the host first (scripts/build-wheelhouse.sh), copied
@@ -81,3 +82,10 @@ for version in "${versions[@]}"; do
 done
 docker tag "rowbook/rowbook:$newest" rowbook/rowbook:latest
 docker tag "rowbook/all-in-one:$newest" rowbook/all-in-one:latest
+
+# Into the local registry under the names the pages use, so their pulls are
+# real (scripts/local-registry.sh; the runner's absent= option).
+if curl -fs -o /dev/null --max-time 2 http://127.0.0.1:5000/v2/; then
+    scripts/local-registry.sh push rowbook/postgres:15 rowbook/caddy:2 \
+        "${versions[@]/#/rowbook/rowbook:}" "${versions[@]/#/rowbook/all-in-one:}"
+fi

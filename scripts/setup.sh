@@ -31,16 +31,17 @@ step "Debian packages"
 # start; iproute2 gives `ss`, which the Prerequisites page uses; chromium is
 # the browser of tests/browser (Playwright drives /usr/bin/chromium; no
 # `playwright install`, which would download a browser); libnss3-tools gives
-# certutil, with which the runner's outcome checks trust a page's local CA.
+# certutil, with which the runner's outcome checks trust a page's local CA;
+# docker-registry stands in for Docker Hub (scripts/local-registry.sh).
 needed=()
-for pkg in debootstrap postgresql iproute2 curl openssl chromium libnss3-tools; do
+for pkg in debootstrap postgresql iproute2 curl openssl chromium libnss3-tools docker-registry; do
     dpkg -s "$pkg" >/dev/null 2>&1 || needed+=("$pkg")
 done
 if [[ ${#needed[@]} -gt 0 ]]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${needed[@]}" >/dev/null
 fi
-echo "present: debootstrap postgresql iproute2 curl openssl chromium libnss3-tools"
+echo "present: debootstrap postgresql iproute2 curl openssl chromium libnss3-tools docker-registry"
 
 step "Caddy (to check Caddyfiles; unpacked, not installed as a service)"
 if [[ ! -x .cache/tools/caddy ]]; then
@@ -53,6 +54,9 @@ fi
 
 step "Docker Compose v2"
 scripts/install-compose-plugin.sh
+
+step "Local registry, the Docker daemon's mirror for Docker Hub names"
+scripts/local-registry.sh start
 
 step "Base images"
 scripts/build-base-images.sh bookworm

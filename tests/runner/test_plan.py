@@ -95,3 +95,11 @@ def test_a_page_substitution_must_match_its_block():
 
 def test_every_kind_but_teardown_has_an_evaluator():
     assert set(EVALUATORS) == set(Kind) - {Kind.TEARDOWN}
+
+
+def test_the_images_a_page_must_pull_come_from_its_variant_and_the_pages_it_starts_from():
+    from guide_runner.images import absent_tags
+
+    assert absent_tags([{"absent": "a:1 b:2"}, {}, {"absent": "b:2 c:3"}]) == ["a:1", "b:2", "c:3"]
+    (plan,) = plan_file(PAGES / "pulls.md")
+    assert plan.absent == ("rowbook/postgres:15",)

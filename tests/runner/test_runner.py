@@ -257,3 +257,20 @@ def test_a_page_whose_commands_pass_but_whose_outcome_fails_fails_naming_the_out
                               "signing in as admin at http://127.0.0.1:8765/login/ failed")
     assert "the page promises:\n    You are signed in as `admin` and see your tables." in message
     assert statuses(scenario) == {5: "executed", 12: "executed", 16: "failed"}
+
+
+def test_a_page_pulls_an_absent_image_for_real_and_the_engine_gets_it_back():
+    from guide_runner.images import image_id
+
+    before = image_id("rowbook/postgres:15")
+    run("pulls.md")
+    assert image_id("rowbook/postgres:15") == before
+
+
+def test_a_page_whose_image_name_is_misspelled_fails_and_the_engine_keeps_the_image():
+    from guide_runner.images import image_id
+
+    before = image_id("rowbook/postgres:15")
+    _, message = failure("misspelled-image.md")
+    assert "misspelled-image.md:5" in message and "rowbook/postgress:15" in message
+    assert image_id("rowbook/postgres:15") == before  # put back: absent= is undone
