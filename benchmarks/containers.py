@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from guide_runner.paths import ROOT
 
-IMAGES = ["rowbook/rowbook:0.1.2", "rowbook/all-in-one:0.1.2", "rowbook/postgres:15", "rowbook/caddy:2",
+IMAGES = ["rowbook/rowbook:0.1.2", "rowbook/all-in-one:0.1.2", "postgres:15", "caddy:2",
           "debian:bookworm-slim"]
 
 

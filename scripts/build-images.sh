@@ -2,8 +2,8 @@
 # Build our images, tagged as readers know them:
 #   rowbook/rowbook:VERSION     each release in releases.toml, from its commit
 #   rowbook/all-in-one:VERSION  the same with PostgreSQL inside
-#   rowbook/postgres:15         PostgreSQL from Debian's package
-#   rowbook/caddy:2             Caddy from Debian's package, with our Caddyfile
+#   postgres:15, caddy:2        CI's stand-ins for the official images, from
+#                               Debian's packages (tests/stand-ins/)
 #   rowbook-test/debian-server:12
 #                               test-only: a fresh Debian 12 server with
 #                               systemd, for the Install without Docker guide
@@ -58,8 +58,8 @@ build() {  # build TAG CONTEXT [docker build options]
     fi
     echo "image: $tag ready"
 }
-build rowbook/postgres:15 docker/postgres
-build rowbook/caddy:2 docker/caddy
+build postgres:15 tests/stand-ins/postgres
+build caddy:2 tests/stand-ins/caddy
 build rowbook-test/debian-server:12 tests/machines/debian-12
 
 for version in "${versions[@]}"; do
@@ -86,6 +86,6 @@ docker tag "rowbook/all-in-one:$newest" rowbook/all-in-one:latest
 # Into the local registry under the names the pages use, so their pulls are
 # real (scripts/local-registry.sh; the runner's absent= option).
 if curl -fs -o /dev/null --max-time 2 http://127.0.0.1:5000/v2/; then
-    scripts/local-registry.sh push rowbook/postgres:15 rowbook/caddy:2 \
+    scripts/local-registry.sh push postgres:15 caddy:2 \
         "${versions[@]/#/rowbook/rowbook:}" "${versions[@]/#/rowbook/all-in-one:}"
 fi

@@ -82,6 +82,7 @@ def get(url: str, **kwargs) -> tuple[int, str]:
 def project(images, tmp_path, request) -> Project:
     """compose.yml in a scratch directory; `down -v` afterwards, pass or fail."""
     shutil.copy(ROOT / "docker" / "compose.yml", tmp_path / "compose.yml")
+    shutil.copy(ROOT / "docker" / "Caddyfile", tmp_path / "Caddyfile")
     project = Project(tmp_path, f"rbtest-{request.node.name[:30].lower().replace('_', '-')}")
     project.write_env(good_env())
     yield project
@@ -94,6 +95,7 @@ def project(images, tmp_path, request) -> Project:
 def docker_compose_file(images, tmp_path_factory) -> str:
     directory = tmp_path_factory.mktemp("default-stack")
     shutil.copy(ROOT / "docker" / "compose.yml", directory / "compose.yml")
+    shutil.copy(ROOT / "docker" / "Caddyfile", directory / "Caddyfile")
     Project(directory, "").write_env(good_env())
     return str(directory / "compose.yml")
 

@@ -116,7 +116,7 @@ def test_two_service_containers_started_together_on_a_new_database_both_start(na
     password, key = secrets.token_hex(16), secrets.token_hex(32)
     docker("run", "-d", "--name", db, "--network", network, "--network-alias", "db",
            "-e", "POSTGRES_USER=rowbook", "-e", f"POSTGRES_PASSWORD={password}", "-e", "POSTGRES_DB=rowbook",
-           "rowbook/postgres:15")
+           "postgres:15")
     wait_healthy(db)
     settings = ["-e", "DOMAIN_NAME=localhost", "-e", f"SECRET_KEY={key}", "-e", "POSTGRES_HOST=db",
                 "-e", "POSTGRES_USER=rowbook", "-e", f"POSTGRES_PASSWORD={password}", "-e", "POSTGRES_DB=rowbook"]

@@ -102,4 +102,4 @@ def test_the_images_a_page_must_pull_come_from_its_variant_and_the_pages_it_star
 
     assert absent_tags([{"absent": "a:1 b:2"}, {}, {"absent": "b:2 c:3"}]) == ["a:1", "b:2", "c:3"]
     (plan,) = plan_file(PAGES / "pulls.md")
-    assert plan.absent == ("rowbook/postgres:15",)
+    assert plan.absent == ("postgres:15",)

@@ -262,15 +262,15 @@ def test_a_page_whose_commands_pass_but_whose_outcome_fails_fails_naming_the_out
 def test_a_page_pulls_an_absent_image_for_real_and_the_engine_gets_it_back():
     from guide_runner.images import image_id
 
-    before = image_id("rowbook/postgres:15")
+    before = image_id("postgres:15")
     run("pulls.md")
-    assert image_id("rowbook/postgres:15") == before
+    assert image_id("postgres:15") == before
 
 
 def test_a_page_whose_image_name_is_misspelled_fails_and_the_engine_keeps_the_image():
     from guide_runner.images import image_id
 
-    before = image_id("rowbook/postgres:15")
+    before = image_id("postgres:15")
     _, message = failure("misspelled-image.md")
-    assert "misspelled-image.md:5" in message and "rowbook/postgress:15" in message
-    assert image_id("rowbook/postgres:15") == before  # put back: absent= is undone
+    assert "misspelled-image.md:5" in message and "postgress:15" in message
+    assert image_id("postgres:15") == before  # put back: absent= is undone

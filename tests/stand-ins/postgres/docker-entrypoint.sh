@@ -1,7 +1,24 @@
 #!/bin/bash
+# CI's stand-in for the official postgres image's entrypoint (see Dockerfile).
 # First start: create the cluster, the user and the database from the
-# environment, like the official postgres image. Later starts: just run.
+# environment, like the official image. Later starts: just run.
 set -euo pipefail
+
+# NAME_FILE: read NAME from that file (Docker secrets), as the official image does.
+file_env() {
+    local name="$1" file_name="${1}_FILE"
+    if [[ -n "${!name:-}" && -n "${!file_name:-}" ]]; then
+        echo "postgres: error: both $name and $file_name are set (but are exclusive)" >&2
+        exit 1
+    fi
+    if [[ -n "${!file_name:-}" ]]; then
+        export "$name"="$(< "${!file_name}")"
+        unset "$file_name"
+    fi
+}
+file_env POSTGRES_USER
+file_env POSTGRES_PASSWORD
+file_env POSTGRES_DB
 
 POSTGRES_USER="${POSTGRES_USER:-postgres}"
 POSTGRES_DB="${POSTGRES_DB:-$POSTGRES_USER}"
