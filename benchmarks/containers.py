@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from guide_runner.paths import ROOT
 
-IMAGES = ["rowbook/rowbook:0.1.2", "rowbook/all-in-one:0.1.2", "postgres:15", "caddy:2",
+IMAGES = ["rowbook/rowbook:0.1.3", "rowbook/all-in-one:0.1.3", "postgres:15", "caddy:2",
           "debian:bookworm-slim"]
 
 
@@ -55,6 +55,7 @@ def timed(action) -> float:
 def compose_times(profile: str | None) -> tuple[float, float]:
     directory = Path(tempfile.mkdtemp(prefix="rowbook-bench-"))
     shutil.copy(ROOT / "docker" / "compose.yml", directory)
+    shutil.copy(ROOT / "docker" / "Caddyfile", directory)
     (directory / ".env").write_text(
         f"DOMAIN_NAME=rowbook.localhost\nSECRET_KEY={secrets.token_hex(32)}\n"
         f"POSTGRES_PASSWORD={secrets.token_hex(32)}\n" + (f"COMPOSE_PROFILES={profile}\n" if profile else ""))
@@ -76,7 +77,7 @@ def wait_healthy(container: str) -> None:
 
 def all_in_one_times() -> tuple[float, float]:
     name = "rowbook-bench-aio"
-    start = ["docker", "run", "-d", "--name", name, "-v", f"{name}:/data", "rowbook/all-in-one:0.1.2"]
+    start = ["docker", "run", "-d", "--name", name, "-v", f"{name}:/data", "rowbook/all-in-one:0.1.3"]
     try:
         cold = timed(lambda: (run(*start), wait_healthy(name)))
         run("docker", "rm", "-f", name)
