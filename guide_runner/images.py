@@ -37,7 +37,7 @@ class Absent:
     removed: dict[str, str]
 
     @classmethod
-    def make(cls, tags: list[str]) -> "Absent":
+    def make(cls, tags: tuple[str, ...]) -> "Absent":
         removed = {}
         for tag in tags:
             ident = image_id(tag)

@@ -92,8 +92,10 @@ class Page:
     tab_groups: list[list[str]]  # labels of each group of variants, in order
     tab_options: dict[str, dict[str, str]] = field(default_factory=dict)  # by variant label
     title: str = ""
-    # sha256 of the page as this release shows it, includes expanded: a
-    # report's results hold for the page only while this is unchanged.
+    # sha256 of the page as this release shows it, includes expanded, and of
+    # the docs/ line of each block (text marked for another release can move
+    # them without changing this text): a report's results hold for the page
+    # only while this is unchanged.
     digest: str = ""
 
     @property
@@ -211,8 +213,9 @@ def read_page(path: Path, release: str | None = None) -> Page:
         pending = {}
     heading = re.search(r"^# (.+)$", text, re.MULTILINE)
     title = heading[1].strip() if heading else path.stem.replace("-", " ").capitalize()
+    lines = " ".join(str(block.line) for block in blocks)
     return Page(page_id, path, blocks, page_options, groups, tab_options, title,
-                hashlib.sha256(text.encode()).hexdigest())
+                hashlib.sha256(f"{text}\0{lines}".encode()).hexdigest())
 
 
 def fence_spans(text: str) -> list[tuple[int, int]]:

@@ -59,7 +59,7 @@ class Scenario:
         scratch = Path(tempfile.mkdtemp(prefix="rowbook-docs-"))
         snapshot = Snapshot.take() if docker_available() else None
         # After the snapshot: the images the page pulls back are not its leftovers.
-        absent = Absent.make(list(self.plan.absent)) if self.plan.absent else None
+        absent = Absent.make(self.plan.absent)
         env = page_env(scratch, self.plan)
         machine = Machine(self.plan.machine, env["RUNNER_SANDBOX"] + "-machine", scratch) if self.plan.machine else None
         session = Session(scratch, env, machine)
@@ -73,8 +73,7 @@ class Scenario:
             failure = self._run_blocks(session, machine, snapshot)
         finally:
             problems = self._clean_up(session, machine, snapshot, scratch)
-            if absent is not None:
-                problems += [f"could not put back the image {tag}" for tag in absent.restore()]
+            problems += [f"could not put back the image {tag}" for tag in absent.restore()]
         if failure:
             not_run = [f"{page}:{line}" for (page, line), o in self.outcomes.items() if o.status == Status.NOT_RUN]
             if not_run:

@@ -33,15 +33,16 @@ step "Debian packages"
 # `playwright install`, which would download a browser); libnss3-tools gives
 # certutil, with which the runner's outcome checks trust a page's local CA;
 # docker-registry stands in for Docker Hub (scripts/local-registry.sh).
+packages=(debootstrap postgresql iproute2 curl openssl chromium libnss3-tools docker-registry)
 needed=()
-for pkg in debootstrap postgresql iproute2 curl openssl chromium libnss3-tools docker-registry; do
+for pkg in "${packages[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || needed+=("$pkg")
 done
 if [[ ${#needed[@]} -gt 0 ]]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${needed[@]}" >/dev/null
 fi
-echo "present: debootstrap postgresql iproute2 curl openssl chromium libnss3-tools docker-registry"
+echo "present: ${packages[*]}"
 
 step "Caddy (to check Caddyfiles; unpacked, not installed as a service)"
 if [[ ! -x .cache/tools/caddy ]]; then
