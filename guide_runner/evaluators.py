@@ -21,6 +21,7 @@ from .languages import Kind
 from .options import pairs
 from .outcomes import GuideFailure, Outcome, Status, indent
 from .page import Block
+from .paths import ROOT
 from .plan import substituted
 from .shell import Result, Session, wait_for_url
 
@@ -156,7 +157,8 @@ def evaluate_config(block: Block, context: Context) -> Outcome:
 def evaluate_outcome(block: Block, context: Context) -> Outcome:
     """What the page promises its reader at the end, checked the way the reader
     gets it: sign in at the page's URL in a real browser (guide_runner/browser.py),
-    see what it names, open a table. On a server, the browser reaches the
+    see what it names, open a table, do the page's steps in the browser and
+    take its pictures (the newest release's, into docs/). On a server, the browser reaches the
     server's address under the URL's host name, as DNS would."""
     options, session = block.options, context.session
     missing = [name for name in ("url", "user", "password-file") if not options.get(name)]
@@ -172,7 +174,15 @@ def evaluate_outcome(block: Block, context: Context) -> Outcome:
         command += ["--ca", str(_local_copy(options["ca"], session))]
     if session.machine is not None:
         command += ["--resolve", f"{urlsplit(options['url']).hostname}={session.machine.address()}"]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=float(options.get("timeout", 120)))
+    if options.get("steps"):
+        steps = session.scratch / f".outcome-steps-{block.line}.yaml"
+        steps.write_text(options["steps"])
+        command += ["--steps", str(steps)]
+        if block.page.newest:  # the site shows the newest release's pictures; older renditions only check
+            command += ["--pictures", str((ROOT / block.page.path).parent)]
+    # In the page's directory: a step may fill a field from a file the page made.
+    run = subprocess.run(command, capture_output=True, text=True, timeout=float(options.get("timeout", 120)),
+                         cwd=session.cwd)
     if run.returncode:
         raise GuideFailure(
             f"{block.where} {context.label} outcome not reached: {run.stderr.strip().removeprefix('outcome not reached: ')}"

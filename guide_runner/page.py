@@ -31,7 +31,8 @@ from .tabs import HEADING, TAB, Span, find_tabs, innermost, section_span
 FENCE_INFO = re.compile(r"(?P<language>[\w+-]*)(?P<attrs>[^\n]*)$\n", re.MULTILINE)
 TITLE = re.compile(r'title="(?P<title>[^"]*)"')
 # <!-- test: ... -->, <!-- test-hidden: bash ... -->, <!-- test-teardown: ... -->, <!-- test-page: ... -->,
-# <!-- test-outcome: url=... user=... password-file=... -->
+# <!-- test-outcome: url=... user=... password-file=... -->, optionally with the
+# reader's steps in the browser as a YAML list below that first line.
 COMMENT_DIRECTIVE = r"test(-hidden|-teardown|-page|-outcome)?"
 # The sentence after an outcome check that tells the reader what they have.
 PROMISE = re.compile(r"(?P<text>[^\n]+(?:\n[ \t]*[^\n\s<`=#][^\n]*)*)")
@@ -196,9 +197,12 @@ def read_page(path: Path, release: str | None = None) -> Page:
             elif directive == "test-outcome":
                 # The check's options; its source is what the page promises the reader, right after it.
                 promise = PROMISE.match(text_after(region).lstrip())
+                options = parse_options(lexemes["arguments"])
+                if str(lexemes["source"]).strip():
+                    options["steps"] = str(lexemes["source"])
                 blocks.append(Block(page_id, line, "outcome", promise["text"].strip() if promise else "",
-                                    Kind.OUTCOME, options=parse_options(lexemes["arguments"]),
-                                    tab=innermost(spans, region.start), end_line=line))
+                                    Kind.OUTCOME, options=options,
+                                    tab=innermost(spans, region.start), end_line=end_line))
             else:
                 blocks.append(Block(page_id, line, lexemes["arguments"].strip() or "bash", str(lexemes["source"]),
                                     Kind(directive.removeprefix("test-")), tab=innermost(spans, region.start),

@@ -8,20 +8,13 @@ import re
 
 import yaml
 
+from docs_site.where_to_set import SET_ELSEWHERE
 from guide_runner.paths import ROOT
 from rowbook import config
 
 COMPOSE = ROOT / "docker" / "compose.yml"
-# Set by compose.yml or the image, not from .env, and why.
-SET_BY_COMPOSE = {
-    "POSTGRES_HOST": "the db service",
-    "POSTGRES_PORT": "the db service listens on PostgreSQL's default port",
-    "ROWBOOK_HOST": "the image listens on all addresses inside the container",
-    "ROWBOOK_PORT": "8000 inside the container; in .env it is the port on this machine",
-    "ROWBOOK_INSTALL_METHOD": "always compose",
-    "ROWBOOK_TRUST_PROXY": "Caddy is the proxy; Rowbook's own port is on 127.0.0.1 only",
-    "ROWBOOK_ENV_FILE": "Compose reads .env itself",
-}
+# Set by compose.yml or the image, not from .env, and why (also printed in the reference).
+SET_BY_COMPOSE = SET_ELSEWHERE["compose"]
 
 
 def rowbook_environment() -> dict[str, str]:

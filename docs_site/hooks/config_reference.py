@@ -14,6 +14,7 @@ import tomllib
 import types
 
 from guide_runner import releases
+from docs_site.where_to_set import where
 from guide_runner.paths import RELEASES_TOML, ROOT
 
 MARKER = "<!-- config-reference -->"
@@ -46,6 +47,8 @@ def variable_section(var) -> str:
         lines.append("- Secret: keep it private; Rowbook never prints it.")
     if getattr(var, "file_variable", ""):  # releases after 0.1.2
         lines.append(f"- Also read from a file: set `{var.file_variable}` to the file's path (a Docker secret).")
+    lines.append("- Where to set it:")
+    lines += [f"    - {method}: {how}" for method, how in where(var.name)]
     if var.deprecated:
         lines += ["", '!!! warning "Deprecated"', "", f"    {var.deprecated}"]
     return "\n".join(lines) + "\n"

@@ -127,3 +127,12 @@ def test_an_outcome_check_carries_its_options_and_the_sentence_that_promises_it(
     assert (outcome.kind, outcome.line, outcome.shown) == (Kind.OUTCOME, 3, False)
     assert outcome.options == {"url": "http://127.0.0.1:8000", "user": "admin", "password-file": "pw.txt", "sees": "A|B"}
     assert outcome.source == "You are signed in as `admin`,\nand see your tables."
+
+
+def test_an_outcome_check_carries_the_readers_browser_steps_below_its_first_line(tmp_path):
+    path = tmp_path / "page.md"
+    path.write_text("# Page\n\n<!-- test-outcome: url=http://127.0.0.1:8000 user=admin password-file=pw.txt\n"
+                    "- click: Databases\n- picture: images/x.png\n-->\nYou see your databases.\n")
+    (outcome,) = read_page(path).blocks
+    assert outcome.options["steps"] == "- click: Databases\n- picture: images/x.png\n"
+    assert (outcome.line, outcome.end_line, outcome.source) == (3, 6, "You see your databases.")

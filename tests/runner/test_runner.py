@@ -274,3 +274,11 @@ def test_a_page_whose_image_name_is_misspelled_fails_and_the_engine_keeps_the_im
     _, message = failure("misspelled-image.md")
     assert "misspelled-image.md:5" in message and "postgress:15" in message
     assert image_id("postgres:15") == before  # put back: absent= is undone
+
+
+def test_the_readers_steps_in_the_browser_run_after_sign_in_and_a_step_that_cannot_be_done_fails_naming_it():
+    scenario, message = failure("browser-steps.md")
+    assert message.startswith("tests/runner/pages/browser-steps.md:19 [page] outcome not reached: step 3 "
+                              "(click: 'Switch to this') failed on http://127.0.0.1:8766/databases/")
+    assert "the page promises:\n    You see your databases and switch to another one." in message
+    assert statuses(scenario) == {6: "executed", 15: "executed", 19: "failed"}
