@@ -7,9 +7,9 @@ from __future__ import annotations
 
 # The install methods whose pages set Rowbook's settings, and how they do.
 METHODS = {
-    "compose": ("Docker Compose", "a line `NAME=value` in `.env`, next to `compose.yml`"),
-    "image": ("Service image", "`-e NAME=value` or a line of the `--env-file` of `docker run`"),
-    "without-docker": ("Without Docker", "a line `NAME=value` in `/etc/rowbook/rowbook.env`"),
+    "compose": ("Docker Compose", "a line `{name}=...` in `.env`, next to `compose.yml`"),
+    "image": ("Service image", "`-e {name}=...` or a line of the `--env-file` of `docker run`"),
+    "without-docker": ("Without Docker", "a line `{name}=...` in `/etc/rowbook/rowbook.env`"),
 }
 
 # What a method sets itself, and why: the reader does not set it there.
@@ -37,5 +37,5 @@ SET_ELSEWHERE: dict[str, dict[str, str]] = {
 
 def where(name: str) -> list[tuple[str, str]]:
     """(method's title, where to set `name` there, or why not), per method."""
-    return [(title, SET_ELSEWHERE[method].get(name) and f"not set by you: {SET_ELSEWHERE[method][name]}" or how)
-            for method, (title, how) in METHODS.items()]
+    return [(title, f"set for you ({SET_ELSEWHERE[method][name]})" if name in SET_ELSEWHERE[method]
+             else how.format(name=name)) for method, (title, how) in METHODS.items()]
