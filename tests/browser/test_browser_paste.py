@@ -20,32 +20,12 @@ from guide_runner.languages import Kind
 from guide_runner.page import Block, read_page
 from guide_runner.paths import ROOT
 from guide_runner.plan import plan_page
+from tests.browser.clipboard import copied_by_buttons
 
 pytestmark = pytest.mark.docker
 
 SCENARIOS = [("quickstart", ""), ("install/docker-compose", "Rowbook and PostgreSQL"),
              ("install/docker-compose", "With Caddy (HTTPS)")]
-
-
-def copied_blocks(browser, site_url: str, name: str) -> dict[tuple[str, int], str]:
-    """What the copy button of each block of the page puts on the clipboard, by block."""
-    blocks = [b for b in read_page(ROOT / "docs" / f"{name}.md").blocks if b.shown]
-    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
-    page = context.new_page()
-    page.goto(f"{site_url}{name}/", wait_until="load")
-    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")  # failure boxes
-    buttons = page.locator(".md-content pre button.md-code__button[data-md-type=copy]")
-    assert buttons.count() == len(blocks), "one copy button per code block on the page"
-    copied = {}
-    for i, block in enumerate(blocks):
-        if block.tab:  # the button shows on hover, as for a reader: open the block's tab first
-            page.locator(".tabbed-labels label", has_text=block.tab[1]).first.click()
-        page.evaluate("navigator.clipboard.writeText('')")
-        buttons.nth(i).hover()
-        buttons.nth(i).click()
-        copied[block.key] = page.evaluate("navigator.clipboard.readText()")
-    context.close()
-    return copied
 
 
 def as_pasted(block: Block, text: str) -> Block:
@@ -68,7 +48,7 @@ def test_pasting_each_copied_block_in_order_reaches_the_pages_outcome(browser, s
     (plan,) = [p for p in plan_page(read_page(ROOT / "docs" / f"{name}.md")) if p.variant == variant]
     copied = {}
     for page_name in {b.page.path.removeprefix("docs/").removesuffix(".md") for b in plan.blocks}:
-        copied |= copied_blocks(browser, site_url, page_name)
+        copied |= {block.key: text for block, text in copied_by_buttons(browser, site_url, page_name)}
     blocks = [as_pasted(b, copied[b.key]) if b.shown else b for b in plan.blocks]
     assert any(b.kind == Kind.OUTCOME for b in blocks), "the scenario ends with the page's outcome check"
     pasted = sum(b.shown for b in blocks)

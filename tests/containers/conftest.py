@@ -21,6 +21,10 @@ from guide_runner.paths import ROOT
 
 
 
+def docker(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(["docker", *args], capture_output=True, text=True, check=check)
+
+
 @pytest.fixture(scope="session")
 def images() -> None:
     """Build our images (cached: a no-op when they exist)."""

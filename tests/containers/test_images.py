@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import secrets
-import subprocess
 import time
 import uuid
 
 import pytest
 
-
-def docker(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    return subprocess.run(["docker", *args], capture_output=True, text=True, check=check)
+from tests.containers.conftest import docker
 
 
 def wait_healthy(container: str, deadline: float = 90) -> None:

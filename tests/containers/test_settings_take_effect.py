@@ -38,7 +38,7 @@ from psycopg import sql
 from docs_site.where_to_set import METHODS, SET_ELSEWHERE
 from guide_runner.paths import ROOT
 from rowbook import config
-from tests.containers.conftest import Project
+from tests.containers.conftest import Project, docker
 from tests.service.rowbook_testkit import VENV_BIN, free_port, pg  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.docker
@@ -199,7 +199,8 @@ def test_every_setting_has_an_effect_check_for_each_method_that_sets_it():
 
 
 def settings_for(method: str, db: dict[str, str], port: int, second: bool) -> dict[str, str]:
-    """Every setting the method's reader sets, at a value other than its default."""
+    """Every setting the method's reader sets, at a value other than its
+    default; `db` says where the internal database is (and may name it)."""
     values = {
         "SECRET_KEY": secrets.token_hex(32), "DOMAIN_NAME": DOMAIN,
         "POSTGRES_USER": "books", "POSTGRES_PASSWORD": secrets.token_hex(16), "POSTGRES_DB": "booksdb",
@@ -221,10 +222,6 @@ def settings_for(method: str, db: dict[str, str], port: int, second: bool) -> di
 
 def env_file(values: dict[str, str]) -> str:
     return "".join(f"{k}={v}\n" for k, v in values.items())
-
-
-def docker(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    return subprocess.run(["docker", *args], capture_output=True, text=True, check=check)
 
 
 def wait_for(url: str, host: str, alive: Callable[[], bool], logs: Callable[[], str], deadline: float = 90) -> None:
@@ -304,15 +301,11 @@ def with_image(tmp_path: Path, second: bool, pg) -> Iterator[Rowbook]:  # noqa: 
 def without_docker(tmp_path: Path, second: bool, pg) -> Iterator[Rowbook]:  # noqa: F811
     """`rowbook serve` of this checkout, reading rowbook.env through
     ROWBOOK_ENV_FILE as the systemd unit of the page has it."""
-    database = {"POSTGRES_HOST": pg.host, "POSTGRES_PORT": str(pg.port)}
+    db = f"books_{uuid.uuid4().hex[:6]}"  # the cluster is the whole run's: a user and database of its own
+    database = {"POSTGRES_HOST": pg.host, "POSTGRES_PORT": str(pg.port), "POSTGRES_USER": db, "POSTGRES_DB": db}
     port = free_port()
     values = settings_for("without-docker", database, port, second)
     with pg.connect() as conn:
-        db = f"books_{uuid.uuid4().hex[:6]}"
-        values["POSTGRES_USER"], values["POSTGRES_DB"] = db, db
-        if "ROWBOOK_USER_DATABASE_URL" in values:
-            values["ROWBOOK_USER_DATABASE_URL"] = (f"postgresql://{db}:{values['POSTGRES_PASSWORD']}@{pg.host}:"
-                                                   f"{pg.port}/{db}")
         conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
             sql.Identifier(db), sql.Literal(values["POSTGRES_PASSWORD"])))
         conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(db), sql.Identifier(db)))

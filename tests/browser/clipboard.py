@@ -1,0 +1,35 @@
+"""What the copy button of each code block of a built page puts on the clipboard."""
+
+from __future__ import annotations
+
+from guide_runner.page import Block, read_page
+from tests.browser.site_build import ROOT
+
+
+def shown_blocks(name: str) -> list[Block]:
+    """The page's blocks a reader sees (hidden and teardown blocks are HTML comments)."""
+    return [b for b in read_page(ROOT / "docs" / f"{name}.md").blocks if b.shown]
+
+
+def copied_by_buttons(browser, site_url: str, name: str) -> list[tuple[Block, str]]:
+    """Each shown block of docs/NAME.md, with what its copy button copies,
+    clicked as a reader clicks it (failure boxes opened, the block's tab first)."""
+    blocks = shown_blocks(name)
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    try:
+        page = context.new_page()
+        page.goto(f"{site_url}{name}/", wait_until="load")
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")  # failure boxes
+        buttons = page.locator(".md-content pre button.md-code__button[data-md-type=copy]")
+        assert buttons.count() == len(blocks), "one copy button per code block on the page"
+        copied = []
+        for i, block in enumerate(blocks):
+            if block.tab:  # the button shows on hover, as for a reader: open the block's tab first
+                page.locator(".tabbed-labels label", has_text=block.tab[1]).first.click()
+            page.evaluate("navigator.clipboard.writeText('')")
+            buttons.nth(i).hover()
+            buttons.nth(i).click()
+            copied.append((block, page.evaluate("navigator.clipboard.readText()")))
+        return copied
+    finally:
+        context.close()
