@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+from guide_runner import console
+from guide_runner.languages import Kind
 from guide_runner.page import Block, read_page
 from tests.browser.site_build import ROOT
 
@@ -24,8 +28,11 @@ def copied_by_buttons(browser, site_url: str, name: str) -> list[tuple[Block, st
         assert buttons.count() == len(blocks), "one copy button per code block on the page"
         copied = []
         for i, block in enumerate(blocks):
-            if block.tab:  # the button shows on hover, as for a reader: open the block's tab first
-                page.locator(".tabbed-labels label", has_text=block.tab[1]).first.click()
+            # The button shows on hover, as for a reader: open the block's tab first
+            # (a variant may also be a section of the page, which has no tab).
+            tab = page.locator(".tabbed-labels label", has_text=block.tab[1]) if block.tab else None
+            if tab is not None and tab.count():
+                tab.first.click()
             page.evaluate("navigator.clipboard.writeText('')")
             buttons.nth(i).hover()
             buttons.nth(i).click()
@@ -33,3 +40,18 @@ def copied_by_buttons(browser, site_url: str, name: str) -> list[tuple[Block, st
         return copied
     finally:
         context.close()
+
+
+def as_pasted(block: Block, text: str) -> Block:
+    """The block with the clipboard's text in place of its source."""
+    if block.kind != Kind.CONSOLE:
+        return dataclasses.replace(block, source=text)
+    # The clipboard holds the commands only; give each back the output the page shows after it.
+    lines = [line for line in text.split("\n") if line.strip()]
+    source = []
+    for command in console.parse(block.source):
+        taken, lines = lines[: command.command.count("\n") + 1], lines[command.command.count("\n") + 1:]
+        source += ["$ " + taken[0], *("> " + line for line in taken[1:])]
+        source += [command.expected] if command.expected else []
+    assert not lines, f"{block.where}: the clipboard holds more than the block's commands: {lines}"
+    return dataclasses.replace(block, source="\n".join(source) + "\n")

@@ -15,32 +15,17 @@ import dataclasses
 
 import pytest
 
-from guide_runner import Scenario, console
+from guide_runner import Scenario
 from guide_runner.languages import Kind
-from guide_runner.page import Block, read_page
+from guide_runner.page import read_page
 from guide_runner.paths import ROOT
 from guide_runner.plan import plan_page
-from tests.browser.clipboard import copied_by_buttons
+from tests.browser.clipboard import as_pasted, copied_by_buttons
 
 pytestmark = pytest.mark.docker
 
 SCENARIOS = [("quickstart", ""), ("install/docker-compose", "Rowbook and PostgreSQL"),
              ("install/docker-compose", "With Caddy (HTTPS)")]
-
-
-def as_pasted(block: Block, text: str) -> Block:
-    """The block with the clipboard's text in place of its source."""
-    if block.kind != Kind.CONSOLE:
-        return dataclasses.replace(block, source=text)
-    # The clipboard holds the commands only; give each back the output the page shows after it.
-    lines = [line for line in text.split("\n") if line.strip()]
-    source = []
-    for command in console.parse(block.source):
-        taken, lines = lines[: command.command.count("\n") + 1], lines[command.command.count("\n") + 1:]
-        source += ["$ " + taken[0], *("> " + line for line in taken[1:])]
-        source += [command.expected] if command.expected else []
-    assert not lines, f"{block.where}: the clipboard holds more than the block's commands: {lines}"
-    return dataclasses.replace(block, source="\n".join(source) + "\n")
 
 
 @pytest.mark.parametrize(("name", "variant"), SCENARIOS, ids=[f"{n}[{v or 'page'}]" for n, v in SCENARIOS])
