@@ -152,7 +152,7 @@ def test_a_page_interrupted_mid_block_leaves_nothing_behind():
            "Scenario(plan_file(Path('tests/runner/pages/interrupt.md'))[0]).run()"
     runner = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        for _ in range(120):  # until the container runs and the page sits in `sleep 600`
+        for _ in range(120):  # until the container runs and the page sits in `sleep 599.5`
             if subprocess.run(["docker", "ps", "-q", "--filter", f"name={name}"],
                               capture_output=True, text=True).stdout.strip():
                 break
@@ -167,7 +167,7 @@ def test_a_page_interrupted_mid_block_leaves_nothing_behind():
     assert b"KeyboardInterrupt" in output
     assert subprocess.run(["docker", "ps", "-aq", "--filter", f"name={name}"],
                           capture_output=True, text=True).stdout == ""
-    assert subprocess.run(["pgrep", "-f", "sleep 600"], capture_output=True).returncode == 1
+    assert subprocess.run(["pgrep", "-f", "sleep 599.5"], capture_output=True).returncode == 1
 
 
 def test_coverage_below_the_baseline_fails_the_run(tmp_path):
