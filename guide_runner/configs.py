@@ -40,11 +40,19 @@ def is_compose_file(name: str | None, data) -> bool:
     return isinstance(data, dict) and isinstance(data.get("services"), dict)
 
 
+def is_override_file(name: str) -> bool:
+    """compose.override.yml: read by Compose with compose.yml in every command."""
+    return re.fullmatch(r"(docker-)?compose\.override\.ya?ml", name) is not None
+
+
 def check_yaml(block: ConfigBlock) -> str:
     documents = list(yaml.safe_load_all(block.source))
     if block.path is not None and is_compose_file(block.path.name, documents[0] if documents else None):
-        run = subprocess.run(["docker", "compose", "-f", str(block.path), "config", "--quiet"],
-                             cwd=block.cwd, env=block.env, capture_output=True, text=True)
+        # An override file is checked as Compose reads it: with compose.yml beside it.
+        files = [] if is_override_file(block.path.name) else ["-f", str(block.path)]
+        run = subprocess.run(["docker", "compose", *files, "config", "--quiet"],
+                             cwd=block.path.parent if not files else block.cwd, env=block.env,
+                             capture_output=True, text=True)
         if run.returncode:
             raise ValueError(f"docker compose config rejected it:\n{run.stderr.strip()}")
         return "docker compose config"

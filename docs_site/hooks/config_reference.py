@@ -46,7 +46,8 @@ def variable_section(var) -> str:
     if var.secret:
         lines.append("- Secret: keep it private; Rowbook never prints it.")
     if getattr(var, "file_variable", ""):  # releases after 0.1.2
-        lines.append(f"- Also read from a file: set `{var.file_variable}` to the file's path (a Docker secret).")
+        lines.append(f"- Also read from a file: set `{var.file_variable}` to the file's path (a Docker "
+                     "secret, a systemd credential); [Keep secrets in files](secrets-in-files.md) shows how.")
     lines.append("- Where to set it:")
     lines += [f"    - {method}: {how}" for method, how in where(var.name)]
     if var.deprecated:

@@ -109,6 +109,10 @@ def test_config_blocks_are_written_and_checked():
     assert outcome(scenario, 3).detail == "written to compose.yml, checked by docker compose config"
     assert outcome(scenario, 10).status == "parsed"
     assert outcome(scenario, 14).status == "verified"
+    # An override has no image of its own: checked with compose.yml, as Compose reads it.
+    assert outcome(scenario, 20).detail == "written to compose.override.yml, checked by docker compose config"
+    _, message = failure("bad-override.md")
+    assert "refers to undefined secret missing" in message
     _, message = failure("bad-yaml.md")
     assert "tests/runner/pages/bad-yaml.md:3 [page] yaml block is not valid" in message
 
