@@ -5,7 +5,9 @@ an inline ` # comment` after an unquoted or quoted value, single quotes taken
 literally, double quotes with backslash escapes (\\n, \\", \\\\), CRLF line ends.
 We add what Compose does and python-dotenv does not: a UTF-8 byte order mark is
 skipped. Unlike Compose, `$NAME`/`${NAME}` are not expanded (interpolate=False),
-so a `$` in a password stays a `$`.
+so a `$` in a password stays a `$`; and `NAME= # comment` is empty, where
+Compose 2.26 takes `# comment` for the value.
+tests/service/test_service_env_file.py runs the same lines through Compose.
 
 A line that cannot be read is reported by its number only: it may hold a secret.
 """

@@ -1,6 +1,11 @@
 """Settings files (ROWBOOK_ENV_FILE or ./.env) are read the way Docker Compose reads .env."""
 
+import json
+import os
+import subprocess
+
 import pytest
+import yaml
 
 from tests.service.rowbook_testkit import INTERNAL_PASSWORD, SECRET_KEY, assert_clean, base_env, run_rowbook
 
@@ -28,6 +33,43 @@ LINES = {
     "spaces around": ("  V =  spaced  ", "spaced"),
     "empty after comment": ("V= # nothing", ""),
 }
+
+
+# Where Rowbook's reader gives another value than Compose, on purpose.
+NOT_AS_COMPOSE = {
+    # Compose expands $NAME and ${NAME} from the shell and turns $$ into $;
+    # Rowbook keeps every $, so a password with a $ in it stays whole.
+    "dollar is never expanded": "pa$word" + os.environ["HOME"],
+    # Compose (2.26) takes "# nothing" for the value: only a # after a space
+    # that follows a value starts its comments. Rowbook reads an empty value.
+    "empty after comment": "# nothing",
+}
+
+
+def values_compose_gives(tmp_path, lines: list[str]) -> dict[str, str]:
+    """The values `docker compose config` gives V0, V1, ... set by these lines
+    of a .env (with a byte order mark and CRLF line ends, as Windows editors
+    write it), interpolated into a service's environment."""
+    names = [f"V{i}" for i in range(len(lines))]
+    (tmp_path / ".env").write_bytes(("\ufeff" + "".join(
+        line.replace("V", name, 1) + "\r\n" for name, line in zip(names, lines))).encode())
+    (tmp_path / "compose.yml").write_text(yaml.safe_dump(
+        {"services": {"s": {"image": "x", "environment": {n: f"${{{n}}}" for n in names}}}}))
+    run = subprocess.run(["docker", "compose", "config", "--format", "json"], cwd=tmp_path,
+                         capture_output=True, text=True, check=True)
+    environment = json.loads(run.stdout)["services"]["s"]["environment"]
+    # config prints a file Compose can read again: every $ of a value doubled.
+    return {name: environment[name].replace("$$", "$") for name in names}
+
+
+def test_the_table_is_what_compose_really_gives(tmp_path):
+    """Each line of LINES through the Compose installed here: the value it
+    gives is the one the table says, except where NOT_AS_COMPOSE says why not."""
+    cases = list(LINES)
+    given = values_compose_gives(tmp_path, [LINES[case][0] for case in cases])
+    got = {case: given[f"V{i}"] for i, case in enumerate(cases)}
+    expected = {case: NOT_AS_COMPOSE.get(case, LINES[case][1]) for case in cases}
+    assert got == expected
 
 
 @pytest.mark.parametrize("case", list(LINES), ids=list(LINES))
