@@ -1,7 +1,8 @@
 """How to upgrade Rowbook to a given version, per install method, in one place.
 
-The About page shows these steps to the admin; the docs can render the same
-text later, so the page and the tested guide cannot drift apart. Importable
+The About page shows these steps to the admin. They are the commands of the
+Upgrade page's section for each method (docs/upgrade.md), which the guide
+runner runs; tests/test_upgrade_steps.py fails when the two differ. Importable
 without Django. The names (container "rowbook", volume "rowbook-data", the
 venv in /opt/rowbook, /etc/rowbook/rowbook.env) are the ones the install
 guides use; change them here and in the guides together.
@@ -17,6 +18,8 @@ CONTAINER = "rowbook"
 ALL_IN_ONE_VOLUME = "rowbook-data"
 VENV = "/opt/rowbook"
 ENV_FILE = "/etc/rowbook/rowbook.env"
+# The Compose file of each release, as the Upgrade page downloads it.
+COMPOSE_FILE_URL = "https://raw.githubusercontent.com/rowbook/rowbook-docs/v{version}/docker/compose.yml"
 
 
 @dataclass(frozen=True)
@@ -30,62 +33,71 @@ def backup_file(version: str) -> str:
 
 
 def _backup(method: str, version: str) -> Step:
-    """Back up first: the new release may migrate the internal database."""
+    """Back up first: the new release may migrate the internal database, and
+    going back needs the settings (and Compose file) of the old release too."""
     dump = backup_file(version)
-    say = "Back up Rowbook's internal database first, so you can go back."
     if method == "compose":
-        return Step(say, f"docker compose exec -T db pg_dump --username=rowbook --format=custom "
-                         f"rowbook > {dump}")
+        return Step("Back up Rowbook's internal database, your settings and your Compose file, "
+                    "so you can go back.",
+                    f"docker compose exec -T db pg_dump --username=rowbook --format=custom rowbook > {dump}\n"
+                    f"cp .env .env.before-{version}\n"
+                    f"cp compose.yml compose.yml.before-{version}")
     if method == "all-in-one":
-        return Step(say, f"docker exec --user rowbook {CONTAINER} pg_dump --format=custom "
-                         f"rowbook > {dump}")
+        return Step("Back up Rowbook's internal database first, so you can go back.",
+                    f"docker exec --user rowbook {CONTAINER} pg_dump --format=custom rowbook > {dump}")
     if method == "without-docker":  # PostgreSQL runs on the same server
-        return Step(say, f"sudo -u postgres pg_dump --format=custom rowbook > {dump}")
+        return Step("Back up Rowbook's internal database and its settings, so you can go back.",
+                    f"sudo -u postgres pg_dump --format=custom rowbook > {dump}\n"
+                    f"sudo cp -p {ENV_FILE} {ENV_FILE}.before-{version}")
     # image: PostgreSQL is your own server.
-    return Step(say, "pg_dump --host=<POSTGRES_HOST> --username=<POSTGRES_USER> "
-                     f"--format=custom --file={dump} <POSTGRES_DB>")
+    return Step("Back up Rowbook's internal database first, so you can go back (on a machine with "
+                "the PostgreSQL client tools; use the values of your rowbook.env).",
+                "pg_dump --host=<POSTGRES_HOST> --username=<POSTGRES_USER> "
+                f"--format=custom --file={dump} <POSTGRES_DB>")
 
 
 def _image(version: str) -> list[Step]:
     return [
-        Step("Download the new image.", f"docker pull rowbook/rowbook:{version}"),
-        Step("Re-create the container from it, with the same settings as before; it applies "
-             "database migrations when it starts.",
-             f"docker stop {CONTAINER} && docker rm {CONTAINER}\n"
-             f"docker run -d --name {CONTAINER} --restart unless-stopped --env-file rowbook.env "
-             f"-p 8000:8000 rowbook/rowbook:{version}"),
+        Step("Download the new image, remove the old container and start a new one with the same "
+             "settings; it applies database migrations when it starts.",
+             f"docker pull rowbook/rowbook:{version}\n"
+             f"docker rm -f {CONTAINER}\n"
+             f"docker run -d --name {CONTAINER} --restart unless-stopped \\\n"
+             f"  --env-file rowbook.env -p 127.0.0.1:8000:8000 rowbook/rowbook:{version}"),
     ]
 
 
 def _compose(version: str) -> list[Step]:
     return [
-        Step(f"In the .env file next to compose.yml, set ROWBOOK_VERSION={version} "
-             "(add the line if it is missing).",
-             f"sed -i '/^ROWBOOK_VERSION=/d' .env && echo 'ROWBOOK_VERSION={version}' >> .env"),
-        Step("Download the new image and re-create the containers; Rowbook applies database "
+        Step(f"Download the Compose file of {version}, and set ROWBOOK_VERSION={version} in the "
+             ".env file next to it.",
+             f"curl -fsSLO {COMPOSE_FILE_URL.format(version=version)}\n"
+             f"sed -i '/^ROWBOOK_VERSION=/d' .env && echo \"ROWBOOK_VERSION={version}\" >> .env"),
+        Step("Download the new images and re-create the containers; Rowbook applies database "
              "migrations when it starts.",
-             "docker compose pull\ndocker compose up -d"),
+             "docker compose pull\ndocker compose up -d --wait"),
     ]
 
 
 def _all_in_one(version: str) -> list[Step]:
     return [
-        Step("Download the new image.", f"docker pull rowbook/all-in-one:{version}"),
-        Step(f"Re-create the container with the same volume ({ALL_IN_ONE_VOLUME}); your data "
-             "and generated secrets stay in it.",
-             f"docker stop {CONTAINER} && docker rm {CONTAINER}\n"
-             f"docker run -d --name {CONTAINER} --restart unless-stopped -p 8000:8000 "
-             f"-v {ALL_IN_ONE_VOLUME}:/data rowbook/all-in-one:{version}"),
+        Step(f"Download the new image, and replace the container with one of the new image, on the "
+             f"same volume ({ALL_IN_ONE_VOLUME}); your data and generated secrets stay in it.",
+             f"docker pull rowbook/all-in-one:{version}\n"
+             f"docker rm -f {CONTAINER}\n"
+             f"docker run -d --name {CONTAINER} -p 127.0.0.1:8000:8000 -v {ALL_IN_ONE_VOLUME}:/data "
+             f"rowbook/all-in-one:{version}"),
     ]
 
 
 def _without_docker(version: str) -> list[Step]:
     return [
-        Step("Install the new release into Rowbook's virtual environment.",
-             f"sudo {VENV}/bin/pip install rowbook=={version}"),
-        Step("Apply the database migrations of the new release (the rowbook command runs "
-             f"them as the rowbook user, with {ENV_FILE}).", "rowbook migrate"),
-        Step("Restart Rowbook.", "sudo systemctl restart rowbook"),
+        Step("Install the new release into Rowbook's virtual environment, apply its database "
+             f"migrations (the rowbook command runs them as the rowbook user, with {ENV_FILE}), "
+             "and restart Rowbook.",
+             f"sudo {VENV}/bin/pip install rowbook=={version}\n"
+             "rowbook migrate\n"
+             "sudo systemctl restart rowbook"),
     ]
 
 

@@ -78,14 +78,15 @@ def test_newer_release_shows_the_steps_for_the_install_method(admin, feed, metho
     assert f"ROWBOOK_INSTALL_METHOD={method}" in html
     assert f"Rowbook {NEWER} is available." in html
     assert "Rowbook is up to date" not in html
-    assert "Back up Rowbook&#x27;s internal database first" in html and "pg_dump" in html
+    assert "Back up Rowbook&#x27;s internal database" in html and "pg_dump" in html
     for step in upgrade_steps.steps(method, NEWER):
         assert escape(step.say) in html and escape(step.run) in html
     expected = {
         "image": ["docker pull rowbook/rowbook:0.2.0", "docker run -d --name rowbook"],
-        "compose": ["ROWBOOK_VERSION=0.2.0", "docker compose pull", "docker compose up -d"],
+        "compose": ["cp .env .env.before-0.2.0", "v0.2.0/docker/compose.yml", "ROWBOOK_VERSION=0.2.0",
+                    "docker compose pull", "docker compose up -d --wait"],
         "all-in-one": ["docker pull rowbook/all-in-one:0.2.0", "-v rowbook-data:/data"],
-        "without-docker": ["sudo -u postgres pg_dump", "pip install rowbook==0.2.0",
+        "without-docker": ["sudo -u postgres pg_dump", "rowbook.env.before-0.2.0", "pip install rowbook==0.2.0",
                            "rowbook migrate", "systemctl restart rowbook"],
     }[method]
     for command in expected:
