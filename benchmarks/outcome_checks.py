@@ -19,6 +19,7 @@ from pathlib import Path
 from guide_runner import Kind, Scenario, plan_file, read_page
 from guide_runner import scenario as scenario_module
 from guide_runner.paths import DOCS, ROOT
+from guide_runner.shell import Session
 
 
 def pages_with_outcomes() -> list[Path]:
@@ -40,6 +41,17 @@ def main(paths: list[Path]) -> None:
                 spent["checks"] = spent.get("checks", 0) + 1
 
     scenario_module.evaluate = timed
+    # The browser process a scenario's checks share ends in its clean-up: count that too.
+    close_browser = Session.close_browser
+
+    def timed_close(session):
+        started = time.monotonic()
+        try:
+            return close_browser(session)
+        finally:
+            spent["outcomes"] = spent.get("outcomes", 0.0) + time.monotonic() - started
+
+    Session.close_browser = timed_close
     rows = []
     for path in paths:
         for plan in plan_file(path):

@@ -8,8 +8,6 @@ the command and what it printed.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,7 +154,8 @@ def evaluate_config(block: Block, context: Context) -> Outcome:
 
 def evaluate_outcome(block: Block, context: Context) -> Outcome:
     """What the page promises its reader at the end, checked the way the reader
-    gets it: sign in at the page's URL in a real browser (guide_runner/browser.py),
+    gets it: sign in at the page's URL in a real browser (guide_runner/browser.py, in the
+    scenario's browser process, guide_runner/browser_worker.py),
     see what it names, open a table, do the page's steps in the browser and
     take its pictures (the newest release's, into docs/). On a server, the browser reaches the
     server's address under the URL's host name, as DNS would."""
@@ -164,7 +163,7 @@ def evaluate_outcome(block: Block, context: Context) -> Outcome:
     missing = [name for name in ("url", "user", "password-file") if not options.get(name)]
     if missing:
         raise GuideFailure(f"{block.where}: an outcome check needs {', '.join(missing)}=")
-    command = [sys.executable, "-m", "guide_runner.browser", "--url", options["url"], "--user", options["user"],
+    command = ["--url", options["url"], "--user", options["user"],
                "--password-file", str(session.cwd / options["password-file"])]
     for text in filter(None, options.get("sees", "").split("|")):
         command += ["--sees", text]
@@ -181,13 +180,12 @@ def evaluate_outcome(block: Block, context: Context) -> Outcome:
         if block.page.newest:  # the site shows the newest release's pictures; older renditions only check
             command += ["--pictures", str((ROOT / block.page.path).parent)]
     # In the page's directory: a step may fill a field from a file the page made.
-    run = subprocess.run(command, capture_output=True, text=True, timeout=float(options.get("timeout", 120)),
-                         cwd=session.cwd)
-    if run.returncode:
+    status, seen = session.browser.check(command, session.cwd, float(options.get("timeout", 120)))
+    if status:
         raise GuideFailure(
-            f"{block.where} {context.label} outcome not reached: {run.stderr.strip().removeprefix('outcome not reached: ')}"
+            f"{block.where} {context.label} outcome not reached: {seen.strip().removeprefix('outcome not reached: ')}"
             f"\n\nthe page promises:\n{indent(block.source or '(no sentence after the check)')}")
-    return Outcome(Status.VERIFIED, f"outcome: {run.stdout.strip()}")
+    return Outcome(Status.VERIFIED, f"outcome: {seen.strip()}")
 
 
 def _local_copy(path: str, session: Session) -> Path:

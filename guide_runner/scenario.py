@@ -65,6 +65,8 @@ class Scenario:
         session = Session(scratch, env, machine)
         failure = ""
         try:
+            if any(block.kind == Kind.OUTCOME for block in self.blocks):
+                session.browser.start()  # its Chromium starts beside the page's first commands
             if machine is not None:
                 try:
                     machine.start()
@@ -106,6 +108,7 @@ class Scenario:
                   scratch: Path) -> list[str]:
         """Teardown always runs: pass, fail, timeout or Ctrl-C. Returns what went wrong."""
         problems = self._teardown(session)
+        session.close_browser()
         if machine is not None:
             machine.remove()
         if snapshot is not None:

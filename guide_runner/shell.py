@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .browser_worker import BrowserWorker
     from .machines import Machine
 
 # Variables bash manages itself; restoring them would break the new shell.
@@ -74,6 +75,21 @@ class Session:
         self.env = env
         self.background: list[subprocess.Popen] = []
         self.count = 0
+        self._browser: "BrowserWorker | None" = None
+
+    @property
+    def browser(self) -> "BrowserWorker":
+        """The browser process of this page's outcome checks, started for the first."""
+        if self._browser is None:
+            from .browser_worker import BrowserWorker
+
+            self._browser = BrowserWorker()
+        return self._browser
+
+    def close_browser(self) -> None:
+        if self._browser is not None:
+            self._browser.close()
+            self._browser = None
 
     @property
     def cwd(self) -> Path:

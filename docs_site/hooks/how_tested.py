@@ -2,7 +2,8 @@
 
 docs/index.md holds the marker `<!-- how-these-guides-are-tested -->`; this
 hook replaces it with, per page, every test-only substitution and every skip
-with its reason, read from the pages themselves through the guide runner's
+with its reason (a hidden step that stands in for what CI lacks says so in a
+comment that starts with "# Test-only:"), read from the pages themselves through the guide runner's
 page model: the same data the runner acts on and its coverage report counts.
 """
 
@@ -17,6 +18,21 @@ from guide_runner.page import Page, read_page
 MARKER = "<!-- how-these-guides-are-tested -->"
 
 
+TEST_ONLY = "# Test-only:"
+
+
+def test_only_reason(source: str) -> str:
+    """The opening comment of a hidden step that stands in for something a
+    reader has and CI has not (it starts with "# Test-only:"), as one line."""
+    comment = []
+    for line in source.strip().splitlines():
+        if not line.startswith("#"):
+            break
+        comment.append(line.lstrip("#").strip())
+    text = " ".join(comment)
+    return text.removeprefix(TEST_ONLY[2:]).strip() if text.startswith(TEST_ONLY[2:]) else ""
+
+
 def _page_lines(page: Page, docs_dir: Path) -> list[str]:
     link = f"[{page.title}]({page.file.relative_to(docs_dir).as_posix()})"
     lines = []
@@ -26,6 +42,8 @@ def _page_lines(page: Page, docs_dir: Path) -> list[str]:
             lines.append(f"    - line {block.line}: run in CI with a local stand-in: {stand_in(block.options['replace'])}")
         if "skip" in block.options:
             lines.append(f"    - line {block.line}: not run in CI: {block.options['skip']}")
+        if block.kind == Kind.HIDDEN and (why := test_only_reason(block.source)):
+            lines.append(f"    - line {block.line}: hidden step, in CI only: {why}")
     for variant in page.variants():
         if "skip" in page.tab_options.get(variant, {}):
             lines.append(f"    - {variant}: not run in CI: {page.tab_options[variant]['skip']}")

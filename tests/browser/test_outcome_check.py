@@ -6,6 +6,8 @@ themselves run the check against the real Rowbook."""
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import threading
@@ -14,6 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 import pytest
+
+from guide_runner.browser_worker import BrowserWorker
 
 SIGN_IN = b"""<html><head><title>Sign in</title></head><body><h1>Sign in to Rowbook</h1>
 <form method="post" action="/login/"><input name="username"><input name="password" type="password">
@@ -27,15 +31,20 @@ class StandIn(BaseHTTPRequestHandler):
     password = "right"
 
     def do_GET(self):
-        self._send(TABLE if self.path.startswith("/tables/shop") else SIGN_IN)
+        # Signed in already (the session cookie): no sign-in page, as in Rowbook.
+        signed_in = "session=1" in (self.headers.get("Cookie") or "")
+        self._send(TABLE if self.path.startswith("/tables/shop") else SIGNED_IN if signed_in else SIGN_IN)
 
     def do_POST(self):
         form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
-        self._send(SIGNED_IN if form.get("password") == [self.password] else SIGN_IN)
+        right = form.get("password") == [self.password]
+        self._send(SIGNED_IN if right else SIGN_IN, cookie="session=1; Path=/" if right else "")
 
-    def _send(self, body: bytes):
+    def _send(self, body: bytes, cookie: str = ""):
         self.send_response(200)
         self.send_header("Content-Type", "text/html")
+        if cookie:
+            self.send_header("Set-Cookie", cookie)
         self.end_headers()
         self.wfile.write(body)
 
@@ -53,11 +62,23 @@ def stand_in():
         server.shutdown()
 
 
-def check(tmp_path, url: str, password: str, *extra: str) -> subprocess.CompletedProcess:
+def check(tmp_path, url: str, password: str, *extra: str, worker: BrowserWorker | None = None):
+    """A check as `python -m guide_runner.browser` runs it alone, or, with
+    `worker`, as a scenario's kept browser process runs it."""
     (tmp_path / "pw.txt").write_text(password + "\n")
-    return subprocess.run([sys.executable, "-m", "guide_runner.browser", "--url", url, "--user", "admin",
-                           "--password-file", str(tmp_path / "pw.txt"), *extra],
+    argv = ["--url", url, "--user", "admin", "--password-file", str(tmp_path / "pw.txt"), *extra]
+    if worker is not None:
+        status, out = worker.check(argv, tmp_path, 120)
+        return subprocess.CompletedProcess(argv, status, "" if status else out, out if status else "")
+    return subprocess.run([sys.executable, "-m", "guide_runner.browser", *argv],
                           capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def worker():
+    kept = BrowserWorker()
+    yield kept
+    kept.close()
 
 
 @pytest.fixture(scope="module")
@@ -90,8 +111,31 @@ def test_a_url_nothing_answers_is_named(tmp_path):
     assert "the browser cannot open http://127.0.0.1:9/" in run.stderr
 
 
-def test_https_with_the_pages_own_ca_trusted_and_the_host_name_mapped(tmp_path):
-    """As for Caddy's local CA: trusted when named, refused when not, never ignored."""
+def test_a_kept_browser_signs_in_afresh_for_each_check(tmp_path, url, worker):
+    """A scenario's checks share one browser process, not its cookies: the
+    second check meets the sign-in page again (the stand-in skips it for a
+    browser that has its session cookie), and a wrong password still fails."""
+    first = check(tmp_path, url + "/login/", "right", "--sees", "Tables", worker=worker)
+    again = check(tmp_path, url + "/login/", "right", "--table", "shop", worker=worker)
+    wrong = check(tmp_path, url + "/login/", "wrong", worker=worker)
+    assert first.returncode == 0, first.stderr
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.endswith("opened the table 'shop' (1 rows)")
+    assert wrong.returncode == 1 and "shows no Sign out button" in wrong.stderr
+
+
+def test_a_kept_browser_process_that_ended_is_started_again(tmp_path, url, worker):
+    assert check(tmp_path, url + "/login/", "right", worker=worker).returncode == 0
+    os.killpg(worker._process.pid, signal.SIGKILL)
+    worker._process.wait()
+    assert check(tmp_path, url + "/login/", "right", worker=worker).returncode == 0
+
+
+@pytest.mark.parametrize("kept", [False, True], ids=["alone", "kept browser"])
+def test_https_with_the_pages_own_ca_trusted_and_the_host_name_mapped(tmp_path, kept, worker):
+    """As for Caddy's local CA: trusted when named, refused when not, never
+    ignored; a kept browser process keeps one Chromium per CA."""
+    worker = worker if kept else None
     import ssl
 
     def openssl(*args):
@@ -111,8 +155,9 @@ def test_https_with_the_pages_own_ca_trusted_and_the_host_name_mapped(tmp_path):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"https://rowbook.test:{server.server_port}/login/"
     try:
-        trusted = check(tmp_path, url, "right", "--ca", str(tmp_path / "ca.crt"), "--resolve", "rowbook.test=127.0.0.1")
-        untrusted = check(tmp_path, url, "right", "--resolve", "rowbook.test=127.0.0.1")
+        trusted = check(tmp_path, url, "right", "--ca", str(tmp_path / "ca.crt"), "--resolve", "rowbook.test=127.0.0.1",
+                        worker=worker)
+        untrusted = check(tmp_path, url, "right", "--resolve", "rowbook.test=127.0.0.1", worker=worker)
     finally:
         server.shutdown()
     assert trusted.returncode == 0, trusted.stderr
