@@ -21,7 +21,7 @@ MARKER = "<!-- how-these-guides-are-tested -->"
 TEST_ONLY = "# Test-only:"
 
 
-def test_only_reason(source: str) -> str:
+def ci_only_reason(source: str) -> str:
     """The opening comment of a hidden step that stands in for something a
     reader has and CI has not (it starts with "# Test-only:"), as one line."""
     comment = []
@@ -42,7 +42,7 @@ def _page_lines(page: Page, docs_dir: Path) -> list[str]:
             lines.append(f"    - line {block.line}: run in CI with a local stand-in: {stand_in(block.options['replace'])}")
         if "skip" in block.options:
             lines.append(f"    - line {block.line}: not run in CI: {block.options['skip']}")
-        if block.kind == Kind.HIDDEN and (why := test_only_reason(block.source)):
+        if block.kind == Kind.HIDDEN and (why := ci_only_reason(block.source)):
             lines.append(f"    - line {block.line}: hidden step, in CI only: {why}")
     for variant in page.variants():
         if "skip" in page.tab_options.get(variant, {}):
