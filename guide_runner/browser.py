@@ -22,8 +22,8 @@ Prints one line saying what it saw; exits 1 with the reason otherwise.
 does the same for many checks, one after the other: a scenario's checks
 (guide_runner/browser_worker.py) send one JSON line each, {"argv": [the
 options above], "cwd": DIR}, and get one back, {"status": 0 or 1, "out": the
-line}. Playwright and Chromium start once, for the first check, instead of
-for each one (about 0.8 s a check); each check still signs in from nothing,
+line}. Playwright and a Chromium start once, when the process starts, instead
+of for each check (about 0.8 s a check); each check still signs in from nothing,
 in a browser context of its own (no cookies from the check before).
 """
 

@@ -1,10 +1,10 @@
 """The browser process a scenario's outcome checks share.
 
 Each check used to start Playwright and Chromium and stop them again: about
-0.8 s of the 1.8 s a check takes. A scenario now starts one
-`python -m guide_runner.browser --serve` when it starts (a page with an
-outcome check), while its first commands run, and keeps it until its clean-up, so later checks only sign in and look. It stays a
-process of its own, as before: Playwright's event loop stays out of
+0.8 s of the 1.8 s a check takes. A scenario with an outcome check now
+starts one `python -m guide_runner.browser --serve` when it starts, while its
+first commands run, and keeps it until its clean-up, so its checks only sign
+in and look. It stays a process of its own, as before: Playwright's event loop stays out of
 pytest's, and a check that hangs is stopped by ending that process.
 """
 

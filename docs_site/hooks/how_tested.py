@@ -2,9 +2,9 @@
 
 docs/index.md holds the marker `<!-- how-these-guides-are-tested -->`; this
 hook replaces it with, per page, every test-only substitution and every skip
-with its reason (a hidden step that stands in for what CI lacks says so in a
-comment that starts with "# Test-only:"), read from the pages themselves through the guide runner's
-page model: the same data the runner acts on and its coverage report counts.
+with its reason (a hidden step that stands in for what CI lacks says so in
+a comment that starts with "# Test-only:"), read from the pages themselves
+through the guide runner's page model: the same data the runner acts on and its coverage report counts.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from guide_runner.page import Page, read_page
 MARKER = "<!-- how-these-guides-are-tested -->"
 
 
-TEST_ONLY = "# Test-only:"
+TEST_ONLY = "Test-only:"  # how a hidden step's opening comment starts
 
 
 def ci_only_reason(source: str) -> str:
@@ -30,7 +30,7 @@ def ci_only_reason(source: str) -> str:
             break
         comment.append(line.lstrip("#").strip())
     text = " ".join(comment)
-    return text.removeprefix(TEST_ONLY[2:]).strip() if text.startswith(TEST_ONLY[2:]) else ""
+    return text.removeprefix(TEST_ONLY).strip() if text.startswith(TEST_ONLY) else ""
 
 
 def _page_lines(page: Page, docs_dir: Path) -> list[str]:
