@@ -2,16 +2,18 @@
 
     python -m guide_runner.browser --url URL --user NAME --password-file FILE
         [--sees TEXT ...] [--table NAME] [--steps FILE --pictures DIR]
-        [--ca ROOT.crt] [--resolve HOST=IP]
+        [--refused] [--ca ROOT.crt] [--resolve HOST=IP]
 
 Opens URL in Debian's Chromium (driven by Playwright), signs in on Rowbook's
 sign-in page, and checks that the page after it shows each TEXT; with
 --table, opens that table and checks that it shows rows. With --steps, then
 does what the page tells its reader to do in the browser, step by step
 (a YAML list, see STEPS below), and takes the page's pictures on the way,
-into DIR. With --ca, the browser trusts that root certificate (Caddy's local
-CA, in place of Let's Encrypt), through a throwaway NSS database, as a
-browser trusts a system CA: no certificate error is ignored. --resolve maps
+into DIR. With --refused, the sign-in must fail instead: the page after it
+is the sign-in page again, with Rowbook's error and each TEXT. With --ca,
+the browser trusts that root certificate (Caddy's local CA, in place of
+Let's Encrypt), through a throwaway NSS database, as a browser trusts a
+system CA: no certificate error is ignored. --resolve maps
 a host name to an address (a test server's), as DNS would.
 
 Runs in its own process: Playwright's event loop stays out of pytest's.
@@ -56,7 +58,12 @@ STEPS = """What a page's reader does in the browser, one action per list item:
   - fill: {Password: {file: reader-password.txt}}  (a value from a file)
   - sees: Added "Shop".               (or a list: each text is shown)
   - sees: {text: (active), row: Shop} (... in the table row that shows Shop)
+  - not-sees: About and updates       (or a list: no text is shown)
   - picture: images/page/name.png     (or {path: ..., whole-page: false})"""
+
+
+# What Rowbook's sign-in page (Django's form) says when it refuses a user name and password.
+REFUSED = "Your user name and password didn't match."
 
 
 class OutcomeNotReached(Exception):
@@ -119,9 +126,9 @@ class Browsers:
 
 
 @contextmanager
-def signed_in(url: str, user: str, password: str, ca: Path | None = None, resolve: str = "",
-              browsers: Browsers | None = None) -> Iterator:
-    """A browser page signed in to Rowbook at `url`, as the reader signs in."""
+def sign_in_page(url: str, ca: Path | None = None, resolve: str = "",
+                 browsers: Browsers | None = None) -> Iterator:
+    """A browser page at `url` that shows Rowbook's sign-in page, in a context of its own."""
     from playwright.sync_api import Error
 
     own = browsers is None
@@ -136,22 +143,57 @@ def signed_in(url: str, user: str, password: str, ca: Path | None = None, resolv
                 page.goto(url, wait_until="load")
             except Error as error:
                 raise OutcomeNotReached(f"the browser cannot open {url}: {error.message.splitlines()[0]}")
-            if not page.get_by_role("heading", name="Sign in to Rowbook").count():
+            if not _on_sign_in(page):
                 raise OutcomeNotReached(f"{url} does not show the page Sign in to Rowbook "
                                         f"(title: {page.title()!r})")
-            page.fill("input[name=username]", user)
-            page.fill("input[name=password]", password)
-            page.click("button[type=submit]")
-            page.wait_for_load_state("load")
-            if not page.get_by_role("button", name="Sign out").count():
-                raise OutcomeNotReached(f"signing in as {user} at {url} failed: the page after it "
-                                        f"({page.url}) shows no Sign out button")
             yield page
         finally:
             context.close()
     finally:
         if own:
             browsers.close()
+
+
+def _on_sign_in(page) -> bool:
+    return bool(page.get_by_role("heading", name="Sign in to Rowbook").count())
+
+
+def _submit(page, user: str, password: str) -> bool:
+    """Fill in and send the sign-in form; whether the page after it is signed in (has Sign out)."""
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("load")
+    return bool(page.get_by_role("button", name="Sign out").count())
+
+
+@contextmanager
+def signed_in(url: str, user: str, password: str, ca: Path | None = None, resolve: str = "",
+              browsers: Browsers | None = None) -> Iterator:
+    """A browser page signed in to Rowbook at `url`, as the reader signs in."""
+    with sign_in_page(url, ca, resolve, browsers) as page:
+        if not _submit(page, user, password):
+            raise OutcomeNotReached(f"signing in as {user} at {url} failed: the page after it "
+                                    f"({page.url}) shows no Sign out button")
+        yield page
+
+
+def refused(url: str, user: str, password: str, sees: list[str], ca: Path | None = None, resolve: str = "",
+            browsers: Browsers | None = None) -> str:
+    """The sign-in must fail: the page after it is Sign in to Rowbook again, with
+    no Sign out button and Rowbook's error (REFUSED) and each of `sees` shown."""
+    with sign_in_page(url, ca, resolve, browsers) as page:
+        if _submit(page, user, password):
+            raise OutcomeNotReached(f"signing in as {user} at {url} should be refused, but it worked: "
+                                    f"{page.url} shows a Sign out button")
+        if not _on_sign_in(page):
+            raise OutcomeNotReached(f"signing in as {user} at {url} shows neither a Sign out button "
+                                    f"nor the page Sign in to Rowbook again ({page.url}, title: {page.title()!r})")
+        missing = [text for text in [REFUSED, *sees] if not page.get_by_text(text).count()]
+        if missing:
+            raise OutcomeNotReached(f"signing in as {user} was refused, but {page.url} does not show "
+                                    + ", ".join(repr(text) for text in missing))
+        return f"signing in at {url} as {user} was refused: saw " + ", ".join(repr(t) for t in [REFUSED, *sees])
 
 
 def check(url: str, user: str, password: str, sees: list[str], table: str = "", ca: Path | None = None,
@@ -208,6 +250,12 @@ def follow(page, url: str, steps: list, pictures: Path | None) -> list[str]:
                     scope = page.locator("tr", has_text=seen["row"]) if isinstance(seen, dict) else page
                     text = seen["text"] if isinstance(seen, dict) else seen
                     expect(scope.get_by_text(text).first).to_be_visible()
+            elif action == "not-sees":
+                shown = [text for text in ([value] if isinstance(value, str) else value)
+                         if page.get_by_text(str(text)).filter(visible=True).count()]
+                if shown:
+                    raise OutcomeNotReached(f"step {number} ({action}: {value!r}) failed on {page.url}: "
+                                            f"it shows " + ", ".join(repr(text) for text in shown))
             elif action == "picture":
                 options = value if isinstance(value, dict) else {"path": value}
                 if pictures is not None:
@@ -231,6 +279,8 @@ def arguments() -> argparse.ArgumentParser:
     parser.add_argument("--password-file", required=True, type=Path)
     parser.add_argument("--sees", action="append", default=[])
     parser.add_argument("--table", default="")
+    parser.add_argument("--refused", action="store_true",
+                        help="the sign-in must be refused (then --sees is checked on the sign-in page)")
     parser.add_argument("--steps", type=Path, help="a YAML file of steps")
     parser.add_argument("--pictures", type=Path, help="where the steps' pictures go (default: not taken)")
     parser.add_argument("--ca", type=Path)
@@ -246,6 +296,10 @@ def run_check(argv: list[str], browsers: Browsers | None = None) -> tuple[int, s
         steps = yaml.safe_load(args.steps.read_text()) if args.steps else None
         if steps is not None and not isinstance(steps, list):
             raise OutcomeNotReached(f"the steps must be a YAML list\n{STEPS}")
+        if args.refused:
+            if args.table or steps:
+                raise OutcomeNotReached("a refused sign-in has no table or steps to check")
+            return 0, refused(args.url, args.user, password, args.sees, args.ca, args.resolve, browsers)
         return 0, check(args.url, args.user, password, args.sees, args.table, args.ca, args.resolve,
                         steps, args.pictures, browsers)
     except (OSError, yaml.YAMLError, OutcomeNotReached) as error:

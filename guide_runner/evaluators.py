@@ -157,7 +157,8 @@ def evaluate_outcome(block: Block, context: Context) -> Outcome:
     gets it: sign in at the page's URL in a real browser (guide_runner/browser.py, in the
     scenario's browser process, guide_runner/browser_worker.py),
     see what it names, open a table, do the page's steps in the browser and
-    take its pictures (the newest release's, into docs/). On a server, the browser reaches the
+    take its pictures (the newest release's, into docs/); or, with `refused`,
+    see the sign-in refused. On a server, the browser reaches the
     server's address under the URL's host name, as DNS would."""
     options, session = block.options, context.session
     missing = [name for name in ("url", "user", "password-file") if not options.get(name)]
@@ -169,6 +170,10 @@ def evaluate_outcome(block: Block, context: Context) -> Outcome:
         command += ["--sees", text]
     if options.get("table"):
         command += ["--table", options["table"]]
+    if "refused" in options:  # the sign-in must fail: a removed user, an old password
+        if options.get("table") or options.get("steps"):
+            raise GuideFailure(f"{block.where}: a refused sign-in (refused) has no table= or steps to check")
+        command += ["--refused"]
     if options.get("ca"):
         command += ["--ca", str(_local_copy(options["ca"], session))]
     if session.machine is not None:

@@ -102,9 +102,10 @@ def make_step(number: int, block: Block, lines: list[str], headings: list[tuple[
         expected = "each command prints what the page shows under it" + (f". {sentence}" if sentence else "")
     elif block.kind == Kind.OUTCOME:
         where = block.options.get("url", "the address the page names")
-        commands = [(f"In a browser, open {where} (or your own domain, as the page says) and sign in as "
-                     f"`{block.options.get('user', 'admin')}`", "")]
-        expected = block.source or "you are signed in"
+        refused = "refused" in block.options
+        commands = [(f"In a browser, open {where} (or your own domain, as the page says) and "
+                     f"{'try to sign in' if refused else 'sign in'} as `{block.options.get('user', 'admin')}`", "")]
+        expected = block.source or ("the sign-in is refused" if refused else "you are signed in")
     elif block.kind == Kind.CONFIG:
         what = f"Create the file `{block.title}`" if block.title and "parse-only" not in block.options \
             else "Check the configuration"

@@ -22,7 +22,11 @@ from guide_runner.browser_worker import BrowserWorker
 SIGN_IN = b"""<html><head><title>Sign in</title></head><body><h1>Sign in to Rowbook</h1>
 <form method="post" action="/login/"><input name="username"><input name="password" type="password">
 <button type="submit">Sign in</button></form></body></html>"""
+# As Rowbook's sign-in page after a wrong user name or password.
+REFUSED = SIGN_IN.replace(b"<form", b"<p class=\"error\">Your user name and password didn't match. "
+                          b"Please try again.</p><form", 1)
 SIGNED_IN = b"""<html><head><title>Tables</title></head><body><form><button type="submit">Sign out</button></form>
+<nav><a href="/about/">About and updates</a></nav><p hidden>Only for admins</p>
 <h1>Tables</h1><a href="/tables/shop/">shop</a></body></html>"""
 TABLE = b"""<html><body><table><thead><tr><th>id</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table></body></html>"""
 
@@ -38,7 +42,7 @@ class StandIn(BaseHTTPRequestHandler):
     def do_POST(self):
         form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
         right = form.get("password") == [self.password]
-        self._send(SIGNED_IN if right else SIGN_IN, cookie="session=1; Path=/" if right else "")
+        self._send(SIGNED_IN if right else REFUSED, cookie="session=1; Path=/" if right else "")
 
     def _send(self, body: bytes, cookie: str = ""):
         self.send_response(200)
@@ -162,3 +166,41 @@ def test_https_with_the_pages_own_ca_trusted_and_the_host_name_mapped(tmp_path, 
         server.shutdown()
     assert trusted.returncode == 0, trusted.stderr
     assert untrusted.returncode == 1 and "ERR_CERT_AUTHORITY_INVALID" in untrusted.stderr
+
+
+def steps(tmp_path, text: str) -> list[str]:
+    (tmp_path / "steps.yaml").write_text(text)
+    return ["--steps", str(tmp_path / "steps.yaml")]
+
+
+def test_not_sees_passes_when_the_text_is_absent_or_hidden(tmp_path, url):
+    run = check(tmp_path, url + "/login/", "right", *steps(tmp_path, "- not-sees: [Databases, Only for admins]\n"))
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip().endswith("followed 1 steps")
+
+
+def test_not_sees_names_the_text_shown_and_the_page(tmp_path, url):
+    run = check(tmp_path, url + "/login/", "right", *steps(tmp_path, "- not-sees: About and updates\n"))
+    assert run.returncode == 1
+    assert (f"step 1 (not-sees: 'About and updates') failed on {url}/login/: it shows 'About and updates'"
+            in run.stderr)
+
+
+def test_a_refused_sign_in_is_the_outcome_when_the_page_says_so(tmp_path, url):
+    run = check(tmp_path, url + "/login/", "wrong", "--refused")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == (f"signing in at {url}/login/ as admin was refused: "
+                                  "saw \"Your user name and password didn't match.\"")
+
+
+def test_a_sign_in_that_works_fails_a_refused_check(tmp_path, url, worker):
+    run = check(tmp_path, url + "/login/", "right", "--refused", worker=worker)
+    assert run.returncode == 1
+    assert (f"outcome not reached: signing in as admin at {url}/login/ should be refused, but it worked"
+            in run.stderr)
+
+
+def test_a_refused_check_has_no_table_or_steps(tmp_path, url):
+    run = check(tmp_path, url + "/login/", "wrong", "--refused", "--table", "shop")
+    assert run.returncode == 1
+    assert "a refused sign-in has no table or steps to check" in run.stderr

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from docs_site.checklists.checklist import DEFAULT_EXPECTATION, all_checklists, guide_paths
+from docs_site.checklists.checklist import DEFAULT_EXPECTATION, all_checklists, guide_paths, make_step
 from docs_site.checklists.markdown import PLACEHOLDER, STEP_MARK, render_all
 from docs_site.marks.results import load, proof_of_file
 from guide_runner import releases
@@ -142,3 +142,12 @@ def test_steps_are_named_by_their_section_and_upgrades_start_from_the_older_docs
            "(https://docs.rowbook.example/0.1.1/install/docker-compose/)" in rendered
     assert "section [Go back to 0.1.1](upgrade.md#go-back-to-011)" in rendered
     assert ", line " not in rendered  # testers never see source lines
+
+
+def test_a_refused_sign_in_asks_the_tester_to_try_to_sign_in(tmp_path):
+    path = tmp_path / "page.md"
+    path.write_text("# Page\n\n<!-- test-outcome: url=http://127.0.0.1:8000 user=bob password-file=pw.txt refused -->\n")
+    (block,) = read_page(path).blocks
+    step = make_step(1, block, path.read_text().split("\n"), [])
+    assert step.commands[0][0].endswith("and try to sign in as `bob`")
+    assert step.expected == "the sign-in is refused"
