@@ -8,6 +8,8 @@ the command and what it printed.
 from __future__ import annotations
 
 import re
+import string
+import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +23,7 @@ from .outcomes import GuideFailure, Outcome, Status, indent
 from .page import Block
 from .paths import ROOT
 from .plan import substituted
+from .sandbox import Snapshot, describe
 from .shell import Result, Session, wait_for_url
 
 DEFAULT_TIMEOUT = 300.0
@@ -34,6 +37,8 @@ class Context:
 
     session: Session
     variant: str
+    # What the Docker engine held before the scenario: for `leaves-nothing`.
+    snapshot: Snapshot | None = None
 
     @property
     def label(self) -> str:
@@ -225,4 +230,29 @@ def evaluate(block: Block, context: Context) -> Outcome:
         return Outcome(Status.SKIPPED, block.options["skip"])
     if "replace" in block.options:  # a test-only substitution, e.g. a download URL -> a local file
         block = substituted(block, block.options["replace"])
-    return EVALUATORS[block.kind](block, context)
+    outcome = EVALUATORS[block.kind](block, context)
+    if "leaves-nothing" in block.options:
+        check_nothing_left(block, context)
+    return outcome
+
+
+def check_nothing_left(block: Block, context: Context) -> None:
+    """`leaves-nothing`: after this block (an uninstall), the Docker engine holds
+    nothing the scenario made: no container, network, volume or tagged image.
+    Checked here, before any teardown could hide a leftover."""
+    if context.snapshot is None:
+        raise GuideFailure(f"{block.where}: leaves-nothing needs the Docker engine, and this scenario has none")
+    # except="$RUNNER_SANDBOX-pg": a container the page keeps, such as a stand-in for the reader's own server.
+    kept = {string.Template(name).safe_substitute(context.session.env)
+            for name in block.options.get("except", "").split()}
+    for name in list(kept):  # and the volumes those containers use (an image's anonymous ones too)
+        mounts = subprocess.run(["docker", "inspect", "-f", "{{range .Mounts}}{{.Name}} {{end}}", name],
+                                capture_output=True, text=True)
+        kept.update(mounts.stdout.split())
+    left = context.snapshot.leftovers()
+    named = [described for kind, idents in left.items() for ident in idents
+             if not (kind == "image" and ident.startswith("sha256:"))  # untagged build layers
+             and (described := describe(kind, ident)).split(" ")[1] not in kept]
+    if named:
+        raise GuideFailure(f"{block.where} {context.label} the page says nothing is left, but the Docker "
+                           f"engine still holds what this scenario made:\n" + indent("\n".join(named)))

@@ -45,7 +45,7 @@ def _ids(command: list[str]) -> set[str]:
     return ids
 
 
-def _describe(kind: str, ident: str) -> str:
+def describe(kind: str, ident: str) -> str:
     if kind == "image":
         return f"image {ident[:19]}" if ident.startswith("sha256:") else f"image {ident}"
     fmt = {"container": "{{.Name}} ({{.Config.Image}})", "network": "{{.Name}}", "volume": "{{.Name}}"}[kind]
@@ -61,7 +61,7 @@ def logs_of_new_containers(snapshot: "Snapshot", lines: int = 10) -> str:
     out = []
     for ident in snapshot.leftovers()["container"]:
         run = subprocess.run(["docker", "logs", "--tail", str(lines), ident], capture_output=True, text=True)
-        out.append(f"--- {_describe('container', ident)}\n{(run.stdout + run.stderr).rstrip()}")
+        out.append(f"--- {describe('container', ident)}\n{(run.stdout + run.stderr).rstrip()}")
     return "\n".join(out)
 
 
@@ -88,7 +88,7 @@ class Snapshot:
         now = self.leftovers()
         for kind in ("container", "network", "volume", "image"):  # in the order they depend on each other
             new = now[kind]
-            described = [_describe(kind, ident) for ident in new]
+            described = [describe(kind, ident) for ident in new]
             if kind == "image":
                 # Untagged layers are what a build leaves in its cache: removed, not blamed.
                 untagged = [d for d in described if d.startswith("image sha256:")]

@@ -87,7 +87,7 @@ class Scenario:
     def _run_blocks(self, session: Session, machine: Machine | None, snapshot: Snapshot | None) -> str:
         """Every block but the teardowns, in order; after a failure the rest are
         "not run". Returns the failure's report, or ""."""
-        context = Context(session, self.variant)
+        context = Context(session, self.variant, snapshot)
         failed_at: Block | None = None
         failure = ""
         for block in self.blocks:
@@ -124,7 +124,12 @@ class Scenario:
         pages = list(dict.fromkeys(block.page for block in self.blocks))
         teardowns = [b for page in reversed(pages) for b in self.blocks if b.page == page and b.kind == Kind.TEARDOWN]
         for block in teardowns:
-            result = session.run(block.source, timeout_of(block))
+            try:
+                result = session.run(block.source, timeout_of(block))
+            except Exception as error:  # the rest of the clean-up must run all the same
+                problems.append(f"teardown at {block.where} could not run: {error!r}")
+                self.outcomes[block.key] = Outcome(Status.FAILED, "teardown could not run")
+                continue
             if result.exit_status != 0:
                 problems.append(f"teardown at {block.where} exited {result.exit_status}:\n{indent(result.tail())}")
                 self.outcomes[block.key] = Outcome(Status.FAILED, f"teardown exited {result.exit_status}")

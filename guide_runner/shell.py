@@ -93,7 +93,12 @@ class Session:
 
     @property
     def cwd(self) -> Path:
-        return Path(self.cwdfile.read_text().strip() or self.home)
+        cwd = Path(self.cwdfile.read_text().strip() or self.home)
+        # A page may delete the directory it is in (an uninstall): the next
+        # block, a teardown say, starts from home instead of failing to start.
+        if self.machine is None and not cwd.is_dir():
+            return self.home
+        return cwd
 
     def _script(self, source: str) -> Path:
         own = "|".join(_BASH_OWN)

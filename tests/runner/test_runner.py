@@ -130,6 +130,25 @@ def test_a_page_that_leaks_a_container_fails_naming_it_and_is_cleaned():
     assert left.stdout == ""
 
 
+def test_an_uninstall_that_leaves_nothing_passes():
+    scenario = run("leaves-nothing.md")
+    assert outcome(scenario, 9).status == "executed"
+
+
+def test_an_uninstall_that_leaves_a_volume_fails_before_its_teardown_removes_it():
+    scenario, message = failure("leaves-something.md")
+    assert "leaves-something.md:9 [page] the page says nothing is left" in message
+    assert "volume rbdocs-tests-runner-pages-leaves-something-data" in message
+    assert outcome(scenario, 9).status == "failed"
+    # The teardown still ran: the leak check after it found nothing more.
+    assert "left behind" not in message
+
+
+def test_a_page_that_deletes_its_directory_goes_on_and_tears_down():
+    scenario = run("deletes-its-directory.md")
+    assert statuses(scenario) == {3: "executed", 8: "verified", 13: "hidden"}
+
+
 def test_a_dependent_page_starts_from_its_base_page_and_tears_down_first(marker):
     scenario = run("dependent.md")
     seen = {(Path(page).name, line): o.status for (page, line), o in scenario.outcomes.items()}
