@@ -66,7 +66,15 @@ def test_pages_whose_outcome_is_not_checked_are_named(tmp_path):
     scenario.outcomes = {b.key: Outcome(Status.VERIFIED) for b in scenario.blocks}
     coverage = Coverage(pages, [scenario])
     assert coverage.outcomes() == {str(checked): {"checks": 1, "verified": 1}, str(unchecked): {"checks": 0, "verified": 0}}
-    assert f"pages whose outcome is not checked (no <!-- test-outcome: ... -->):\n  {unchecked}" in coverage.table()
+    assert (f"pages whose outcome is not checked (no <!-- test-outcome: ... --> or leaves-nothing):\n  {unchecked}"
+            in coverage.table())
+
+
+def test_an_uninstall_checked_by_leaves_nothing_counts_as_an_outcome_check(tmp_path):
+    page = tmp_path / "uninstall.md"
+    page.write_text("# Uninstall\n\n<!-- test: leaves-nothing -->\n```bash\ntrue\n```\n")
+    coverage = Coverage([read_page(page)], [])
+    assert coverage.outcomes() == {str(page): {"checks": 1, "verified": 0}}
 
 
 def test_the_json_report_holds_each_pages_digest_and_the_run_facts_and_the_table_does_not():
