@@ -70,6 +70,7 @@ Message formats
         rowbook: error: authentication failed for user "<user>" on <host>:<port>. Check POSTGRES_PASSWORD (and POSTGRES_USER). With Docker Compose this usually means the database volume was created by an earlier install with another password. Either put that old password back as POSTGRES_PASSWORD in .env, or start over with `docker compose down -v` (this deletes the volume and all of Rowbook's data in it) and `docker compose up -d`.
         rowbook: error: authentication failed for user "<user>" on <host>:<port>. Check POSTGRES_PASSWORD (and POSTGRES_USER). In the all-in-one image this usually means the /data volume was created by an earlier run with another password. Either start the container with that old POSTGRES_PASSWORD (or with none, if the earlier run generated it), or start over with a new volume (removing the old one with `docker volume rm` deletes all of Rowbook's data).
         rowbook: error: cannot reach PostgreSQL at <host>:<port> (<reason>). Check POSTGRES_HOST/POSTGRES_PORT and that PostgreSQL is running.
+        rowbook: error: cannot reach PostgreSQL at <localhost|127.0.0.1|::1>:<port> (<reason>). Check POSTGRES_HOST/POSTGRES_PORT and that PostgreSQL is running. Rowbook runs in a container, where <host> is the container itself, not the machine Docker runs on. To reach a PostgreSQL server on that machine, use the host name host.docker.internal: start the container with --add-host=host.docker.internal:host-gateway (with Docker Compose, add extra_hosts: ["host.docker.internal:host-gateway"] to the rowbook service), and let PostgreSQL accept connections from Docker's network (listen_addresses in postgresql.conf, and pg_hba.conf).
         rowbook: error: database "<db>" does not exist on <host>:<port>. Check POSTGRES_DB, or create the database.
         rowbook: error: cannot connect to PostgreSQL at <host>:<port> as user "<user>": <reason>. Check POSTGRES_HOST, POSTGRES_PORT, POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB.
 
@@ -90,7 +91,10 @@ Message formats
         rowbook: note: another `rowbook migrate` is running on this database; waiting for it to finish
 
     The Docker sentences of a refused internal password are added only when
-    ROWBOOK_INSTALL_METHOD is compose or all-in-one.
+    ROWBOOK_INSTALL_METHOD is compose or all-in-one; the sentences about
+    localhost in a container only when it is image or compose (the
+    all-in-one's own PostgreSQL is on localhost), for the internal database,
+    ROWBOOK_USER_DATABASE_URL and the Databases page alike.
 
     A request for a host name that is neither DOMAIN_NAME nor in
     ROWBOOK_EXTRA_HOSTS gets a 400 page (HTML for browsers, else this text;

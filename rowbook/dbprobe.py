@@ -24,6 +24,9 @@ class Hints:
     reach: str
     database: str
     all: str
+    # Rowbook runs in a container of its own (the service image, Docker Compose):
+    # there, localhost is that container, not the machine Docker runs on.
+    in_container: bool = False
 
 
 INTERNAL = Hints(
@@ -62,10 +65,29 @@ FORM = Hints(
 )
 
 
+# The install methods whose Rowbook runs in a container with no PostgreSQL in it
+# (the all-in-one's own PostgreSQL is on localhost, by design).
+IN_A_CONTAINER = {"image", "compose"}
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+LOCALHOST_IN_CONTAINER = (
+    "Rowbook runs in a container, where {host} is the container itself, not the machine Docker "
+    "runs on. To reach a PostgreSQL server on that machine, use the host name "
+    "host.docker.internal: start the container with --add-host=host.docker.internal:host-gateway "
+    '(with Docker Compose, add extra_hosts: ["host.docker.internal:host-gateway"] to the rowbook '
+    "service), and let PostgreSQL accept connections from Docker's network (listen_addresses in "
+    "postgresql.conf, and pg_hba.conf).")
+
+
+def for_install_method(hints: Hints, install_method: str) -> Hints:
+    """`hints`, knowing whether Rowbook runs in a container (ROWBOOK_INSTALL_METHOD)."""
+    return replace(hints, in_container=install_method in IN_A_CONTAINER)
+
+
 def internal_hints(install_method: str) -> Hints:
     """INTERNAL, plus what a refused password means for this ROWBOOK_INSTALL_METHOD."""
     extra = OLD_VOLUME.get(install_method)
-    return replace(INTERNAL, password=f"{INTERNAL.password} {extra}") if extra else INTERNAL
+    hints = replace(INTERNAL, password=f"{INTERNAL.password} {extra}") if extra else INTERNAL
+    return for_install_method(hints, install_method)
 
 
 def connect(params: dict, read_only: bool = False, **extra) -> psycopg.Connection:
@@ -124,7 +146,11 @@ def describe(exc: Exception, params: dict, hints: Hints) -> str:
     }
     for needle, reason in reach_words.items():
         if needle in lower:
-            return f"cannot reach PostgreSQL at {where} ({reason}). {hints.reach}"
+            sentence = f"cannot reach PostgreSQL at {where} ({reason}). {hints.reach}"
+            host = str(params["host"]).strip("[]").lower()
+            if hints.in_container and host in LOCAL_HOSTS:
+                sentence += " " + LOCALHOST_IN_CONTAINER.format(host=params["host"])
+            return sentence
     detail = primary_message(exc)
     if password:
         detail = detail.replace(password, "***")

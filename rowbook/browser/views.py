@@ -4,6 +4,7 @@ import logging
 import math
 
 import psycopg
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
@@ -25,7 +26,7 @@ def _open(request):
     try:
         conn = dbprobe.connect(active.params, read_only=True)
     except psycopg.Error as exc:
-        problem = dbprobe.describe(exc, active.params, dbprobe.FORM)
+        problem = dbprobe.describe(exc, active.params, dbprobe.for_install_method(dbprobe.FORM, settings.ROWBOOK_INSTALL_METHOD))
         log.warning("cannot open user database %s: %s", active.name, problem)
         return active, None, problem
     return active, conn, ""

@@ -1,6 +1,7 @@
 """Add/edit a stored connection; it is tested before it is saved."""
 
 from django import forms
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from rowbook import dberrors, dbprobe
@@ -46,7 +47,8 @@ class ConnectionForm(forms.ModelForm):
         params = {"host": data["host"], "port": data["port"], "dbname": data["dbname"],
                   "user": data["user"], "password": password}
         if self._connection_changed(params):
-            problem = dbprobe.probe(params, dbprobe.FORM, read_only=True)
+            problem = dbprobe.probe(params, dbprobe.for_install_method(dbprobe.FORM, settings.ROWBOOK_INSTALL_METHOD),
+                                    read_only=True)
             if problem:
                 raise forms.ValidationError(f"Cannot connect: {problem}")
         self.cleaned_password = password

@@ -30,6 +30,18 @@ def test_env_url_imported_once(web):
     assert Connection.objects.get(from_env=True).name == "From ROWBOOK_USER_DATABASE_URL"
 
 
+def test_add_on_localhost_in_a_container_says_localhost_is_the_container(client, web, monkeypatch):
+    from django.conf import settings
+
+    # As in the service image, whose ROWBOOK_INSTALL_METHOD is "image".
+    monkeypatch.setattr(settings, "ROWBOOK_INSTALL_METHOD", "image")
+    page = client.post("/databases/add/", form(web, "On the host", host="localhost", port=1))
+    html = page.content.decode()
+    assert "Cannot connect: cannot reach PostgreSQL at localhost:1 (connection refused)." in html
+    assert "Rowbook runs in a container, where localhost is the container itself" in html
+    assert "host.docker.internal" in html
+
+
 def test_add_with_wrong_password_shows_clear_error(client, web):
     from rowbook.connections.models import Connection
 
