@@ -14,7 +14,8 @@ is the sign-in page again, with Rowbook's error and each TEXT. With --ca,
 the browser trusts that root certificate (Caddy's local CA, in place of
 Let's Encrypt), through a throwaway NSS database, as a browser trusts a
 system CA: no certificate error is ignored. --resolve maps
-a host name to an address (a test server's), as DNS would.
+a host name to an address (a test server's), as DNS would; HOST * maps
+every name.
 
 Runs in its own process: Playwright's event loop stays out of pytest's.
 Prints one line saying what it saw; exits 1 with the reason otherwise.
@@ -38,6 +39,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -140,7 +142,7 @@ def sign_in_page(url: str, ca: Path | None = None, resolve: str = "",
             page = context.new_page()
             page.set_default_timeout(TIMEOUT_MS)
             try:
-                page.goto(url, wait_until="load")
+                _open(page, url)
             except Error as error:
                 raise OutcomeNotReached(f"the browser cannot open {url}: {error.message.splitlines()[0]}")
             if not _on_sign_in(page):
@@ -158,12 +160,49 @@ def _on_sign_in(page) -> bool:
     return bool(page.get_by_role("heading", name="Sign in to Rowbook").count())
 
 
+# Chromium drops its requests when the machine's network interfaces change, as
+# they do when Docker adds or removes a container's (Compose replacing one beside
+# the check): ERR_NETWORK_CHANGED, or its error page. A reader reloads; so does the check.
+NETWORK_CHANGED = "ERR_NETWORK_CHANGED"
+ERROR_PAGE = "chrome-error://"
+TRIES = 3
+
+
+def _open(page, url: str) -> None:
+    from playwright.sync_api import Error
+
+    for attempt in range(1, TRIES + 1):
+        try:
+            page.goto(url, wait_until="load")
+            return
+        except Error as error:
+            if NETWORK_CHANGED not in error.message or attempt == TRIES:
+                raise
+            time.sleep(0.5)
+
+
 def _submit(page, user: str, password: str) -> bool:
     """Fill in and send the sign-in form; whether the page after it is signed in (has Sign out)."""
-    page.fill("input[name=username]", user)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("load")
+    from playwright.sync_api import Error
+
+    sign_in_url = page.url
+    for attempt in range(1, TRIES + 1):
+        page.fill("input[name=username]", user)
+        page.fill("input[name=password]", password)
+        # Until the page after the form has loaded: the click returns once the POST has
+        # started, and the loaded page before it would otherwise count as the page after.
+        try:
+            with page.expect_navigation(wait_until="load"):
+                page.click("button[type=submit]")
+        except Error as error:
+            if NETWORK_CHANGED not in error.message or attempt == TRIES:
+                raise OutcomeNotReached(f"the browser cannot send the sign-in form: "
+                                        f"{error.message.splitlines()[0]}")
+        else:
+            if not page.url.startswith(ERROR_PAGE) or attempt == TRIES:
+                break
+        time.sleep(0.5)
+        _open(page, sign_in_url)
     return bool(page.get_by_role("button", name="Sign out").count())
 
 

@@ -14,7 +14,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
-from urllib.parse import urlsplit
 
 from . import configs, console
 from .languages import Kind
@@ -164,7 +163,7 @@ def evaluate_outcome(block: Block, context: Context) -> Outcome:
     see what it names, open a table, do the page's steps in the browser and
     take its pictures (the newest release's, into docs/); or, with `refused`,
     see the sign-in refused. On a server, the browser reaches the
-    server's address under the URL's host name, as DNS would."""
+    server's address under every host name, as DNS would."""
     options, session = block.options, context.session
     missing = [name for name in ("url", "user", "password-file") if not options.get(name)]
     if missing:
@@ -182,7 +181,9 @@ def evaluate_outcome(block: Block, context: Context) -> Outcome:
     if options.get("ca"):
         command += ["--ca", str(_local_copy(options["ca"], session))]
     if session.machine is not None:
-        command += ["--resolve", f"{urlsplit(options['url']).hostname}={session.machine.address()}"]
+        # Every name the browser meets is the server's, as DNS would have it: the URL's, and
+        # the one it redirects to (an old domain name sent to the new one).
+        command += ["--resolve", f"*={session.machine.address()}"]
     if options.get("steps"):
         steps = session.scratch / f".outcome-steps-{block.line}.yaml"
         steps.write_text(options["steps"])
