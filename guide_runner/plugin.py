@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from . import ratchet, releases, run_facts
+from . import engine_lock, ratchet, releases, run_facts
 from .languages import Kind
 from .outcomes import GuideFailure
 from .page import Page, read_page
@@ -29,6 +29,7 @@ SCENARIOS = pytest.StashKey[list[Scenario]]()  # every scenario that ran (or was
 PLANNED = pytest.StashKey[dict[str, int]]()  # page: scenarios collected
 DROPS = pytest.StashKey[list[str]]()
 IMAGES = pytest.StashKey[bool]()
+ENGINE_LOCK = pytest.StashKey[object]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -52,6 +53,15 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _interrupt(signum, frame):
     raise KeyboardInterrupt(f"signal {signum}")
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Before the first test that uses Docker: wait until no other run uses
+    this engine (guide_runner/engine_lock.py)."""
+    if any(item.get_closest_marker("docker") for item in session.items) and docker_available():
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        say = (lambda line: reporter.write_line(line)) if reporter else print
+        session.config.stash[ENGINE_LOCK] = engine_lock.acquire(say)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):

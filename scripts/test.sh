@@ -3,6 +3,19 @@
 # Extra arguments go to pytest, e.g. scripts/test.sh docs/prerequisites.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# One run per Docker engine at a time (guide_runner/engine_lock.py): a second
+# run waits here for the first one instead of failing on its names.
+engine="$(docker info --format '{{.ID}}' 2>/dev/null | tr -d ':' || true)"
+lock="${TMPDIR:-/tmp}/rowbook-docs-engine-${engine:-default}.lock"
+exec 9>>"$lock"
+if ! flock --nonblock 9; then
+    echo "waiting for another test run on this Docker engine to finish ($(cat "$lock"))"
+    flock 9
+fi
+echo "pid $$, scripts/test.sh $*, since $(date +%T)" > "$lock"
+export ROWBOOK_DOCS_ENGINE_LOCK=1
+
 scripts/setup.sh
 # Our images before the tests, not inside the first one that needs them
 # (cached: quick when nothing changed; the runner's own call is then a no-op).

@@ -1,0 +1,35 @@
+"""A second test run on the same Docker engine waits for the first one."""
+
+import subprocess
+import sys
+import time
+
+from guide_runner import engine_lock
+
+HOLD_FOR_2_S = """
+import time
+from guide_runner import engine_lock
+handle = engine_lock.acquire()
+print("held", flush=True)
+time.sleep(2)
+"""
+
+
+def test_a_second_run_waits_for_the_first_and_says_whose_lock_it_waits_for(monkeypatch):
+    monkeypatch.delenv(engine_lock.HELD, raising=False)
+    first = subprocess.Popen([sys.executable, "-c", HOLD_FOR_2_S], stdout=subprocess.PIPE, text=True)
+    assert first.stdout.readline().strip() == "held"
+    said = []
+    started = time.monotonic()
+    handle = engine_lock.acquire(said.append)
+    waited = time.monotonic() - started
+    handle.close()
+    first.wait(10)
+    assert waited > 1
+    assert said[0].startswith("waiting for another test run on this Docker engine to finish (pid ")
+    assert said[1].startswith("the other test run finished after")
+
+
+def test_a_run_started_by_scripts_test_sh_does_not_wait_for_its_own_lock(monkeypatch):
+    monkeypatch.setenv(engine_lock.HELD, "1")
+    assert engine_lock.acquire() is None
