@@ -32,8 +32,9 @@ step "Debian packages"
 # the browser of tests/browser (Playwright drives /usr/bin/chromium; no
 # `playwright install`, which would download a browser); libnss3-tools gives
 # certutil, with which the runner's outcome checks trust a page's local CA;
-# docker-registry stands in for Docker Hub (scripts/local-registry.sh).
-packages=(debootstrap postgresql iproute2 curl openssl chromium libnss3-tools docker-registry)
+# docker-registry stands in for Docker Hub (scripts/local-registry.sh); sudo
+# runs the host-side `sudo` lines of a page, as on a reader's Docker host.
+packages=(debootstrap postgresql iproute2 curl openssl chromium libnss3-tools docker-registry sudo)
 needed=()
 for pkg in "${packages[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || needed+=("$pkg")
