@@ -231,10 +231,26 @@ def evaluate(block: Block, context: Context) -> Outcome:
         return Outcome(Status.SKIPPED, block.options["skip"])
     if "replace" in block.options:  # a test-only substitution, e.g. a download URL -> a local file
         block = substituted(block, block.options["replace"])
+    if "on" in block.options:
+        context = on_machine(block, context)
     outcome = EVALUATORS[block.kind](block, context)
     if "leaves-nothing" in block.options:
         check_nothing_left(block, context)
     return outcome
+
+
+# Where a block of a page for a server runs instead of the server: `on="your computer"`.
+YOUR_COMPUTER = "your computer"
+
+
+def on_machine(block: Block, context: Context) -> Context:
+    """`on="your computer"`: the reader's own computer, not the server the page is
+    for (the test host, in a terminal of its own): an SSH tunnel, the browser at
+    http://127.0.0.1:8000 through it."""
+    if block.options["on"] != YOUR_COMPUTER:
+        raise GuideFailure(f'{block.where}: on="{block.options["on"]}": a block runs on the server '
+                           f'the page is for, or on="{YOUR_COMPUTER}"')
+    return Context(context.session.computer, context.variant, context.snapshot)
 
 
 def check_nothing_left(block: Block, context: Context) -> None:

@@ -76,6 +76,21 @@ class Session:
         self.background: list[subprocess.Popen] = []
         self.count = 0
         self._browser: "BrowserWorker | None" = None
+        self._computer: "Session | None" = None
+
+    @property
+    def computer(self) -> "Session":
+        """On a page for a server: the reader's own computer, a second terminal
+        on the test host with a home of its own (`<!-- test: on="your computer" -->`),
+        e.g. for the SSH tunnel to the server. On a page for the test host, the same terminal."""
+        if self.machine is None:
+            return self
+        if self._computer is None:
+            scratch = self.scratch / "your-computer"
+            # Made here, before the server's blocks may write into it (the scratch directory is shared).
+            (scratch / "home").mkdir(parents=True, exist_ok=True)
+            self._computer = Session(scratch, {**self.env, "HOME": str(scratch / "home")})
+        return self._computer
 
     @property
     def browser(self) -> "BrowserWorker":
@@ -192,7 +207,7 @@ class Session:
         return process
 
     def stop_background(self) -> list[str]:
-        stopped = []
+        stopped = self._computer.stop_background() if self._computer is not None else []
         for process in self.background:
             if process.poll() is None:
                 stopped.append(str(process.pid))
