@@ -204,9 +204,11 @@ def read_page(path: Path, release: str | None = None) -> Page:
                                     Kind.OUTCOME, options=options,
                                     tab=innermost(spans, region.start), end_line=end_line))
             else:
+                # A hidden or teardown block takes the options right above it too (on=, timeout=).
                 blocks.append(Block(page_id, line, lexemes["arguments"].strip() or "bash", str(lexemes["source"]),
-                                    Kind(directive.removeprefix("test-")), tab=innermost(spans, region.start),
-                                    end_line=end_line))
+                                    Kind(directive.removeprefix("test-")), options=pending,
+                                    tab=innermost(spans, region.start), end_line=end_line))
+                pending = {}
             continue
         end_line = line_at(max(region.end - 1, region.start))
         language = lexemes["language"]

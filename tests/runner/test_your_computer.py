@@ -37,3 +37,12 @@ def test_a_block_on_anything_else_is_refused_naming_the_choices(tmp_path):
     with pytest.raises(GuideFailure, match='on="the server": a block runs on the server the page is for, '
                                            'or on="your computer"'):
         on_machine(block, context)
+
+
+def test_a_hidden_block_takes_the_options_right_above_it(tmp_path):
+    page = tmp_path / "p.md"
+    page.write_text('<!-- test: on="your computer" timeout=30 -->\n<!-- test-hidden: bash\ntrue\n-->\n\n'
+                    '```bash\ntrue\n```\n')
+    hidden, shown = read_page(page).blocks
+    assert hidden.options == {"on": "your computer", "timeout": "30"}
+    assert shown.options == {}
