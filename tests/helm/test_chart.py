@@ -1,8 +1,9 @@
 """The Rowbook Helm chart, rendered by Helm's own engine, with no cluster and no Docker.
 
-What a running cluster would show (scheduling, the Ingress controller, a real
-rollout, the pod as the kubelet starts it) is not tested here; the docs page's
-"What CI proves and what it does not" says so to readers.
+The pods as a kubelet would start them are run in Docker by
+tests/helm/test_pod_in_docker.py. What only a running cluster would show
+(scheduling, the Ingress controller, a real rollout) is not tested; the docs
+page's "What CI proves and what it does not" says so to readers.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """A second test run on the same Docker engine waits for the first one."""
 
+import os
 import subprocess
 import sys
+import tempfile
 import time
 
 from guide_runner import engine_lock
@@ -15,9 +17,12 @@ time.sleep(2)
 """
 
 
-def test_a_second_run_waits_for_the_first_and_says_whose_lock_it_waits_for(monkeypatch):
+def test_a_second_run_waits_for_the_first_and_says_whose_lock_it_waits_for(monkeypatch, tmp_path):
+    # A lock of the test's own (in its TMPDIR): the real one is held by the run this test is part of.
     monkeypatch.delenv(engine_lock.HELD, raising=False)
-    first = subprocess.Popen([sys.executable, "-c", HOLD_FOR_2_S], stdout=subprocess.PIPE, text=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    env = {k: v for k, v in os.environ.items() if k != engine_lock.HELD} | {"TMPDIR": str(tmp_path)}
+    first = subprocess.Popen([sys.executable, "-c", HOLD_FOR_2_S], stdout=subprocess.PIPE, text=True, env=env)
     assert first.stdout.readline().strip() == "held"
     said = []
     started = time.monotonic()
