@@ -232,7 +232,7 @@ def evaluate(block: Block, context: Context) -> Outcome:
     if "replace" in block.options:  # a test-only substitution, e.g. a download URL -> a local file
         block = substituted(block, block.options["replace"])
     if "on" in block.options:
-        context = on_machine(block, context)
+        context = Context(terminal_for(block, context.session), context.variant, context.snapshot)
     outcome = EVALUATORS[block.kind](block, context)
     if "leaves-nothing" in block.options:
         check_nothing_left(block, context)
@@ -243,14 +243,18 @@ def evaluate(block: Block, context: Context) -> Outcome:
 YOUR_COMPUTER = "your computer"
 
 
-def on_machine(block: Block, context: Context) -> Context:
-    """`on="your computer"`: the reader's own computer, not the server the page is
-    for (the test host, in a terminal of its own): an SSH tunnel, the browser at
+def terminal_for(block: Block, session: Session) -> Session:
+    """Where the block runs: the page's terminal (on a page for a server, the
+    server), or with `on="your computer"` the reader's own computer (the test
+    host, in a terminal of its own): an SSH tunnel, the browser at
     http://127.0.0.1:8000 through it."""
-    if block.options["on"] != YOUR_COMPUTER:
-        raise GuideFailure(f'{block.where}: on="{block.options["on"]}": a block runs on the server '
+    where = block.options.get("on")
+    if where is None:
+        return session
+    if where != YOUR_COMPUTER:
+        raise GuideFailure(f'{block.where}: on="{where}": a block runs on the server '
                            f'the page is for, or on="{YOUR_COMPUTER}"')
-    return Context(context.session.computer, context.variant, context.snapshot)
+    return session.computer
 
 
 def check_nothing_left(block: Block, context: Context) -> None:

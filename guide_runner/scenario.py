@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import releases
-from .evaluators import Context, evaluate, on_machine, timeout_of
+from .evaluators import Context, evaluate, terminal_for, timeout_of
 from .images import Absent
 from .languages import Kind
 from .machines import Machine, MachineError
@@ -125,8 +125,7 @@ class Scenario:
         teardowns = [b for page in reversed(pages) for b in self.blocks if b.page == page and b.kind == Kind.TEARDOWN]
         for block in teardowns:
             try:
-                terminal = on_machine(block, Context(session, self.variant)).session if "on" in block.options else session
-                result = terminal.run(block.source, timeout_of(block))
+                result = terminal_for(block, session).run(block.source, timeout_of(block))
             except Exception as error:  # the rest of the clean-up must run all the same
                 problems.append(f"teardown at {block.where} could not run: {error!r}")
                 self.outcomes[block.key] = Outcome(Status.FAILED, "teardown could not run")

@@ -63,6 +63,17 @@ def render(values: dict | None) -> list[Manifest]:
             for obj in yaml.safe_load_all(text) if obj]
 
 
+def kind(manifests: list[Manifest], wanted: str) -> dict:
+    """The one object of that kind the chart makes."""
+    (found,) = [m.object for m in manifests if m.object["kind"] == wanted]
+    return found
+
+
+def pod_spec(obj: dict) -> dict:
+    """The pod spec of a Deployment or a Job."""
+    return obj["spec"]["template"]["spec"]
+
+
 def api_problems(manifests: list[Manifest]) -> list[str]:
     """One line per object the Kubernetes API would refuse, for each version we check."""
     problems = []

@@ -19,7 +19,7 @@ from guide_runner.languages import Kind
 from guide_runner.page import read_page
 from guide_runner.paths import DOCS, RELEASES_TOML
 from tests.helm.chart import (
-    CHART, EXAMPLES, ChartRefused, api_problems, check, lint_findings, load_values, render,
+    CHART, EXAMPLES, ChartRefused, api_problems, check, kind, lint_findings, load_values, pod_spec, render,
 )
 from tests.helm.render import main as render_main
 
@@ -43,15 +43,6 @@ def with_values(**changes) -> dict:
             section = section.setdefault(name, {})
         section[leaf] = value
     return values
-
-
-def kind(manifests, wanted: str) -> dict:
-    (found,) = [m.object for m in manifests if m.object["kind"] == wanted]
-    return found
-
-
-def pod_spec(obj: dict) -> dict:
-    return obj["spec"]["template"]["spec"]
 
 
 def container_env(obj: dict) -> dict:

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helm.chart import render
+from tests.helm.chart import kind, pod_spec, render
 from tests.helm.pod import Objects, UnknownField, docker_run
 
 VALUES = {"domainName": "rowbook.example.com", "postgresql": {"host": "db", "password": "p" * 16},
           "secretKey": "k" * 40}
 
 
-def deployment_pod(values=VALUES) -> dict:
-    (deployment,) = [m.object for m in render(values) if m.object["kind"] == "Deployment"]
-    return deployment["spec"]["template"]["spec"]
+def deployment_pod() -> dict:
+    return pod_spec(kind(render(VALUES), "Deployment"))
 
 
 def test_the_pod_runs_as_rendered_user_read_only_no_privileges_secrets_as_root_owned_group_files(tmp_path):

@@ -18,7 +18,7 @@ import uuid
 
 import pytest
 
-from tests.helm.chart import render
+from tests.helm.chart import kind, pod_spec, render
 from tests.helm.pod import Objects, docker_run, probe
 
 pytestmark = pytest.mark.docker
@@ -26,11 +26,6 @@ pytestmark = pytest.mark.docker
 
 def docker(*args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess:
     return subprocess.run(["docker", *args], capture_output=True, text=True, check=check, timeout=timeout)
-
-
-def one(manifests, kind: str) -> dict:
-    (found,) = [m.object for m in manifests if m.object["kind"] == kind]
-    return found
 
 
 @pytest.fixture
@@ -67,13 +62,13 @@ def test_the_migration_job_then_a_pod_run_as_rendered_and_the_probes_answer(netw
     manifests = render(values)
     objects = Objects.of(manifests)
 
-    job_pod = one(manifests, "Job")["spec"]["template"]["spec"]
+    job_pod = pod_spec(kind(manifests, "Job"))
     job = docker("run", "--rm", "--name", f"{name}-migrate", "--network", name,
                  *docker_run(job_pod, "migrate", objects, tmp_path / "job"), check=False, timeout=300)
     assert job.returncode == 0, f"the migration Job failed:\n{job.stdout}{job.stderr}"
     assert "Applying rowbook_connections." in job.stdout
 
-    pod = one(manifests, "Deployment")["spec"]["template"]["spec"]
+    pod = pod_spec(kind(manifests, "Deployment"))
     (container,) = pod["containers"]
     uses_files = any(e["name"] == "SECRET_KEY_FILE" for e in container["env"])
     assert uses_files == (secrets_as == "files")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from guide_runner import GuideFailure, read_page
-from guide_runner.evaluators import Context, on_machine
+from guide_runner.evaluators import terminal_for
 from guide_runner.shell import Session
 
 
@@ -33,10 +33,9 @@ def test_a_block_on_anything_else_is_refused_naming_the_choices(tmp_path):
     page = tmp_path / "p.md"
     page.write_text('<!-- test: on="the server" -->\n```bash\ntrue\n```\n')
     (block,) = read_page(page).blocks
-    context = Context(Session(tmp_path, {"HOME": str(tmp_path)}), "")
     with pytest.raises(GuideFailure, match='on="the server": a block runs on the server the page is for, '
                                            'or on="your computer"'):
-        on_machine(block, context)
+        terminal_for(block, Session(tmp_path, {"HOME": str(tmp_path)}))
 
 
 def test_a_hidden_block_takes_the_options_right_above_it(tmp_path):
