@@ -54,6 +54,7 @@ VIEWPORT = {"width": 1000, "height": 600}
 
 STEPS = """What a page's reader does in the browser, one action per list item:
   - open: /databases/                 (a path under the page's URL)
+  - reload: 6                         (reload the page 6 times: signed in after each)
   - click: Add a database             (the link or button of that name)
   - click: {name: Remove, row: Shop}  (... in the table row that shows Shop)
   - fill: {Name: Shop, Port: "5432"}  (form fields by their label)
@@ -273,6 +274,14 @@ def follow(page, url: str, steps: list, pictures: Path | None) -> list[str]:
         try:
             if action == "open":
                 page.goto(url.rstrip("/") + value, wait_until="load")
+            elif action == "reload":
+                # Each reload a new request, which a load balancer may send to
+                # another replica: the reader must stay signed in on every one.
+                for reload in range(1, int(value) + 1):
+                    page.reload(wait_until="load")
+                    if not page.get_by_role("button", name="Sign out").count():
+                        raise OutcomeNotReached(f"step {number} ({action}: {value!r}): after reload {reload}, "
+                                                f"{page.url} shows no Sign out button: signed out")
             elif action == "click":
                 scope = page.locator("tr", has_text=value["row"]) if isinstance(value, dict) else page
                 name = value["name"] if isinstance(value, dict) else value
@@ -304,7 +313,7 @@ def follow(page, url: str, steps: list, pictures: Path | None) -> list[str]:
                     taken.append(options["path"])
             else:
                 raise OutcomeNotReached(f"step {number}: no action {action!r}\n{STEPS}")
-        except (Error, AssertionError, OSError, KeyError, TypeError, AttributeError) as error:
+        except (Error, AssertionError, OSError, KeyError, TypeError, AttributeError, ValueError) as error:
             message = getattr(error, "message", None) or str(error)
             raise OutcomeNotReached(f"step {number} ({action}: {value!r}) failed on {page.url}: "
                                     f"{message.strip().splitlines()[0]}") from None

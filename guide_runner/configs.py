@@ -41,21 +41,38 @@ def is_compose_file(name: str | None, data) -> bool:
 
 
 def is_override_file(name: str) -> bool:
-    """compose.override.yml: read by Compose with compose.yml in every command."""
-    return re.fullmatch(r"(docker-)?compose\.override\.ya?ml", name) is not None
+    """compose.NAME.yml: read on top of the compose.yml beside it (compose.override.yml
+    by Compose in every command, another one through -f or COMPOSE_FILE)."""
+    return re.fullmatch(r"(docker-)?compose\.[\w-]+\.ya?ml", name) is not None
+
+
+class ComposeLoader(yaml.SafeLoader):
+    """YAML with Compose's merge tags: `!reset` (drop the value of the file
+    below) and `!override` (replace it instead of merging)."""
+
+
+for _tag in ("!reset", "!override"):
+    ComposeLoader.add_constructor(_tag, lambda loader, node: (
+        loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode)
+        else loader.construct_mapping(node) if isinstance(node, yaml.MappingNode)
+        else loader.construct_scalar(node)))
 
 
 def check_yaml(block: ConfigBlock) -> str:
-    documents = list(yaml.safe_load_all(block.source))
+    documents = list(yaml.load_all(block.source, Loader=ComposeLoader))
     if block.path is not None and is_compose_file(block.path.name, documents[0] if documents else None):
-        # An override file is checked as Compose reads it: with compose.yml beside it.
-        files = [] if is_override_file(block.path.name) else ["-f", str(block.path)]
+        files = ["-f", str(block.path)]
+        if is_override_file(block.path.name):  # checked as Compose reads it: on top of compose.yml
+            base = next((block.path.parent / name for name in ("compose.yml", "compose.yaml", "docker-compose.yml")
+                         if (block.path.parent / name).exists()), None)
+            if base is None:
+                raise ValueError(f"{block.path.name} goes on top of a compose.yml, and there is none beside it")
+            files = ["-f", str(base), *files]
         run = subprocess.run(["docker", "compose", *files, "config", "--quiet"],
-                             cwd=block.path.parent if not files else block.cwd, env=block.env,
-                             capture_output=True, text=True)
+                             cwd=block.path.parent, env=block.env, capture_output=True, text=True)
         if run.returncode:
             raise ValueError(f"docker compose config rejected it:\n{run.stderr.strip()}")
-        return "docker compose config"
+        return "docker compose config" + (f" on top of {files[1].rsplit('/', 1)[-1]}" if len(files) > 2 else "")
     return "YAML parser"
 
 
@@ -91,11 +108,15 @@ def check_caddyfile(block: ConfigBlock) -> str:
     if target is None:
         target = block.cwd / ".runner-Caddyfile"
         target.write_text(block.source)
+    # A variable the file reads ({$DOMAIN_NAME}) comes from where Caddy runs (Compose
+    # passes it from .env), not from the page's shell: a stand-in lets the syntax be checked.
+    unset = sorted(set(re.findall(r"\{\$([A-Za-z_][A-Za-z0-9_]*)", block.source)) - set(block.env))
+    env = {**block.env, **{name: "example.com" for name in unset}}
     run = subprocess.run([str(caddy), "adapt", "--config", str(target), "--adapter", "caddyfile"],
-                         capture_output=True, text=True, env=block.env)
+                         capture_output=True, text=True, env=env)
     if run.returncode:
         raise ValueError(f"caddy adapt rejected it:\n{run.stderr.strip()}")
-    return "caddy adapt"
+    return "caddy adapt" + (f" ({', '.join(unset)}=example.com)" if unset else "")
 
 
 def check_toml(block: ConfigBlock) -> str:

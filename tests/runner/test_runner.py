@@ -301,7 +301,14 @@ def test_a_page_whose_image_name_is_misspelled_fails_and_the_engine_keeps_the_im
 
 def test_the_readers_steps_in_the_browser_run_after_sign_in_and_a_step_that_cannot_be_done_fails_naming_it():
     scenario, message = failure("browser-steps.md")
-    assert message.startswith("tests/runner/pages/browser-steps.md:19 [page] outcome not reached: step 3 "
+    assert message.startswith("tests/runner/pages/browser-steps.md:19 [page] outcome not reached: step 4 "
                               "(click: 'Switch to this') failed on http://127.0.0.1:8766/databases/")
     assert "the page promises:\n    You see your databases and switch to another one." in message
     assert statuses(scenario) == {6: "executed", 15: "executed", 19: "failed"}
+
+
+def test_a_reload_that_signs_the_reader_out_fails_naming_the_reload():
+    scenario, message = failure("browser-reload-signed-out.md")
+    assert message.startswith("tests/runner/pages/browser-reload-signed-out.md:18 [page] outcome not reached: "
+                              "step 1 (reload: 3): after reload 1, http://127.0.0.1:8767/home/")
+    assert "signed out" in message
