@@ -110,7 +110,7 @@ def test_config_blocks_are_written_and_checked():
     assert outcome(scenario, 10).status == "parsed"
     assert outcome(scenario, 14).status == "verified"
     # An override has no image of its own: checked with compose.yml, as Compose reads it.
-    assert outcome(scenario, 20).detail == "written to compose.override.yml, checked by docker compose config"
+    assert outcome(scenario, 20).detail == "written to compose.override.yml, checked by docker compose config on top of compose.yml"
     _, message = failure("bad-override.md")
     assert "refers to undefined secret missing" in message
     _, message = failure("bad-yaml.md")
