@@ -13,7 +13,6 @@ Not a test.
 
 from __future__ import annotations
 
-import re
 import sys
 import xml.etree.ElementTree as ElementTree
 from collections import defaultdict
@@ -28,17 +27,16 @@ def cases(report: Path) -> list[tuple[str, str, float]]:
     found = []
     for case in ElementTree.parse(report).iter("testcase"):
         name = case.get("name", "")
-        file = case.get("file") or case.get("classname", "").replace(".", "/")
+        file = case.get("classname", "").replace(".", "/")
         found.append((file, name, float(case.get("time", 0))))
     return found
 
 
 def page_of(file: str) -> str | None:
-    """docs/x.md for a page's scenario (pytest names its class docs.x.md or docs/x.md)."""
-    match = re.match(r"(docs/.+?)(/md)?$", file)
-    if not match:
-        return None
-    return match.group(1).removesuffix("/md") + ".md" if not file.endswith(".md") else file
+    """docs/x.md for a page's scenario: pytest's class name docs.x.md reads as docs/x/md."""
+    if file.startswith("docs/") and file.endswith("/md"):
+        return file.removesuffix("/md") + ".md"
+    return None
 
 
 def part_of(file: str, name: str) -> str:
@@ -67,8 +65,8 @@ def main() -> None:
     pages: dict[str, list[float]] = defaultdict(list)
     for file, name, time in found:
         parts[part_of(file, name)].append(time)
-        if page_of(file):
-            pages[page_of(file)].append(time)
+        if page := page_of(file):
+            pages[page].append(time)
 
     rows = [("part of the suite", "tests", "seconds", "share")]
     for part, times in sorted(parts.items(), key=lambda item: -sum(item[1])):

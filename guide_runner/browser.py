@@ -161,6 +161,11 @@ def _on_sign_in(page) -> bool:
     return bool(page.get_by_role("heading", name="Sign in to Rowbook").count())
 
 
+def _signed_in(page) -> bool:
+    """Rowbook shows a Sign out button on every page of a signed-in user."""
+    return bool(page.get_by_role("button", name="Sign out").count())
+
+
 # Chromium drops its requests when the machine's network interfaces change, as
 # they do when Docker adds or removes a container's (Compose replacing one beside
 # the check): ERR_NETWORK_CHANGED, or its error page. A reader reloads; so does the check.
@@ -204,7 +209,7 @@ def _submit(page, user: str, password: str) -> bool:
                 break
         time.sleep(0.5)
         _open(page, sign_in_url)
-    return bool(page.get_by_role("button", name="Sign out").count())
+    return _signed_in(page)
 
 
 @contextmanager
@@ -279,7 +284,7 @@ def follow(page, url: str, steps: list, pictures: Path | None) -> list[str]:
                 # another replica: the reader must stay signed in on every one.
                 for reload in range(1, int(value) + 1):
                     page.reload(wait_until="load")
-                    if not page.get_by_role("button", name="Sign out").count():
+                    if not _signed_in(page):
                         raise OutcomeNotReached(f"step {number} ({action}: {value!r}): after reload {reload}, "
                                                 f"{page.url} shows no Sign out button: signed out")
             elif action == "click":
