@@ -7,7 +7,8 @@ run that uses Docker first takes a lock named after the engine, and a second
 run waits for the first one, saying so, instead of failing half-way.
 
 `scripts/test.sh` takes it for its whole run (image builds included) and sets
-ROWBOOK_DOCS_ENGINE_LOCK, so the pytest it starts does not wait for itself.
+ROWBOOK_DOCS_ENGINE_LOCK, so the pytest it starts does not wait for itself; a
+pytest that takes it sets the same, for the pytest runs its tests start.
 """
 
 from __future__ import annotations
@@ -48,4 +49,5 @@ def acquire(say=print) -> IO[str] | None:
     handle.truncate(0)
     handle.write(f"pid {os.getpid()}, {' '.join(sys.argv)[:200]}, since {time.strftime('%H:%M:%S')}\n")
     handle.flush()
+    os.environ[HELD] = "1"  # inherited by the runs this one starts: they must not wait for it
     return handle

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
-from . import engine_lock, ratchet, releases, run_facts
+from . import engine_lock, ratchet, releases, reuse, run_facts
 from .languages import Kind
 from .outcomes import GuideFailure
 from .page import Page, read_page
@@ -30,6 +31,8 @@ PLANNED = pytest.StashKey[dict[str, int]]()  # page: scenarios collected
 DROPS = pytest.StashKey[list[str]]()
 IMAGES = pytest.StashKey[bool]()
 ENGINE_LOCK = pytest.StashKey[object]()
+ENVIRONMENT = pytest.StashKey[str]()  # the inputs every scenario shares, digested (reuse.py)
+REUSED = pytest.StashKey[list[reuse.StoredPass]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -39,6 +42,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                          "tests/coverage-baseline.json)")
     group.addoption("--update-coverage-baseline", action="store_true",
                     help="write this run's counts into the --coverage-baseline file")
+    group.addoption("--changed", action="store_true",
+                    help="run only the scenarios whose inputs changed since they last passed on this "
+                         "machine; the others are reported as REUSED, with the run they come from")
+    group.addoption("--pass-store", metavar="DIR", default=str(reuse.STORE),
+                    help="where passing scenarios are stored for --changed (default: .cache/guide-passes)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -46,6 +54,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SCENARIOS] = []
     config.stash[PLANNED] = {}
     config.stash[DROPS] = []
+    config.stash[REUSED] = []
     config.addinivalue_line("markers", "docker: needs the Docker engine (select the fast tests with -m 'not docker')")
     # CI stops a run with SIGTERM: treat it as Ctrl-C, so every teardown still runs.
     signal.signal(signal.SIGTERM, _interrupt)
@@ -100,7 +109,18 @@ class ScenarioItem(pytest.Item):
         if self.scenario.plan.skip:
             self.scenario.mark_skipped()
             pytest.skip(f"{self.scenario.name}: {self.scenario.plan.skip}")
+        key = reuse.fingerprint(self.scenario.plan, _environment(self.config))
+        store = Path(self.config.getoption("--pass-store"))
+        stored = reuse.load(key, store) if self.config.getoption("--changed") else None
+        if stored is not None:
+            self.scenario.outcomes.update(stored.outcomes)
+            self.config.stash[REUSED].append(stored)
+            self.user_properties.append(("reused", stored.describe()))
+            return
+        started = time.monotonic()
         self.scenario.run()
+        reuse.save(key, self.scenario.name, self.scenario.outcomes, time.monotonic() - started,
+                   run_facts.commit() or "", store)
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, GuideFailure):
@@ -121,6 +141,20 @@ def _images_built(config: pytest.Config) -> None:
     if run.returncode:
         raise GuideFailure(f"scripts/build-images.sh failed:\n{run.stdout[-2000:]}{run.stderr[-2000:]}")
     config.stash[IMAGES] = True
+
+
+def _environment(config: pytest.Config) -> str:
+    """What every scenario's fingerprint shares, once per run, after the images are built."""
+    if ENVIRONMENT not in config.stash:
+        config.stash[ENVIRONMENT] = reuse.files_digest() + reuse.engine_digest()
+    return config.stash[ENVIRONMENT]
+
+
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config):
+    """A reused pass shows as R / REUSED, and is counted apart from the passes that ran."""
+    if report.when == "call" and report.passed and any(name == "reused" for name, _ in report.user_properties):
+        return "reused", "R", ("REUSED", {"green": True})
+    return None
 
 
 def _coverage(config: pytest.Config) -> Coverage | None:
@@ -152,6 +186,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus) -> None:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
+    reused = config.stash.get(REUSED, [])
+    if reused:
+        terminalreporter.section("reused: scenarios whose inputs are unchanged since they passed (--changed)")
+        for stored in reused:
+            terminalreporter.write_line(stored.describe())
+        terminalreporter.write_line(f"{len(reused)} reused, {sum(s.seconds for s in reused):.0f} s saved; "
+                                    "run without --changed to run them all")
     coverage = _coverage(config)
     if coverage is None:
         return

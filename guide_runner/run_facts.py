@@ -37,13 +37,17 @@ def _output(command: list[str], run=subprocess.run) -> str | None:
     return result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else None
 
 
+def commit(run=subprocess.run) -> str | None:
+    return _output(["git", "rev-parse", "HEAD"], run)
+
+
 def collect(run=subprocess.run, os_release: Path = OS_RELEASE) -> dict:
     """The facts of this run; `run` stands in for subprocess.run in tests."""
     compose = _output(["docker", "compose", "version", "--short"], run)
     status = _output(["git", "status", "--porcelain", "--untracked-files=no"], run)
     return {
         "date": datetime.now(timezone.utc).date().isoformat(),
-        "commit": _output(["git", "rev-parse", "HEAD"], run),
+        "commit": commit(run),
         "commit_date": _output(["git", "show", "-s", "--format=%cs", "HEAD"], run),
         "local_changes": bool(status),  # committed files changed since that commit
         "os": os_name(os_release.read_text()) if os_release.exists() else None,

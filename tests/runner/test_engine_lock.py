@@ -38,3 +38,17 @@ def test_a_second_run_waits_for_the_first_and_says_whose_lock_it_waits_for(monke
 def test_a_run_started_by_scripts_test_sh_does_not_wait_for_its_own_lock(monkeypatch):
     monkeypatch.setenv(engine_lock.HELD, "1")
     assert engine_lock.acquire() is None
+
+
+def test_a_run_that_takes_the_lock_lets_the_runs_it_starts_through(monkeypatch, tmp_path):
+    # A test that starts `pytest docs/...` must not wait for the run it is part of.
+    monkeypatch.delenv(engine_lock.HELD, raising=False)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    handle = engine_lock.acquire()
+    try:
+        child = subprocess.run([sys.executable, "-c", "from guide_runner import engine_lock; print(engine_lock.acquire())"],
+                               capture_output=True, text=True, timeout=10)
+    finally:
+        handle.close()
+    assert child.stdout.strip() == "None"

@@ -212,6 +212,25 @@ def test_the_committed_baseline_holds_for_the_prerequisites_page():
     assert run.returncode == 0, run.stdout
 
 
+def test_changed_reuses_a_pass_whose_inputs_are_unchanged_and_keeps_the_coverage_whole(tmp_path):
+    store = tmp_path / "passes"
+    pytest_run = [sys.executable, "-m", "pytest", "docs/prerequisites.md", "-p", "no:cacheprovider",
+                  f"--pass-store={store}", "--coverage-baseline=tests/coverage-baseline.json"]
+    first = subprocess.run([*pytest_run, "--changed"], cwd=ROOT, capture_output=True, text=True)
+    assert first.returncode == 0, first.stdout
+    # Nothing stored yet: all three renditions (0.1.3, 0.1.2, 0.1.1) ran, and are stored.
+    assert "3 passed" in first.stdout and "reused" not in first.stdout
+    assert len(list(store.glob("*.json"))) == 3
+    second = subprocess.run([*pytest_run, "--changed"], cwd=ROOT, capture_output=True, text=True)
+    # The baseline holds: the reused outcomes count as the run's own.
+    assert second.returncode == 0, second.stdout
+    assert "docs/prerequisites.md RRR" in second.stdout and " 3 reused in " in second.stdout
+    # Each with the run it comes from.
+    assert "docs/prerequisites.md@0.1.1 [page]: passed " in second.stdout
+    without = subprocess.run(pytest_run, cwd=ROOT, capture_output=True, text=True)
+    assert "3 passed" in without.stdout and "reused" not in without.stdout  # without --changed, it runs
+
+
 def test_a_replace_option_substitutes_text_for_the_test_only():
     scenario = run("replace.md")
     assert statuses(scenario) == {4: "executed", 8: "verified"}

@@ -1,0 +1,110 @@
+"""Reuse a scenario's pass while nothing it depends on has changed.
+
+Every scenario that passes is stored under its fingerprint, in
+`.cache/guide-passes/`: the blocks it ran and what happened to each. With
+`--changed`, a scenario whose fingerprint has a stored pass is not run again:
+its blocks get the stored outcomes (so the coverage report and the site's
+marks stay whole), the test shows as REUSED, and the summary lists each reused
+scenario with the run it comes from. CI runs everything: `--changed` is for
+an editor's machine.
+
+A fingerprint is a sha256 over everything a scenario's result depends on:
+
+- the plan: every block it runs, in order, with its page, line, options and
+  text as the reader sees it (so the pages it starts from are in it, and a
+  change to one of them runs every page that starts from it again);
+- the files its blocks can read: the runner itself, the service's source, the
+  included and downloaded files, the scripts, the Dockerfiles, the test
+  servers, the release lists (`INPUTS`; hashed from disk, so uncommitted
+  changes count);
+- the Docker engine it runs on: every tagged image by id, Docker's and
+  Compose's versions.
+
+Too much in the fingerprint only costs a run; too little would reuse a pass
+that no longer holds, so anything a page may read is in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .outcomes import Outcome, Status
+from .paths import CACHE, ROOT
+from .plan import Plan
+
+STORE = CACHE / "guide-passes"
+# What a page's blocks can read besides their own text ($RUNNER_REPO, $RUNNER_FILES).
+INPUTS = ("guide_runner", "rowbook", "snippets", "scripts", "docker", "deploy", "tests/machines",
+          "tests/stand-ins", "pyproject.toml", "releases.toml", "docs-versions.toml")
+_SKIPPED_PARTS = {"__pycache__", ".pytest_cache"}
+
+
+def files_digest(root: Path = ROOT, inputs: tuple[str, ...] = INPUTS) -> str:
+    """The content of every input file, by path (a rename counts)."""
+    digest = hashlib.sha256()
+    for name in inputs:
+        top = root / name
+        files = sorted(top.rglob("*")) if top.is_dir() else [top]
+        for path in files:
+            if not path.is_file() or _SKIPPED_PARTS & set(path.parts) or path.suffix == ".pyc":
+                continue
+            digest.update(f"{path.relative_to(root).as_posix()}\0".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def engine_digest(run=subprocess.run) -> str:
+    """Every tagged image by id, and Docker's and Compose's versions."""
+    def output(*command: str) -> str:
+        result = run(list(command), capture_output=True, text=True)
+        return result.stdout if result.returncode == 0 else f"({' '.join(command)} failed)"
+
+    images = output("docker", "images", "--no-trunc", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}")
+    tagged = sorted(line for line in images.splitlines() if "<none>" not in line)
+    versions = output("docker", "version", "--format", "{{.Server.Version}}") + output(
+        "docker", "compose", "version", "--short")
+    return hashlib.sha256("\n".join([*tagged, versions]).encode()).hexdigest()
+
+
+def fingerprint(plan: Plan, environment: str) -> str:
+    """`environment`: files_digest() and engine_digest(), once per run."""
+    # A plan is frozen dataclasses of strings, tuples and dicts: its repr is its whole content.
+    return hashlib.sha256(f"{environment}\0{plan!r}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class StoredPass:
+    scenario: str
+    date: str  # when it passed, UTC
+    commit: str
+    seconds: float  # how long it took then: what reusing it saves
+    outcomes: dict[tuple[str, int], Outcome]
+
+    def describe(self) -> str:
+        return f"{self.scenario}: passed {self.date} at {self.commit[:10] or 'an unknown commit'} ({self.seconds:.0f} s saved)"
+
+
+def save(key: str, scenario: str, outcomes: dict[tuple[str, int], Outcome], seconds: float,
+         commit: str, store: Path = STORE) -> None:
+    store.mkdir(parents=True, exist_ok=True)
+    record = {
+        "scenario": scenario, "commit": commit, "seconds": round(seconds, 1),
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "outcomes": [[page, line, str(o.status), o.detail] for (page, line), o in outcomes.items()],
+    }
+    (store / f"{key}.json").write_text(json.dumps(record, indent=1) + "\n")
+
+
+def load(key: str, store: Path = STORE) -> StoredPass | None:
+    path = store / f"{key}.json"
+    try:
+        record = json.loads(path.read_text())
+        outcomes = {(page, line): Outcome(Status(status), detail) for page, line, status, detail in record["outcomes"]}
+        return StoredPass(record["scenario"], record["date"], record["commit"], record["seconds"], outcomes)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # none stored, or unreadable: run it
