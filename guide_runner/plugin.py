@@ -32,7 +32,7 @@ DROPS = pytest.StashKey[list[str]]()
 IMAGES = pytest.StashKey[bool]()
 ENGINE_LOCK = pytest.StashKey[object]()
 ENVIRONMENT = pytest.StashKey[str]()  # the inputs every scenario shares, digested (reuse.py)
-REUSED = pytest.StashKey[list[reuse.StoredPass]]()
+REUSED = pytest.StashKey[list[reuse.StoredPass]]()  # scenarios
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -55,6 +55,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[PLANNED] = {}
     config.stash[DROPS] = []
     config.stash[REUSED] = []
+    config.pluginmanager.register(TestPasses(config), "guide_runner.test_passes")
     config.addinivalue_line("markers", "docker: needs the Docker engine (select the fast tests with -m 'not docker')")
     # CI stops a run with SIGTERM: treat it as Ctrl-C, so every teardown still runs.
     signal.signal(signal.SIGTERM, _interrupt)
@@ -62,6 +63,69 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _interrupt(signum, frame):
     raise KeyboardInterrupt(f"signal {signum}")
+
+
+class TestPasses:
+    """The tests outside the pages: each fingerprinted at collection and
+    stored when it passes; with --changed, the ones that passed with the same
+    inputs are deselected (reuse.py)."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.store = Path(config.getoption("--pass-store"))
+        self.keys: dict[str, str] = {}  # test id: fingerprint
+        self.results: dict[str, list] = {}  # test id: [seconds so far, every phase so far passed]
+        self.reused: list[reuse.StoredPass] = []
+        self.commit: str | None = None
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        tests = [item for item in items if not isinstance(item, ScenarioItem)]
+        if not tests:
+            return
+        files, machine = reuse.repository_files(), reuse.machine_digest()
+        inputs: dict[str, str] = {}  # by folder: the tests of a folder read the same files
+        for item in tests:
+            path = item.nodeid.split("::")[0]
+            folder = path.rpartition("/")[0] + "/"
+            if folder not in inputs:
+                inputs[folder] = reuse.inputs_of_test(path, files)
+            self.keys[item.nodeid] = reuse.fingerprint_of_test(item.nodeid, inputs[folder], machine)
+        if not self.config.getoption("--changed"):
+            return
+        kept, deselected = [], []
+        for item in items:
+            stored = reuse.load(self.keys[item.nodeid], self.store) if item.nodeid in self.keys else None
+            (kept if stored is None else deselected).append(item)
+            if stored is not None:
+                self.reused.append(stored)
+        if deselected:
+            self.config.hook.pytest_deselected(items=deselected)
+            items[:] = kept
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.nodeid not in self.keys:
+            return
+        result = self.results.setdefault(report.nodeid, [0.0, True])
+        result[0] += report.duration
+        result[1] = result[1] and report.passed  # a skip is not a pass to reuse
+        if report.when == "teardown" and result[1]:
+            if self.commit is None:
+                self.commit = run_facts.commit() or ""
+            reuse.save(self.keys[report.nodeid], report.nodeid, {}, result[0], self.commit, self.store)
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        # Everything reused is a pass, not pytest's "no tests ran" (exit status 5).
+        if session.exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED and self.reused:
+            session.exitstatus = pytest.ExitCode.OK
+
+    def summary(self) -> list[str]:
+        if not self.reused:
+            return []
+        by_folder: dict[str, list[float]] = {}
+        for stored in self.reused:
+            by_folder.setdefault(stored.name.split("::")[0].rpartition("/")[0], []).append(stored.seconds)
+        return [f"{folder}: {len(times)} tests, {sum(times):.0f} s saved" for folder, times in sorted(by_folder.items())]
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -146,7 +210,7 @@ def _images_built(config: pytest.Config) -> None:
 def _environment(config: pytest.Config) -> str:
     """What every scenario's fingerprint shares, once per run, after the images are built."""
     if ENVIRONMENT not in config.stash:
-        config.stash[ENVIRONMENT] = reuse.files_digest() + reuse.engine_digest()
+        config.stash[ENVIRONMENT] = reuse.files_digest() + reuse.machine_digest()
     return config.stash[ENVIRONMENT]
 
 
@@ -187,12 +251,17 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus) -> None:
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
     reused = config.stash.get(REUSED, [])
-    if reused:
-        terminalreporter.section("reused: scenarios whose inputs are unchanged since they passed (--changed)")
+    tests = config.pluginmanager.get_plugin("guide_runner.test_passes")
+    if reused or (tests and tests.reused):
+        terminalreporter.section("reused: passes whose inputs are unchanged (--changed; run without it to run them all)")
         for stored in reused:
             terminalreporter.write_line(stored.describe())
-        terminalreporter.write_line(f"{len(reused)} reused, {sum(s.seconds for s in reused):.0f} s saved; "
-                                    "run without --changed to run them all")
+        if reused:
+            terminalreporter.write_line(f"{len(reused)} scenarios reused, {sum(s.seconds for s in reused):.0f} s saved")
+        if tests and tests.reused:
+            terminalreporter.write_line("other tests, deselected because they passed with the same inputs:")
+            for line in tests.summary():
+                terminalreporter.write_line(f"  {line}")
     coverage = _coverage(config)
     if coverage is None:
         return

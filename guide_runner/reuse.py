@@ -1,4 +1,4 @@
-"""Reuse a scenario's pass while nothing it depends on has changed.
+"""Reuse a pass while nothing it depends on has changed.
 
 Every scenario that passes is stored under its fingerprint, in
 `.cache/guide-passes/`: the blocks it ran and what happened to each. With
@@ -8,7 +8,12 @@ marks stay whole), the test shows as REUSED, and the summary lists each reused
 scenario with the run it comes from. CI runs everything: `--changed` is for
 an editor's machine.
 
-A fingerprint is a sha256 over everything a scenario's result depends on:
+The other tests (the service, the images, the site...) are stored the same
+way when they pass, under a coarser fingerprint (`inputs_of_test`): every
+file of the repository, the machine, and the test's id. With `--changed` a
+test with a stored pass is deselected, and the summary counts them by folder.
+
+A scenario's fingerprint is a sha256 over everything its result depends on:
 
 - the plan: every block it runs, in order, with its page, line, options and
   text as the reader sees it (so the pages it starts from are in it, and a
@@ -17,8 +22,8 @@ A fingerprint is a sha256 over everything a scenario's result depends on:
   included and downloaded files, the scripts, the Dockerfiles, the test
   servers, the release lists (`INPUTS`; hashed from disk, so uncommitted
   changes count);
-- the Docker engine it runs on: every tagged image by id, Docker's and
-  Compose's versions.
+- the machine it runs on: every tagged image by id, Docker's and Compose's
+  versions, the host's Debian packages and the Python packages, by version.
 
 Too much in the fingerprint only costs a run; too little would reuse a pass
 that no longer holds, so anything a page may read is in.
@@ -29,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
+from importlib import metadata
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -58,8 +64,37 @@ def files_digest(root: Path = ROOT, inputs: tuple[str, ...] = INPUTS) -> str:
     return digest.hexdigest()
 
 
-def engine_digest(run=subprocess.run) -> str:
-    """Every tagged image by id, and Docker's and Compose's versions."""
+# Parts of tests/ that read no page of docs/, only the service, the images, the
+# chart and their own files (and the pages named): a change to another page
+# does not run them again. Every other test may read any file.
+READS_NO_PAGE = {"tests/service/": (), "tests/containers/": (), "tests/helm/": ("docs/install/kubernetes.md",)}
+
+
+def repository_files(root: Path = ROOT) -> list[str]:
+    """Committed and new files, as git sees them (not what .gitignore leaves out: .cache, reports)."""
+    run = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+                         cwd=root, capture_output=True, check=True)
+    return sorted(name for name in run.stdout.decode().split("\0") if name)
+
+
+def inputs_of_test(test_path: str, files: list[str], root: Path = ROOT) -> str:
+    """What a test outside the pages can read: every file, but the pages when its folder reads none."""
+    folder = next((f for f in READS_NO_PAGE if test_path.startswith(f)), None)
+    if folder is not None:
+        files = [f for f in files if not f.startswith("docs/") or f in READS_NO_PAGE[folder]]
+    digest = hashlib.sha256()
+    for name in files:
+        path = root / name
+        if path.is_file():  # a file deleted but not yet committed is gone
+            digest.update(f"{name}\0".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def machine_digest(run=subprocess.run) -> str:
+    """What this machine brings: every tagged image by id, Docker's and
+    Compose's versions, the host's Debian packages (Chromium, Caddy...) and
+    the Python packages of this environment, by version."""
     def output(*command: str) -> str:
         result = run(list(command), capture_output=True, text=True)
         return result.stdout if result.returncode == 0 else f"({' '.join(command)} failed)"
@@ -68,32 +103,38 @@ def engine_digest(run=subprocess.run) -> str:
     tagged = sorted(line for line in images.splitlines() if "<none>" not in line)
     versions = output("docker", "version", "--format", "{{.Server.Version}}") + output(
         "docker", "compose", "version", "--short")
-    return hashlib.sha256("\n".join([*tagged, versions]).encode()).hexdigest()
+    debian = output("dpkg-query", "--show", "--showformat", "${Package} ${Version}\\n")
+    python = sorted(f"{d.metadata['Name']} {d.version}" for d in metadata.distributions())
+    return hashlib.sha256("\n".join([*tagged, versions, debian, *python]).encode()).hexdigest()
 
 
 def fingerprint(plan: Plan, environment: str) -> str:
-    """`environment`: files_digest() and engine_digest(), once per run."""
+    """`environment`: files_digest() and machine_digest(), once per run."""
     # A plan is frozen dataclasses of strings, tuples and dicts: its repr is its whole content.
     return hashlib.sha256(f"{environment}\0{plan!r}".encode()).hexdigest()
 
 
+def fingerprint_of_test(test_id: str, inputs: str, machine: str) -> str:
+    return hashlib.sha256(f"{inputs}\0{machine}\0{test_id}".encode()).hexdigest()
+
+
 @dataclass(frozen=True)
 class StoredPass:
-    scenario: str
+    name: str  # the scenario's name, or the test's id
     date: str  # when it passed, UTC
     commit: str
     seconds: float  # how long it took then: what reusing it saves
-    outcomes: dict[tuple[str, int], Outcome]
+    outcomes: dict[tuple[str, int], Outcome]  # a scenario's blocks; none for a test
 
     def describe(self) -> str:
-        return f"{self.scenario}: passed {self.date} at {self.commit[:10] or 'an unknown commit'} ({self.seconds:.0f} s saved)"
+        return f"{self.name}: passed {self.date} at {self.commit[:10] or 'an unknown commit'} ({self.seconds:.0f} s saved)"
 
 
-def save(key: str, scenario: str, outcomes: dict[tuple[str, int], Outcome], seconds: float,
+def save(key: str, name: str, outcomes: dict[tuple[str, int], Outcome], seconds: float,
          commit: str, store: Path = STORE) -> None:
     store.mkdir(parents=True, exist_ok=True)
     record = {
-        "scenario": scenario, "commit": commit, "seconds": round(seconds, 1),
+        "name": name, "commit": commit, "seconds": round(seconds, 1),
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "outcomes": [[page, line, str(o.status), o.detail] for (page, line), o in outcomes.items()],
     }
@@ -105,6 +146,6 @@ def load(key: str, store: Path = STORE) -> StoredPass | None:
     try:
         record = json.loads(path.read_text())
         outcomes = {(page, line): Outcome(Status(status), detail) for page, line, status, detail in record["outcomes"]}
-        return StoredPass(record["scenario"], record["date"], record["commit"], record["seconds"], outcomes)
+        return StoredPass(record["name"], record["date"], record["commit"], record["seconds"], outcomes)
     except (OSError, ValueError, KeyError, TypeError):
         return None  # none stored, or unreadable: run it

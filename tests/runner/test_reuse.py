@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 from guide_runner import plan_file
 from guide_runner.outcomes import Outcome, Status
-from guide_runner.reuse import engine_digest, files_digest, fingerprint, load, save
+from guide_runner.paths import ROOT
+from guide_runner.reuse import files_digest, fingerprint, inputs_of_test, load, machine_digest, save
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -89,7 +91,7 @@ def test_files_digest_sees_a_changed_or_renamed_file_and_not_bytecode(tmp_path):
     assert files_digest(tmp_path, inputs) != changed
 
 
-def test_engine_digest_is_the_tagged_images_and_versions():
+def test_machine_digest_is_the_tagged_images_and_versions():
     def fake(images: str):
         def run(command, **_):
             out = images if command[:2] == ["docker", "images"] else "20.10.24\n"
@@ -97,8 +99,8 @@ def test_engine_digest_is_the_tagged_images_and_versions():
         return run
 
     one = "rowbook/rowbook:0.1.3 sha256:aaa\n<none>:<none> sha256:bbb\n"
-    assert engine_digest(fake(one)) == engine_digest(fake("rowbook/rowbook:0.1.3 sha256:aaa\n"))
-    assert engine_digest(fake(one)) != engine_digest(fake("rowbook/rowbook:0.1.3 sha256:ccc\n"))
+    assert machine_digest(fake(one)) == machine_digest(fake("rowbook/rowbook:0.1.3 sha256:aaa\n"))
+    assert machine_digest(fake(one)) != machine_digest(fake("rowbook/rowbook:0.1.3 sha256:ccc\n"))
 
 
 def test_a_stored_pass_comes_back_with_every_outcome(tmp_path):
@@ -111,3 +113,37 @@ def test_a_stored_pass_comes_back_with_every_outcome(tmp_path):
     assert load("another key", tmp_path) is None
     (tmp_path / "key.json").write_text("{not json")
     assert load("key", tmp_path) is None  # unreadable: run it again
+
+
+def test_a_changed_page_runs_the_tests_that_may_read_it_again_and_not_the_service_tests(tmp_path):
+    files = ["docs/index.md", "docs/install/kubernetes.md", "rowbook/settings.py"]
+    for name in files:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("one")
+
+    def digests() -> dict[str, str]:
+        return {test: inputs_of_test(test, files, tmp_path) for test in
+                ("tests/service/test_a.py", "tests/helm/test_chart.py", "tests/browser/test_pages.py")}
+
+    before = digests()
+    (tmp_path / "docs/index.md").write_text("two")
+    after_page = digests()
+    assert after_page["tests/service/test_a.py"] == before["tests/service/test_a.py"]  # reads no page
+    assert after_page["tests/helm/test_chart.py"] == before["tests/helm/test_chart.py"]  # reads kubernetes.md only
+    assert after_page["tests/browser/test_pages.py"] != before["tests/browser/test_pages.py"]  # the site has every page
+    (tmp_path / "docs/install/kubernetes.md").write_text("two")
+    assert digests()["tests/helm/test_chart.py"] != before["tests/helm/test_chart.py"]
+    (tmp_path / "rowbook/settings.py").write_text("two")
+    assert digests()["tests/service/test_a.py"] != before["tests/service/test_a.py"]
+
+
+def test_changed_deselects_the_tests_that_passed_with_the_same_inputs(tmp_path):
+    run = [sys.executable, "-m", "pytest", "tests/runner/test_console.py", "-p", "no:cacheprovider",
+           f"--pass-store={tmp_path}", "--changed"]
+    first = subprocess.run(run, cwd=ROOT, capture_output=True, text=True)
+    assert first.returncode == 0 and " passed in " in first.stdout and "deselected" not in first.stdout, first.stdout
+    second = subprocess.run(run, cwd=ROOT, capture_output=True, text=True)
+    stored = len(list(tmp_path.glob("*.json")))
+    assert second.returncode == 0, second.stdout  # all reused is a pass, not "no tests ran"
+    assert f" {stored} deselected in " in second.stdout
+    assert f"tests/runner: {stored} tests, " in second.stdout

@@ -1,15 +1,15 @@
-"""What `--changed` buys an editor: the pages' tests, warm, with nothing
+"""What `--changed` buys an editor: the whole suite, warm, with nothing
 changed and with one page changed.
 
-Runs `pytest --changed docs` (every page, each rendition) three times on this
-machine's images: once to fill the store of passes if it is empty (not timed
-as a result; skipped when every scenario already has a pass), once with
-nothing changed, once after adding a comment line to the first shell block of
-one page (put back afterwards, whatever happens). Prints one table: wall time,
-scenarios that ran, scenarios reused. Not a test: numbers vary from machine to
-machine. Uses the Docker engine: not beside another test run.
+Runs `scripts/test.sh --changed` three times on this machine's images: once
+to fill the store of passes (it runs what has no stored pass: everything on a
+new clone, nothing after a full run), once with nothing changed, once after
+adding a comment line to the first shell block of one page (put back
+afterwards, whatever happens). Prints one table: wall time, tests that ran,
+scenarios reused, tests deselected as reused. Not a test: numbers vary from
+machine to machine. Uses the Docker engine: not beside another test run.
 
-    .venv/bin/python benchmarks/changed_pages.py [--page docs/install/docker-compose.md]
+    .venv/bin/python benchmarks/changed.py [--page docs/install/docker-compose.md]
 """
 
 from __future__ import annotations
@@ -22,16 +22,16 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SUMMARY = re.compile(r"(\d+) (passed|reused|failed|skipped|error)")
+SUMMARY = re.compile(r"(\d+) (passed|reused|deselected|failed|skipped|errors?)")
 
 
 def run_pages(label: str) -> dict:
     started = time.monotonic()
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--changed", "docs",
-                          "-rA"], cwd=ROOT, capture_output=True, text=True)
+    run = subprocess.run(["scripts/test.sh", "--changed", "-q", "-p", "no:cacheprovider", "-rA"],
+                         cwd=ROOT, capture_output=True, text=True)
     seconds = time.monotonic() - started
     tail = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else ""
-    counts = {kind: int(n) for n, kind in SUMMARY.findall(tail)}
+    counts = {kind.rstrip("s") if kind.startswith("error") else kind: int(n) for n, kind in SUMMARY.findall(tail)}
     ran = [line.split(" ", 1)[1] for line in run.stdout.splitlines() if line.startswith(("PASSED ", "FAILED "))]
     return {"label": label, "seconds": seconds, "counts": counts, "ran": ran, "ok": run.returncode == 0,
             "tail": tail}
@@ -40,7 +40,7 @@ def run_pages(label: str) -> dict:
 def edit_first_shell_block(page: Path) -> str:
     """Add a comment line to the page's first bash block; returns the original text."""
     original = page.read_text()
-    edited, found = re.subn(r"(```bash\n)", r"\1# edited by benchmarks/changed_pages.py\n", original, count=1)
+    edited, found = re.subn(r"(```bash\n)", r"\1# edited by benchmarks/changed.py\n", original, count=1)
     if not found:
         raise SystemExit(f"{page} has no ```bash block to edit")
     page.write_text(edited)
@@ -60,12 +60,12 @@ def main() -> None:
     finally:
         page.write_text(original)
 
-    print(f"| run | wall (s) | scenarios run | reused | result |")
-    print("|---|---|---|---|---|")
+    print("| run | wall (s) | tests run | scenarios reused | other tests reused (deselected) | result |")
+    print("|---|---|---|---|---|---|")
     for row in rows:
         c = row["counts"]
-        ran = c.get("passed", 0) + c.get("failed", 0) + c.get("error", 0)
-        print(f"| {row['label']} | {row['seconds']:.0f} | {ran} | {c.get('reused', 0)} | "
+        ran = c.get("passed", 0) + c.get("failed", 0) + c.get("error", 0) + c.get("skipped", 0)
+        print(f"| {row['label']} | {row['seconds']:.0f} | {ran} | {c.get('reused', 0)} | {c.get('deselected', 0)} | "
               f"{'ok' if row['ok'] else 'FAILED: ' + row['tail']} |")
     print(f"\nran after changing {page.relative_to(ROOT)}:")
     for name in rows[-1]["ran"]:
