@@ -52,14 +52,23 @@ _SKIPPED_PARTS = {"__pycache__", ".pytest_cache"}
 
 def files_digest(root: Path = ROOT, inputs: tuple[str, ...] = INPUTS) -> str:
     """The content of every input file, by path (a rename counts)."""
-    digest = hashlib.sha256()
+    names = []
     for name in inputs:
         top = root / name
-        files = sorted(top.rglob("*")) if top.is_dir() else [top]
-        for path in files:
-            if not path.is_file() or _SKIPPED_PARTS & set(path.parts) or path.suffix == ".pyc":
-                continue
-            digest.update(f"{path.relative_to(root).as_posix()}\0".encode())
+        for path in sorted(top.rglob("*")) if top.is_dir() else [top]:
+            if not _SKIPPED_PARTS & set(path.parts) and path.suffix != ".pyc":
+                names.append(path.relative_to(root).as_posix())
+    return _content_digest(root, names)
+
+
+def _content_digest(root: Path, names: list[str]) -> str:
+    """Each file's path and content, in order; a name that is no file (a
+    folder, or a file deleted but not yet committed) counts for nothing."""
+    digest = hashlib.sha256()
+    for name in names:
+        path = root / name
+        if path.is_file():
+            digest.update(f"{name}\0".encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
@@ -82,13 +91,7 @@ def inputs_of_test(test_path: str, files: list[str], root: Path = ROOT) -> str:
     folder = next((f for f in READS_NO_PAGE if test_path.startswith(f)), None)
     if folder is not None:
         files = [f for f in files if not f.startswith("docs/") or f in READS_NO_PAGE[folder]]
-    digest = hashlib.sha256()
-    for name in files:
-        path = root / name
-        if path.is_file():  # a file deleted but not yet committed is gone
-            digest.update(f"{name}\0".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+    return _content_digest(root, files)
 
 
 def machine_digest(run=subprocess.run) -> str:
