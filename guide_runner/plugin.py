@@ -31,8 +31,10 @@ PLANNED = pytest.StashKey[dict[str, int]]()  # page: scenarios collected
 DROPS = pytest.StashKey[list[str]]()
 IMAGES = pytest.StashKey[bool]()
 ENGINE_LOCK = pytest.StashKey[object]()
-ENVIRONMENT = pytest.StashKey[str]()  # the inputs every scenario shares, digested (reuse.py)
+# What every fingerprint of this run shares (reuse.environment); None outside a git checkout.
+ENVIRONMENT = pytest.StashKey["dict[str, str] | None"]()
 REUSED = pytest.StashKey[list[reuse.StoredPass]]()  # scenarios
+RAN_AGAIN = pytest.StashKey[list[str]]()  # with --changed: each scenario that ran, and why
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -55,6 +57,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[PLANNED] = {}
     config.stash[DROPS] = []
     config.stash[REUSED] = []
+    config.stash[RAN_AGAIN] = []
     config.pluginmanager.register(TestPasses(config), "guide_runner.test_passes")
     config.addinivalue_line("markers", "docker: needs the Docker engine (select the fast tests with -m 'not docker')")
     # CI stops a run with SIGTERM: treat it as Ctrl-C, so every teardown still runs.
@@ -80,10 +83,19 @@ class TestPasses:
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """After -m and -k: wait for the engine, build the images, then take
+        the fingerprints, all before any test can tag an image."""
+        running = not self.config.option.collectonly
+        if running and any(item.get_closest_marker("docker") for item in items) and docker_available():
+            _engine_locked(self.config)
+            if any(isinstance(item, ScenarioItem) for item in items):
+                _images_built(self.config, at_collection=True)
+        files = reuse.repository_files()
+        environment = self.config.stash[ENVIRONMENT] = reuse.environment(files) if files is not None else None
         tests = [item for item in items if not isinstance(item, ScenarioItem)]
-        if not tests:
+        if environment is None or not tests:
             return
-        files, machine = reuse.repository_files(), reuse.machine_digest()
+        machine = {part: digest for part, digest in environment.items() if part != "files"}
         inputs: dict[str, str] = {}  # by folder: the tests of a folder read the same files
         for item in tests:
             path = item.nodeid.split("::")[0]
@@ -128,13 +140,12 @@ class TestPasses:
         return [f"{folder}: {len(times)} tests, {sum(times):.0f} s saved" for folder, times in sorted(by_folder.items())]
 
 
-def pytest_collection_finish(session: pytest.Session) -> None:
+def _engine_locked(config: pytest.Config) -> None:
     """Before the first test that uses Docker: wait until no other run uses
     this engine (guide_runner/engine_lock.py)."""
-    if any(item.get_closest_marker("docker") for item in session.items) and docker_available():
-        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-        say = (lambda line: reporter.write_line(line)) if reporter else print
-        session.config.stash[ENGINE_LOCK] = engine_lock.acquire(say)
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    say = (lambda line: reporter.write_line(line)) if reporter else print
+    config.stash[ENGINE_LOCK] = engine_lock.acquire(say)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
@@ -173,18 +184,25 @@ class ScenarioItem(pytest.Item):
         if self.scenario.plan.skip:
             self.scenario.mark_skipped()
             pytest.skip(f"{self.scenario.name}: {self.scenario.plan.skip}")
-        key = reuse.fingerprint(self.scenario.plan, _environment(self.config))
-        store = Path(self.config.getoption("--pass-store"))
-        stored = reuse.load(key, store) if self.config.getoption("--changed") else None
-        if stored is not None:
-            self.scenario.outcomes.update(stored.outcomes)
-            self.config.stash[REUSED].append(stored)
-            self.user_properties.append(("reused", stored.describe()))
+        environment = self.config.stash.get(ENVIRONMENT, None)
+        if environment is None:  # not a git checkout: nothing to fingerprint
+            self.scenario.run()
             return
+        key = reuse.fingerprint(self.scenario.plan, environment)
+        store = Path(self.config.getoption("--pass-store"))
+        if self.config.getoption("--changed"):
+            stored = reuse.load(key, store)
+            if stored is not None:
+                self.scenario.outcomes.update(stored.outcomes)
+                self.config.stash[REUSED].append(stored)
+                self.user_properties.append(("reused", stored.describe()))
+                return
+            why = reuse.why_run_again(self.scenario.name, environment, _latest_passes(self.config, store))
+            self.config.stash[RAN_AGAIN].append(f"{self.scenario.name}: {why}")
         started = time.monotonic()
         self.scenario.run()
         reuse.save(key, self.scenario.name, self.scenario.outcomes, time.monotonic() - started,
-                   run_facts.commit() or "", store)
+                   run_facts.commit() or "", store, environment)
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, GuideFailure):
@@ -196,22 +214,27 @@ class ScenarioItem(pytest.Item):
         return self.path, first - 1, f"{self.scenario.page} [{self.name}]"
 
 
-def _images_built(config: pytest.Config) -> None:
+def _images_built(config: pytest.Config, at_collection: bool = False) -> None:
     """Our images and the test servers, built once per run before the first
     page (cached by the script: quick when nothing changed)."""
     if config.stash.get(IMAGES, False) or not docker_available():
         return
     run = subprocess.run([str(SCRIPTS / "build-images.sh")], capture_output=True, text=True)
     if run.returncode:
+        if at_collection:
+            return  # the first page says why, as its failure
         raise GuideFailure(f"scripts/build-images.sh failed:\n{run.stdout[-2000:]}{run.stderr[-2000:]}")
     config.stash[IMAGES] = True
 
 
-def _environment(config: pytest.Config) -> str:
-    """What every scenario's fingerprint shares, once per run, after the images are built."""
-    if ENVIRONMENT not in config.stash:
-        config.stash[ENVIRONMENT] = reuse.files_digest() + reuse.machine_digest()
-    return config.stash[ENVIRONMENT]
+LATEST_PASSES = pytest.StashKey[dict]()
+
+
+def _latest_passes(config: pytest.Config, store: Path) -> dict[str, dict]:
+    """The store's newest pass of each scenario, read once, on the first miss."""
+    if LATEST_PASSES not in config.stash:
+        config.stash[LATEST_PASSES] = reuse.latest_passes(store)
+    return config.stash[LATEST_PASSES]
 
 
 def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config):
@@ -262,6 +285,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
             terminalreporter.write_line("other tests, deselected because they passed with the same inputs:")
             for line in tests.summary():
                 terminalreporter.write_line(f"  {line}")
+    ran_again = config.stash.get(RAN_AGAIN, [])
+    if ran_again:
+        terminalreporter.section("run again (--changed): scenarios without a pass stored for these inputs, and why")
+        for line in ran_again:
+            terminalreporter.write_line(line)
     coverage = _coverage(config)
     if coverage is None:
         return

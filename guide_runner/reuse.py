@@ -47,17 +47,12 @@ STORE = CACHE / "guide-passes"
 # What a page's blocks can read besides their own text ($RUNNER_REPO, $RUNNER_FILES).
 INPUTS = ("guide_runner", "rowbook", "snippets", "scripts", "docker", "deploy", "tests/machines",
           "tests/stand-ins", "pyproject.toml", "releases.toml", "docs-versions.toml")
-_SKIPPED_PARTS = {"__pycache__", ".pytest_cache"}
 
 
-def files_digest(root: Path = ROOT, inputs: tuple[str, ...] = INPUTS) -> str:
-    """The content of every input file, by path (a rename counts)."""
-    names = []
-    for name in inputs:
-        top = root / name
-        for path in sorted(top.rglob("*")) if top.is_dir() else [top]:
-            if not _SKIPPED_PARTS & set(path.parts) and path.suffix != ".pyc":
-                names.append(path.relative_to(root).as_posix())
+def files_digest(files: list[str], root: Path = ROOT, inputs: tuple[str, ...] = INPUTS) -> str:
+    """The content of every input file among `files` (as git lists them, so
+    no bytecode, cache or build output counts), by path: a rename counts."""
+    names = [name for name in files if any(name == top or name.startswith(top + "/") for top in inputs)]
     return _content_digest(root, names)
 
 
@@ -79,10 +74,17 @@ def _content_digest(root: Path, names: list[str]) -> str:
 READS_NO_PAGE = {"tests/service/": (), "tests/containers/": (), "tests/helm/": ("docs/install/kubernetes.md",)}
 
 
-def repository_files(root: Path = ROOT) -> list[str]:
-    """Committed and new files, as git sees them (not what .gitignore leaves out: .cache, reports)."""
-    run = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-                         cwd=root, capture_output=True, check=True)
+def repository_files(root: Path = ROOT) -> list[str] | None:
+    """Committed and new files, as git sees them (not what .gitignore leaves
+    out: .cache, reports, bytecode). None outside a git checkout (a tarball):
+    then nothing is fingerprinted, so nothing is stored or reused."""
+    try:
+        run = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+                             cwd=root, capture_output=True)
+    except OSError:  # no git
+        return None
+    if run.returncode:
+        return None
     return sorted(name for name in run.stdout.decode().split("\0") if name)
 
 
@@ -94,10 +96,12 @@ def inputs_of_test(test_path: str, files: list[str], root: Path = ROOT) -> str:
     return _content_digest(root, files)
 
 
-def machine_digest(run=subprocess.run) -> str:
+def machine_parts(run=subprocess.run) -> dict[str, str]:
     """What this machine brings: every tagged image by id, Docker's and
     Compose's versions, the host's Debian packages (Chromium, Caddy...) and
-    the Python packages of this environment, by version."""
+    the Python packages of this environment, by version. The images are
+    listed, the packages digested: a miss can then name the images that
+    changed (why_run_again)."""
     def output(*command: str) -> str:
         result = run(list(command), capture_output=True, text=True)
         return result.stdout if result.returncode == 0 else f"({' '.join(command)} failed)"
@@ -107,18 +111,29 @@ def machine_digest(run=subprocess.run) -> str:
     versions = output("docker", "version", "--format", "{{.Server.Version}}") + output(
         "docker", "compose", "version", "--short")
     debian = output("dpkg-query", "--show", "--showformat", "${Package} ${Version}\\n")
-    python = sorted(f"{d.metadata['Name']} {d.version}" for d in metadata.distributions())
-    return hashlib.sha256("\n".join([*tagged, versions, debian, *python]).encode()).hexdigest()
+    # A set: a folder twice on sys.path lists its packages twice.
+    python = sorted({f"{d.metadata['Name']} {d.version}" for d in metadata.distributions()})
+    return {"images": "\n".join(tagged), "Docker and Compose": " ".join(versions.split()),
+            "Debian packages": _digest(debian), "Python packages": _digest("\n".join(python))}
 
 
-def fingerprint(plan: Plan, environment: str) -> str:
-    """`environment`: files_digest() and machine_digest(), once per run."""
+def environment(files: list[str], run=subprocess.run) -> dict[str, str]:
+    """What every fingerprint of a run shares, by part: computed once, when
+    collection ends (after the images are built, before any test can tag one)."""
+    return {"files": files_digest(files), **machine_parts(run)}
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def fingerprint(plan: Plan, environment: dict[str, str]) -> str:
     # A plan is frozen dataclasses of strings, tuples and dicts: its repr is its whole content.
-    return hashlib.sha256(f"{environment}\0{plan!r}".encode()).hexdigest()
+    return _digest(f"{json.dumps(environment, sort_keys=True)}\0{plan!r}")
 
 
-def fingerprint_of_test(test_id: str, inputs: str, machine: str) -> str:
-    return hashlib.sha256(f"{inputs}\0{machine}\0{test_id}".encode()).hexdigest()
+def fingerprint_of_test(test_id: str, inputs: str, machine: dict[str, str]) -> str:
+    return _digest(f"{inputs}\0{json.dumps(machine, sort_keys=True)}\0{test_id}")
 
 
 @dataclass(frozen=True)
@@ -134,12 +149,13 @@ class StoredPass:
 
 
 def save(key: str, name: str, outcomes: dict[tuple[str, int], Outcome], seconds: float,
-         commit: str, store: Path = STORE) -> None:
+         commit: str, store: Path = STORE, environment: dict[str, str] | None = None) -> None:
     store.mkdir(parents=True, exist_ok=True)
     record = {
         "name": name, "commit": commit, "seconds": round(seconds, 1),
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "outcomes": [[page, line, str(o.status), o.detail] for (page, line), o in outcomes.items()],
+        "environment": environment,  # to say, next time, what changed (why_run_again)
     }
     (store / f"{key}.json").write_text(json.dumps(record, indent=1) + "\n")
 
@@ -152,3 +168,42 @@ def load(key: str, store: Path = STORE) -> StoredPass | None:
         return StoredPass(record["name"], record["date"], record["commit"], record["seconds"], outcomes)
     except (OSError, ValueError, KeyError, TypeError):
         return None  # none stored, or unreadable: run it
+
+
+def latest_passes(store: Path = STORE) -> dict[str, dict]:
+    """The newest stored pass of each scenario or test, by name."""
+    latest: dict[str, tuple[float, dict]] = {}
+    for path in store.glob("*.json"):
+        try:
+            record, when = json.loads(path.read_text()), path.stat().st_mtime
+            name = record["name"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if name not in latest or when > latest[name][0]:
+            latest[name] = (when, record)
+    return {name: record for name, (_, record) in latest.items()}
+
+
+def why_run_again(name: str, environment: dict[str, str], latest: dict[str, dict]) -> str:
+    """What differs between this run and the newest stored pass of `name`."""
+    record = latest.get(name)
+    if record is None:
+        return "no pass stored on this machine"
+    then = record.get("environment")
+    if not isinstance(then, dict):
+        return f"its last pass ({record['date']}) was stored without its inputs"
+    changed = [_images_changed(then.get(part, ""), now) if part == "images" else part
+               for part, now in environment.items() if then.get(part) != now]
+    if not changed:
+        return f"its blocks changed since its last pass ({record['date']})"
+    return f"changed since its last pass ({record['date']}): {'; '.join(changed)}"
+
+
+def _images_changed(before: str, after: str) -> str:
+    """`images (new: a:1; gone: b:2; rebuilt: c:3)`, by tag."""
+    def by_tag(listing: str) -> dict[str, str]:
+        return dict(line.split(" ", 1) for line in listing.splitlines() if " " in line)
+    old, new = by_tag(before), by_tag(after)
+    kinds = {"new": [t for t in new if t not in old], "gone": [t for t in old if t not in new],
+             "rebuilt": [t for t in new if t in old and new[t] != old[t]]}
+    return "images (" + "; ".join(f"{kind}: {', '.join(tags)}" for kind, tags in kinds.items() if tags) + ")"

@@ -50,11 +50,13 @@ build() {  # build TAG CONTEXT [docker build options]
         | sed "s/\${ROWBOOK_VERSION}/${ROWBOOK_VERSION_ARG:-}/")" 2>/dev/null || true)"
     inputs="$(inputs_of "$context" "$@" "$base")"
     if ! current "$tag" "$inputs"; then
+        local started=$SECONDS
         echo "image: building $tag"
         # The classic builder's cache can point at layers that are gone
         # ("failed to get digest"): then build again without it.
         docker build -q -t "$tag" --label "org.rowbook.inputs=$inputs" "$@" "$context" >/dev/null \
             || docker build -q --no-cache -t "$tag" --label "org.rowbook.inputs=$inputs" "$@" "$context" >/dev/null
+        echo "image: $tag built in $((SECONDS - started)) s"
     fi
     echo "image: $tag ready"
 }
@@ -73,10 +75,12 @@ for version in "${versions[@]}"; do
     fi
     wheels="docker/rowbook/wheels"
     rm -rf "$wheels" && cp -r ".cache/wheelhouse/$version" "$wheels"
+    started=$SECONDS
     echo "image: building rowbook/rowbook:$version from commit ${commit:0:12}"
     docker build -q -t "rowbook/rowbook:$version" --label "org.rowbook.inputs=$inputs" docker/rowbook >/dev/null \
         || docker build -q --no-cache -t "rowbook/rowbook:$version" --label "org.rowbook.inputs=$inputs" docker/rowbook >/dev/null
     rm -rf "$wheels"
+    echo "image: rowbook/rowbook:$version built in $((SECONDS - started)) s"
     echo "image: rowbook/rowbook:$version ready"
     ROWBOOK_VERSION_ARG="$version" build "rowbook/all-in-one:$version" docker/all-in-one --build-arg "ROWBOOK_VERSION=$version"
 done

@@ -9,7 +9,8 @@ from pathlib import Path
 from guide_runner import plan_file
 from guide_runner.outcomes import Outcome, Status
 from guide_runner.paths import ROOT
-from guide_runner.reuse import files_digest, fingerprint, inputs_of_test, load, machine_digest, save
+from guide_runner.reuse import (files_digest, fingerprint, inputs_of_test, latest_passes, load, machine_parts,
+                                repository_files, save, why_run_again)
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -43,7 +44,10 @@ echo other
 '''
 
 
-def fingerprints(tmp_path: Path, environment: str = "env") -> dict[str, str]:
+ENV = {"files": "env"}
+
+
+def fingerprints(tmp_path: Path, environment: dict[str, str] = ENV) -> dict[str, str]:
     return {name: fingerprint(plan_file(tmp_path / name)[0], environment)
             for name in ("base.md", "dependent.md", "other.md")}
 
@@ -62,45 +66,66 @@ def test_a_changed_page_changes_its_own_fingerprint_and_its_dependents_only(tmp_
 
 def test_prose_outside_blocks_keeps_the_fingerprint_while_the_lines_stay(tmp_path):
     write(tmp_path, "other.md", OTHER)
-    before = fingerprint(plan_file(tmp_path / "other.md")[0], "env")
+    before = fingerprint(plan_file(tmp_path / "other.md")[0], ENV)
     write(tmp_path, "other.md", OTHER.replace("# Other", "# Other, reworded"))
-    assert fingerprint(plan_file(tmp_path / "other.md")[0], "env") == before
+    assert fingerprint(plan_file(tmp_path / "other.md")[0], ENV) == before
     write(tmp_path, "other.md", OTHER.replace("# Other", "# Other\n\nA new paragraph."))
     # Outcomes are stored by line: a block that moved runs again.
-    assert fingerprint(plan_file(tmp_path / "other.md")[0], "env") != before
+    assert fingerprint(plan_file(tmp_path / "other.md")[0], ENV) != before
 
 
 def test_the_environment_is_in_every_fingerprint():
     (plan,) = plan_file(PAGES / "carry.md")
-    assert fingerprint(plan, "images A") != fingerprint(plan, "images B")
+    assert fingerprint(plan, {"images": "A"}) != fingerprint(plan, {"images": "B"})
 
 
-def test_files_digest_sees_a_changed_or_renamed_file_and_not_bytecode(tmp_path):
+def test_files_digest_sees_a_changed_or_renamed_input_file_and_only_the_files_git_lists(tmp_path):
     (tmp_path / "snippets").mkdir()
     (tmp_path / "snippets" / "compose.yml").write_text("services: {}\n")
-    inputs = ("snippets", "releases.toml")
     (tmp_path / "releases.toml").write_text("")
-    before = files_digest(tmp_path, inputs)
-    (tmp_path / "snippets" / "__pycache__").mkdir()
+    (tmp_path / "README.md").write_text("not an input")
+    inputs = ("snippets", "releases.toml")
+    listed = ["README.md", "releases.toml", "snippets/compose.yml"]
+    before = files_digest(listed, tmp_path, inputs)
+    (tmp_path / "snippets" / "__pycache__").mkdir()  # not listed by git: ignored
     (tmp_path / "snippets" / "__pycache__" / "x.pyc").write_bytes(b"\0")
-    assert files_digest(tmp_path, inputs) == before
+    (tmp_path / "README.md").write_text("changed, and not an input")
+    assert files_digest(listed, tmp_path, inputs) == before
     (tmp_path / "snippets" / "compose.yml").write_text("services: {a: {}}\n")
-    changed = files_digest(tmp_path, inputs)
+    changed = files_digest(listed, tmp_path, inputs)
     assert changed != before
     (tmp_path / "snippets" / "compose.yml").rename(tmp_path / "snippets" / "compose.yaml")
-    assert files_digest(tmp_path, inputs) != changed
+    assert files_digest([*listed[:2], "snippets/compose.yaml"], tmp_path, inputs) != changed
 
 
-def test_machine_digest_is_the_tagged_images_and_versions():
-    def fake(images: str):
-        def run(command, **_):
-            out = images if command[:2] == ["docker", "images"] else "20.10.24\n"
-            return subprocess.CompletedProcess(command, 0, out, "")
-        return run
+def test_outside_a_git_checkout_nothing_is_fingerprinted(tmp_path):
+    assert repository_files(tmp_path) is None  # a tarball: nothing stored or reused, nothing fails
 
+
+def fake_machine(images: str):
+    def run(command, **_):
+        out = images if command[:2] == ["docker", "images"] else "20.10.24\n"
+        return subprocess.CompletedProcess(command, 0, out, "")
+    return run
+
+
+def test_the_machine_is_its_tagged_images_and_versions():
     one = "rowbook/rowbook:0.1.3 sha256:aaa\n<none>:<none> sha256:bbb\n"
-    assert machine_digest(fake(one)) == machine_digest(fake("rowbook/rowbook:0.1.3 sha256:aaa\n"))
-    assert machine_digest(fake(one)) != machine_digest(fake("rowbook/rowbook:0.1.3 sha256:ccc\n"))
+    assert machine_parts(fake_machine(one)) == machine_parts(fake_machine("rowbook/rowbook:0.1.3 sha256:aaa\n"))
+    assert machine_parts(fake_machine(one)) != machine_parts(fake_machine("rowbook/rowbook:0.1.3 sha256:ccc\n"))
+
+
+def test_a_scenario_run_again_says_what_changed_since_its_last_pass(tmp_path):
+    then = {"files": "f1", **machine_parts(fake_machine("a:1 sha256:a\nb:2 sha256:b\nc:3 sha256:c\n"))}
+    save("k1", "docs/a.md [page]", {}, 1.0, "abc", tmp_path, then)
+    save("k0", "docs/b.md [page]", {}, 1.0, "abc", tmp_path)  # stored without its inputs
+    latest = latest_passes(tmp_path)
+    now = {**then, "files": "f2", "images": "a:1 sha256:a\nc:3 sha256:new\nd:4 sha256:d"}
+    assert why_run_again("docs/a.md [page]", now, latest).endswith(
+        "files; images (new: d:4; gone: b:2; rebuilt: c:3)")
+    assert why_run_again("docs/a.md [page]", then, latest).startswith("its blocks changed since its last pass (")
+    assert why_run_again("docs/b.md [page]", then, latest).endswith("was stored without its inputs")
+    assert why_run_again("docs/c.md [page]", then, latest) == "no pass stored on this machine"
 
 
 def test_a_stored_pass_comes_back_with_every_outcome(tmp_path):
