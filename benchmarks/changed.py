@@ -6,16 +6,23 @@ to fill the store of passes (it runs what has no stored pass: everything on a
 new clone, nothing after a full run), once with nothing changed, once after
 adding a comment line to the first shell block of one page (put back
 afterwards, whatever happens). Prints one table: wall time, tests that ran,
-scenarios reused, tests deselected as reused. Not a test: numbers vary from
-machine to machine. Uses the Docker engine: not beside another test run.
+scenarios reused, tests deselected as reused; then, for the runs after the
+first, each scenario that ran again and why (the run's "run again" section).
+Not a test: numbers vary from machine to machine. Uses the Docker engine: not
+beside another test run.
 
-    .venv/bin/python benchmarks/changed.py [--page docs/install/docker-compose.md]
+    .venv/bin/python benchmarks/changed.py [--page docs/install/docker-compose.md] [--after-full-run]
+
+--after-full-run: the store was just filled by a full `scripts/test.sh` (as
+CI's, in this checkout): skip the first run, and show the full run's time
+from its report (reports/junit.xml) instead.
 """
 
 from __future__ import annotations
 
 import argparse
 import re
+import xml.etree.ElementTree as ElementTree
 import subprocess
 import sys
 import time
@@ -34,7 +41,28 @@ def run_pages(label: str) -> dict:
     counts = {kind.rstrip("s") if kind.startswith("error") else kind: int(n) for n, kind in SUMMARY.findall(tail)}
     ran = [line.split(" ", 1)[1] for line in run.stdout.splitlines() if line.startswith(("PASSED ", "FAILED "))]
     return {"label": label, "seconds": seconds, "counts": counts, "ran": ran, "ok": run.returncode == 0,
-            "tail": tail}
+            "tail": tail, "why": ran_again(run.stdout)}
+
+
+def ran_again(output: str) -> list[str]:
+    """The lines of the run's "run again" section: each scenario that ran, and why."""
+    lines, inside = [], False
+    for line in output.splitlines():
+        if line.startswith("="):
+            inside = " run again " in line
+        elif inside and line.strip():
+            lines.append(line)
+    return lines
+
+
+def full_run(report: Path) -> dict:
+    """The row of the full run that filled the store, from its JUnit report."""
+    suite = next(ElementTree.parse(report).iter("testsuite"))
+    counts = {"passed": int(suite.get("tests", 0)) - sum(int(suite.get(k, 0)) for k in ("failures", "errors", "skipped")),
+              "failed": int(suite.get("failures", 0)), "skipped": int(suite.get("skipped", 0))}
+    return {"label": f"full run, fills the store (pytest time from {report.relative_to(ROOT)})",
+            "seconds": float(suite.get("time", 0)), "counts": counts, "ran": [], "ok": counts["failed"] == 0,
+            "tail": "", "why": []}
 
 
 def edit_first_shell_block(page: Path) -> str:
@@ -50,9 +78,15 @@ def edit_first_shell_block(page: Path) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--page", default="docs/install/docker-compose.md", help="the page to change")
-    page = ROOT / parser.parse_args().page
+    parser.add_argument("--after-full-run", action="store_true",
+                        help="the store holds a full run's passes: time that run from reports/junit.xml")
+    arguments = parser.parse_args()
+    page = ROOT / arguments.page
 
-    rows = [run_pages("fill the store (runs what has no pass)")]
+    if arguments.after_full_run:
+        rows = [full_run(ROOT / "reports" / "junit.xml")]
+    else:
+        rows = [run_pages("fill the store (runs what has no pass)")]
     rows.append(run_pages("warm, nothing changed"))
     original = edit_first_shell_block(page)
     try:
@@ -67,6 +101,10 @@ def main() -> None:
         ran = c.get("passed", 0) + c.get("failed", 0) + c.get("error", 0) + c.get("skipped", 0)
         print(f"| {row['label']} | {row['seconds']:.0f} | {ran} | {c.get('reused', 0)} | {c.get('deselected', 0)} | "
               f"{'ok' if row['ok'] else 'FAILED: ' + row['tail']} |")
+    for row in rows[1:]:
+        print(f"\n{row['label']}: scenarios run again, and why")
+        for line in row["why"] or ["(none)"]:
+            print(f"  {line}")
     print(f"\nran after changing {page.relative_to(ROOT)}:")
     for name in rows[-1]["ran"]:
         print(f"  {name}")

@@ -96,13 +96,15 @@ class TestPasses:
         if environment is None or not tests:
             return
         machine = {part: digest for part, digest in environment.items() if part != "files"}
-        inputs: dict[str, str] = {}  # by folder: the tests of a folder read the same files
+        # By folder and pages read: the tests of a folder read the same files.
+        inputs: dict[tuple[str, frozenset[str] | None], str] = {}
         for item in tests:
             path = item.nodeid.split("::")[0]
-            folder = path.rpartition("/")[0] + "/"
-            if folder not in inputs:
-                inputs[folder] = reuse.inputs_of_test(path, files)
-            self.keys[item.nodeid] = reuse.fingerprint_of_test(item.nodeid, inputs[folder], machine)
+            marker = item.get_closest_marker("reads_pages")
+            what = (path.rpartition("/")[0] + "/", _pages_read(marker.args) if marker else None)
+            if what not in inputs:
+                inputs[what] = reuse.inputs_of_test(path, files, pages=what[1])
+            self.keys[item.nodeid] = reuse.fingerprint_of_test(item.nodeid, inputs[what], machine)
         if not self.config.getoption("--changed"):
             return
         kept, deselected = [], []
@@ -138,6 +140,16 @@ class TestPasses:
         for stored in self.reused:
             by_folder.setdefault(stored.name.split("::")[0].rpartition("/")[0], []).append(stored.seconds)
         return [f"{folder}: {len(times)} tests, {sum(times):.0f} s saved" for folder, times in sorted(by_folder.items())]
+
+
+def _pages_read(pages: tuple[str, ...]) -> frozenset[str]:
+    """The pages a test reads (`@pytest.mark.reads_pages("docs/PAGE.md", ...)`),
+    with every page their scenarios start from."""
+    found = set(pages)
+    for name in pages:
+        for plan in plan_page(read_page(ROOT / name)):
+            found |= {block.page.path.partition("@")[0] for block in plan.blocks}
+    return frozenset(found)
 
 
 def _engine_locked(config: pytest.Config) -> None:

@@ -88,12 +88,22 @@ def repository_files(root: Path = ROOT) -> list[str] | None:
     return sorted(name for name in run.stdout.decode().split("\0") if name)
 
 
-def inputs_of_test(test_path: str, files: list[str], root: Path = ROOT) -> str:
-    """What a test outside the pages can read: every file, but the pages when its folder reads none."""
+def inputs_of_test(test_path: str, files: list[str], root: Path = ROOT,
+                   pages: frozenset[str] | None = None) -> str:
+    """What a test outside the pages can read: every file, but the pages when
+    its folder reads none; `pages`: a test that reads only these pages (its
+    `reads_pages` marker, with the pages they start from) has the other pages
+    left out, and the rest of docs/ (stylesheets, pictures) kept."""
     folder = next((f for f in READS_NO_PAGE if test_path.startswith(f)), None)
     if folder is not None:
         files = [f for f in files if not f.startswith("docs/") or f in READS_NO_PAGE[folder]]
+    if pages is not None:
+        files = [f for f in files if not is_page(f) or f in pages]
     return _content_digest(root, files)
+
+
+def is_page(name: str) -> bool:
+    return name.startswith("docs/") and name.endswith(".md")
 
 
 def machine_parts(run=subprocess.run) -> dict[str, str]:

@@ -61,7 +61,10 @@ def copied_from_testers_page(browser, site_url: str, checklist: Checklist) -> li
         context.close()
 
 
-@pytest.mark.parametrize("checklist", CHECKLISTS, ids=[c.name for c in CHECKLISTS])
+# Each reads its guide (and the guides it starts from) and the testers page, no other page.
+@pytest.mark.parametrize("checklist", [
+    pytest.param(c, id=c.name, marks=pytest.mark.reads_pages(f"docs/{c.page}", "docs/testers.md"))
+    for c in CHECKLISTS])
 def test_following_each_checklist_from_the_testers_page_reaches_its_outcome(browser, site_url, checklist):
     page = read_page(DOCS / checklist.page)
     (plan,) = [p for p in plan_page(page) if p.variant == checklist.variant]

@@ -162,6 +162,30 @@ def test_a_changed_page_runs_the_tests_that_may_read_it_again_and_not_the_servic
     assert digests()["tests/service/test_a.py"] != before["tests/service/test_a.py"]
 
 
+def test_a_test_that_reads_some_pages_runs_again_for_those_and_for_the_rest_of_docs_only(tmp_path):
+    files = ["docs/a.md", "docs/b.md", "docs/stylesheets/extra.css", "mkdocs.yml"]
+    for name in files:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("one")
+
+    def digest() -> str:
+        return inputs_of_test("tests/browser/test_browser_paste.py", files, tmp_path, pages=frozenset({"docs/a.md"}))
+
+    before = digest()
+    (tmp_path / "docs/b.md").write_text("two")  # another page
+    assert digest() == before
+    for name in ("docs/a.md", "docs/stylesheets/extra.css", "mkdocs.yml"):  # its page, the site's other files
+        (tmp_path / name).write_text("two")
+        assert digest() != before, name
+        before = digest()
+
+
+def test_the_pages_a_test_reads_include_those_they_start_from():
+    from guide_runner.plugin import _pages_read
+    assert _pages_read(("docs/backup.md",)) >= {"docs/backup.md", "docs/quickstart.md"}  # starts from the Quickstart
+    assert _pages_read(("docs/quickstart.md",)) == {"docs/quickstart.md"}
+
+
 def test_changed_deselects_the_tests_that_passed_with_the_same_inputs(tmp_path):
     run = [sys.executable, "-m", "pytest", "tests/runner/test_console.py", "-p", "no:cacheprovider",
            f"--pass-store={tmp_path}", "--changed"]
