@@ -16,6 +16,7 @@ machine. Uses the Docker engine: not beside a test run.
 from __future__ import annotations
 
 import argparse
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from guide_runner import Kind, Scenario, console, plan_file
 from guide_runner.machines import Machine
+from guide_runner.options import pairs
 from guide_runner.paths import DOCS, ROOT
 from guide_runner.plan import substituted
 from guide_runner.sandbox import Snapshot
@@ -42,7 +44,14 @@ def plain_script(plan) -> str:
         if block.kind in (Kind.SHELL, Kind.HIDDEN):
             lines.append(block.source)
         elif block.kind == Kind.CONSOLE:
-            lines += [command.command for command in console.parse(block.source)]
+            # answers=: the runner types them at the prompts; plain bash pipes them in, in order.
+            answers = [shlex.quote(answer or "") for _, answer in pairs(block.options.get("answers", ""))]
+            piped = f"printf '%s\\n' {' '.join(answers)} | " if answers else ""
+            commands = [piped + command.command for command in console.parse(block.source)]
+            if "converge" in block.options:  # the runner retries until the output matches: retry until it works
+                commands = [f"for _ in $(seq {int(float(block.options['converge']))}); do {c} && break; sleep 1; done"
+                            for c in commands]
+            lines += commands
     teardown = [b.source for b in plan.blocks if b.kind == Kind.TEARDOWN]
     return "\n".join(lines + teardown) + "\n"
 
@@ -69,8 +78,11 @@ def plain_bash_on_a_server(plan, script: str) -> None:
     machine = Machine(plan.machine, env["RUNNER_SANDBOX"] + "-benchmark", scratch)
     try:
         machine.start()
-        subprocess.run(machine.exec_argv(env, "bash", "-c", f'cd "$HOME" && bash {scratch}/plain.sh'),
-                       check=True, capture_output=True, timeout=1800)
+        run = subprocess.run(machine.exec_argv(env, "bash", "-c", f'cd "$HOME" && bash -x {scratch}/plain.sh'),
+                             capture_output=True, text=True, timeout=1800)
+        if run.returncode:
+            raise SystemExit(f"{plan.page}: the plain script failed on the server (exit {run.returncode}):\n"
+                             f"{run.stderr[-3000:]}")
     finally:
         machine.remove()
         shutil.rmtree(scratch, ignore_errors=True)
@@ -79,6 +91,16 @@ def plain_bash_on_a_server(plan, script: str) -> None:
 def leak_check() -> None:
     snapshot = Snapshot.take()
     snapshot.clean_up()
+
+
+def measure(plan, runs: int) -> tuple[float, float, float]:
+    """Median seconds of: the plan's commands by plain bash, the runner, the leak check alone."""
+    script = plain_script(plan)
+    plain_run = (lambda: plain_bash_on_a_server(plan, script)) if plan.machine else (lambda: plain_bash(script))
+    plain = statistics.median(timed(plain_run) for _ in range(runs))
+    runner = statistics.median(timed(lambda: Scenario(plan).run()) for _ in range(runs))
+    leak = statistics.median(timed(leak_check) for _ in range(runs))
+    return plain, runner, leak
 
 
 def main() -> None:
@@ -94,11 +116,7 @@ def main() -> None:
         if not plans or plans[0].skip:
             continue  # nothing to run
         plan = plans[0]
-        script = plain_script(plan)
-        plain_run = (lambda: plain_bash_on_a_server(plan, script)) if plan.machine else (lambda: plain_bash(script))
-        plain = statistics.median(timed(plain_run) for _ in range(arguments.runs))
-        runner = statistics.median(timed(lambda: Scenario(plan).run()) for _ in range(arguments.runs))
-        leak = statistics.median(timed(leak_check) for _ in range(arguments.runs))
+        plain, runner, leak = measure(plan, arguments.runs)
         where = f" (on {plan.machine})" if plan.machine else ""
         rows.append((page + where, f"{plain:.2f}", f"{runner:.2f}", f"{runner / plain:.2f}x", f"{leak:.2f}"))
         print(f"{page}: done", file=sys.stderr)

@@ -16,10 +16,16 @@ fi
 echo "pid $$, scripts/test.sh $*, since $(date +%T)" > "$lock"
 export ROWBOOK_DOCS_ENGINE_LOCK=1
 
+started=$SECONDS
 scripts/setup.sh
+setup=$((SECONDS - started))
 # Our images before the tests, not inside the first one that needs them
 # (cached: quick when nothing changed; the runner's own call is then a no-op).
 printf '\n==> Images\n'
 scripts/build-images.sh
+images=$((SECONDS - started - setup))
+echo "==> setup took $setup s, images $images s"
 mkdir -p reports
+# For benchmarks/fast_feedback.py: the parts of this run before pytest.
+printf '{"setup_seconds": %d, "images_seconds": %d}\n' "$setup" "$images" > reports/setup-times.json
 exec .venv/bin/pytest --junitxml=reports/junit.xml "$@"
