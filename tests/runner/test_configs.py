@@ -6,6 +6,9 @@ import pytest
 
 from guide_runner import configs
 
+# Reads no page of docs/ (its pages are tests/runner/pages): --changed does not run it for a page change.
+pytestmark = pytest.mark.reads_pages()
+
 SITE = "{$DOMAIN_NAME} {\n\treverse_proxy {\n\t\tdynamic a rowbook 8000\n\t}\n}\n"
 
 

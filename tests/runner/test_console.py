@@ -6,6 +6,9 @@ import pytest
 
 from guide_runner import console
 
+# Reads no page of docs/ (its pages are tests/runner/pages): --changed does not run it for a page change.
+pytestmark = pytest.mark.reads_pages()
+
 
 def test_commands_and_their_output_are_split_at_each_prompt():
     (first, second) = console.parse("$ echo a\na\n$ true\n")

@@ -6,7 +6,12 @@ import sys
 import tempfile
 import time
 
+import pytest
+
 from guide_runner import engine_lock
+
+# Reads no page of docs/ (its pages are tests/runner/pages): --changed does not run it for a page change.
+pytestmark = pytest.mark.reads_pages()
 
 HOLD_FOR_2_S = """
 import time

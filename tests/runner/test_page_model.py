@@ -12,6 +12,9 @@ from guide_runner.configs import CHECKERS
 from guide_runner.options import pairs, parse_options
 from guide_runner.page import PageId
 
+# Reads no page of docs/ (its pages are tests/runner/pages): --changed does not run it for a page change.
+pytestmark = pytest.mark.reads_pages()
+
 PAGES = Path(__file__).parent / "pages"
 
 

@@ -10,6 +10,9 @@ from guide_runner import GuideFailure, Kind, PlanError, plan_file, read_page
 from guide_runner.evaluators import EVALUATORS
 from guide_runner.plan import substituted
 
+# Reads no page of docs/ (its pages are tests/runner/pages): --changed does not run it for a page change.
+pytestmark = pytest.mark.reads_pages()
+
 PAGES = Path(__file__).parent / "pages"
 
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from guide_runner import releases as versions
 from guide_runner.page import read_page
 from guide_runner.paths import ROOT
+
+# Reads no page of docs/ (its pages are tests/runner/pages): --changed does not run it for a page change.
+pytestmark = pytest.mark.reads_pages()
 
 PAGES = ROOT / "tests" / "runner" / "pages"
 TEXT = """\

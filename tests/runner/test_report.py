@@ -6,10 +6,15 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from guide_runner import Outcome, Scenario, Status, plan_file, read_page
 from guide_runner.ratchet import drops
 from guide_runner.report import Coverage
 from guide_runner.run_facts import collect, os_name
+
+# Reads no page of docs/ (its pages are tests/runner/pages): --changed does not run it for a page change.
+pytestmark = pytest.mark.reads_pages()
 
 PAGES = Path(__file__).parent / "pages"
 

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from guide_runner import plan_file
 from guide_runner.outcomes import Outcome, Status
 from guide_runner.paths import ROOT
@@ -13,6 +15,8 @@ from guide_runner.reuse import (files_digest, fingerprint, inputs_of_test, lates
                                 repository_files, save, why_run_again)
 
 PAGES = Path(__file__).parent / "pages"
+# Of docs/, it plans these two pages (and the pages they start from).
+pytestmark = pytest.mark.reads_pages("docs/backup.md", "docs/quickstart.md")
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

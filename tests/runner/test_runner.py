@@ -18,7 +18,8 @@ from guide_runner import GuideFailure, Scenario, plan_file
 from guide_runner.paths import ROOT
 
 PAGES = Path(__file__).parent / "pages"
-pytestmark = pytest.mark.docker
+# Of docs/, it runs the Prerequisites page only.
+pytestmark = [pytest.mark.docker, pytest.mark.reads_pages("docs/prerequisites.md")]
 
 
 def scenarios(name: str) -> list[Scenario]:

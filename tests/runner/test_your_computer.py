@@ -9,6 +9,9 @@ from guide_runner import GuideFailure, read_page
 from guide_runner.evaluators import terminal_for
 from guide_runner.shell import Session
 
+# Reads no page of docs/ (its pages are tests/runner/pages): --changed does not run it for a page change.
+pytestmark = pytest.mark.reads_pages()
+
 
 class FakeServer:  # only whether there is one matters here; no Docker
     pass
