@@ -46,8 +46,8 @@ def dependents(pages: list[str]) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {page: {page} for page in pages}
     for page in pages:
         for plan in plan_file(ROOT / page):
-            for block in plan.blocks:
-                found.setdefault(block.page.path.partition("@")[0], set()).add(page)
+            for base in plan.pages:
+                found.setdefault(base, set()).add(page)
     return found
 
 

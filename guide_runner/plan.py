@@ -75,6 +75,11 @@ class Plan:
         return f"{self.page} [{self.variant or 'page'}]"
 
     @property
+    def pages(self) -> set[str]:
+        """The pages its blocks come from: its own and the pages it starts from."""
+        return {block.page.path for block in self.blocks}
+
+    @property
     def item_name(self) -> str:
         """The pytest id after `::`: the variant, and the release when it is an older one."""
         return (self.variant or "page") + ("" if self.page.newest else f"@{self.page.release}")

@@ -8,6 +8,7 @@ its first block.
 
 from __future__ import annotations
 
+import functools
 import signal
 import subprocess
 import time
@@ -60,6 +61,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[RAN_AGAIN] = []
     config.pluginmanager.register(TestPasses(config), "guide_runner.test_passes")
     config.addinivalue_line("markers", "docker: needs the Docker engine (select the fast tests with -m 'not docker')")
+    config.addinivalue_line("markers", "reads_pages(*pages): the only pages of docs/ the test reads (with those "
+                                       "they start from): --changed runs it again for them, not for another page")
     # CI stops a run with SIGTERM: treat it as Ctrl-C, so every teardown still runs.
     signal.signal(signal.SIGTERM, _interrupt)
 
@@ -142,14 +145,11 @@ class TestPasses:
         return [f"{folder}: {len(times)} tests, {sum(times):.0f} s saved" for folder, times in sorted(by_folder.items())]
 
 
+@functools.cache  # once per marker, not once per test it marks
 def _pages_read(pages: tuple[str, ...]) -> frozenset[str]:
     """The pages a test reads (`@pytest.mark.reads_pages("docs/PAGE.md", ...)`),
     with every page their scenarios start from."""
-    found = set(pages)
-    for name in pages:
-        for plan in plan_page(read_page(ROOT / name)):
-            found |= {block.page.path.partition("@")[0] for block in plan.blocks}
-    return frozenset(found)
+    return frozenset(pages).union(*(plan.pages for name in pages for plan in plan_page(read_page(ROOT / name))))
 
 
 def _engine_locked(config: pytest.Config) -> None:
