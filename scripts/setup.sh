@@ -54,8 +54,8 @@ if [[ ! -x .cache/tools/caddy ]]; then
 fi
 .cache/tools/caddy version
 
-step "Docker Compose v2"
-scripts/install-compose-plugin.sh
+step "Docker CLI plugins: Compose v2, BuildKit (buildx)"
+scripts/install-cli-plugins.sh
 
 step "Local registry, the Docker daemon's mirror for Docker Hub names"
 scripts/local-registry.sh start
