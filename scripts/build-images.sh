@@ -18,16 +18,8 @@
 # Usage: scripts/build-images.sh [--force] [VERSION ...]   (default: every release)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root="$PWD"
-python="${PYTHON:-$root/.venv/bin/python}"
-
-force=0
-if [[ "${1:-}" == "--force" ]]; then force=1; shift; fi
-versions=("$@")
-if [[ ${#versions[@]} -eq 0 ]]; then
-    mapfile -t versions < <("$python" -c 'import tomllib; [print(r["version"]) for r in tomllib.load(open("releases.toml", "rb"))["release"]]')
-fi
-newest="$("$python" -c 'import tomllib; print(tomllib.load(open("releases.toml", "rb"))["release"][-1]["version"])')"
+source scripts/release-args.sh "$@"
+newest="$("$python" scripts/release-info.py newest)"
 
 scripts/build-base-images.sh bookworm
 scripts/build-wheelhouse.sh "${versions[@]}"
@@ -65,7 +57,7 @@ build caddy:2 tests/stand-ins/caddy
 build rowbook-test/debian-server:12 tests/machines/debian-12
 
 for version in "${versions[@]}"; do
-    commit="$("$python" -c "import tomllib,sys; print(next(r['commit'] for r in tomllib.load(open('releases.toml', 'rb'))['release'] if r['version'] == sys.argv[1]))" "$version")"
+    commit="$("$python" scripts/release-info.py "$version" commit)"
     # Its Dockerfile starts FROM the base image: a new base means a rebuild.
     inputs="$(inputs_of docker/rowbook "$commit" "$(docker image inspect -f '{{.Id}}' debian:bookworm-slim)")"
     if current "rowbook/rowbook:$version" "$inputs"; then

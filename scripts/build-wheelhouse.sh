@@ -16,12 +16,12 @@ python="${PYTHON:-$PWD/.venv/bin/python}"
 
 versions=("$@")
 if [[ ${#versions[@]} -eq 0 ]]; then
-    mapfile -t versions < <("$python" -c 'import tomllib; [print(r["version"]) for r in tomllib.load(open("releases.toml", "rb"))["release"]]')
+    mapfile -t versions < <("$python" scripts/release-info.py versions)
 fi
 
 for version in "${versions[@]}"; do
     dir=".cache/wheelhouse/$version"
-    commit="$("$python" -c "import tomllib,sys; print(next(r['commit'] for r in tomllib.load(open('releases.toml', 'rb'))['release'] if r['version'] == sys.argv[1]))" "$version")"
+    commit="$("$python" scripts/release-info.py "$version" commit)"
     # Built from this release's commit? (A release's commit may move before it ships.)
     if [[ -f "$dir/rowbook-$version-py3-none-any.whl" && "$(cat "$dir/.commit" 2>/dev/null)" == "$commit" ]]; then
         echo "wheelhouse: $version ready"

@@ -33,8 +33,12 @@ step "Debian packages"
 # `playwright install`, which would download a browser); libnss3-tools gives
 # certutil, with which the runner's outcome checks trust a page's local CA;
 # docker-registry stands in for Docker Hub (scripts/local-registry.sh); sudo
-# runs the host-side `sudo` lines of a page, as on a reader's Docker host.
-packages=(debootstrap postgresql iproute2 curl openssl chromium libnss3-tools docker-registry sudo)
+# runs the host-side `sudo` lines of a page, as on a reader's Docker host;
+# debhelper, dh-virtualenv and lintian build and check Rowbook's Debian
+# package (scripts/build-deb.sh); reprepro publishes it in a signed apt
+# repository (scripts/publish-deb.sh).
+packages=(debootstrap postgresql iproute2 curl openssl chromium libnss3-tools docker-registry sudo
+          debhelper dh-virtualenv lintian reprepro)
 needed=()
 for pkg in "${packages[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || needed+=("$pkg")

@@ -24,8 +24,13 @@ setup=$((SECONDS - started))
 printf '\n==> Images\n'
 scripts/build-images.sh
 images=$((SECONDS - started - setup))
-echo "==> setup took $setup s, images $images s"
+# The Debian packages the package's tests and page install (cached the same way).
+printf '\n==> Debian packages\n'
+scripts/build-deb.sh
+debs=$((SECONDS - started - setup - images))
+echo "==> setup took $setup s, images $images s, Debian packages $debs s"
 mkdir -p reports
 # For benchmarks/fast_feedback.py: the parts of this run before pytest.
-printf '{"setup_seconds": %d, "images_seconds": %d}\n' "$setup" "$images" > reports/setup-times.json
+printf '{"setup_seconds": %d, "images_seconds": %d, "debs_seconds": %d}\n' "$setup" "$images" "$debs" \
+    > reports/setup-times.json
 exec .venv/bin/pytest --junitxml=reports/junit.xml "$@"

@@ -6,6 +6,7 @@ The fast tests of the runner's logic are the other modules of this folder."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -338,3 +339,11 @@ def test_a_reload_that_signs_the_reader_out_fails_naming_the_reload():
     assert message.startswith("tests/runner/pages/browser-reload-signed-out.md:18 [page] outcome not reached: "
                               "step 1 (reload: 3): after reload 1, http://127.0.0.1:8767/home/")
     assert "signed out" in message
+
+
+def test_a_hidden_block_in_the_background_runs_beside_the_page_and_ends_with_it(marker):
+    scenario = run("hidden-background.md")
+    assert statuses(scenario) == {4: "hidden", 14: "verified"}
+    pid = int(marker.read_text())
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)

@@ -1,0 +1,165 @@
+"""Rowbook's Debian package (packaging/debian/, scripts/build-deb.sh) on a
+fresh Debian 12 server, the test machine of the Install without Docker guide:
+installed from a signed apt repository (scripts/publish-deb.sh) next to
+Debian's PostgreSQL, configured, upgraded release by release with `apt-get
+upgrade` and its data and settings kept, removed, then purged.
+
+The package is checked here the way an admin meets it, before a guide page
+("Install from the Debian package", issue #19) runs it through the runner."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import time
+import tomllib
+from pathlib import Path
+
+import pytest
+from guide_runner.machines import Machine
+from guide_runner.paths import ROOT
+
+pytestmark = [pytest.mark.docker, pytest.mark.reads_pages()]
+
+RELEASES = [r["version"] for r in tomllib.loads((ROOT / "releases.toml").read_text())["release"]]
+PASSWORD = "correct-horse-battery-staple-42"
+
+
+@pytest.fixture(scope="module")
+def packages() -> dict[str, Path]:
+    """Each release's package, built (cached) and checked by lintian."""
+    run = subprocess.run([str(ROOT / "scripts" / "build-deb.sh"), *RELEASES], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return {version: ROOT / ".cache" / "deb" / f"rowbook_{version}_amd64.deb" for version in RELEASES}
+
+
+@pytest.fixture
+def apt_repository(tmp_path, packages):
+    """A signed apt repository with the oldest release, served over HTTP to
+    Docker's bridge, where the server reaches the test host
+    (scripts/serve-apt-repository.sh). Yields its URL and a function that
+    publishes a newer release in it (the newer replaces the older)."""
+    state = tmp_path / "apt"
+
+    def publish(version: str) -> None:
+        run = subprocess.run([str(ROOT / "scripts" / "publish-deb.sh"), str(state), version],
+                             capture_output=True, text=True)
+        assert run.returncode == 0, run.stdout + run.stderr
+
+    url_file = tmp_path / "apt-url"
+    serve = subprocess.Popen([str(ROOT / "scripts" / "serve-apt-repository.sh"), str(state), RELEASES[0],
+                              str(url_file)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while not url_file.exists():
+            assert serve.poll() is None, f"serve-apt-repository.sh exited {serve.returncode}: {serve.stderr.read()}"
+            assert time.monotonic() < deadline, "the apt repository did not answer in 300 s"
+            time.sleep(0.2)
+        yield url_file.read_text().strip(), publish
+    finally:
+        os.killpg(serve.pid, signal.SIGTERM)
+        serve.wait(timeout=30)
+
+
+@pytest.fixture
+def server(tmp_path_factory):
+    """A fresh Debian 12 server."""
+    scratch = tmp_path_factory.mktemp("deb-server")
+    machine = Machine("debian-12", f"rbtest-deb-{scratch.name[-8:]}", scratch)
+    try:
+        machine.start()
+        yield machine
+    finally:
+        machine.remove()
+
+
+def root(server: Machine, script: str, check: bool = True) -> subprocess.CompletedProcess:
+    """A shell script as root on the server, as `sudo` would run it."""
+    run = subprocess.run(["docker", "exec", "-i", "-e", "DEBIAN_FRONTEND=noninteractive", server.container,
+                          "bash", "-e", "-o", "pipefail", "-c", script], capture_output=True, text=True, timeout=900)
+    if check:
+        assert run.returncode == 0, f"{script}\nexited {run.returncode}:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
+    return run
+
+
+def healthz(server: Machine, deadline: float = 60) -> str:
+    end = time.monotonic() + deadline
+    while True:
+        run = root(server, "python3 -c \"import urllib.request; "
+                           "print(urllib.request.urlopen('http://127.0.0.1:8000/healthz').read().decode())\"",
+                   check=False)
+        if run.returncode == 0 or time.monotonic() > end:
+            return run.stdout.strip()
+        time.sleep(1)
+
+
+def settings_digest(server: Machine) -> str:
+    return hashlib.sha256(server.read_file("/etc/rowbook/rowbook.env")).hexdigest()
+
+
+def admins(server: Machine) -> str:
+    return root(server, "runuser -u postgres -- psql -XtAc 'SELECT username FROM auth_user' rowbook").stdout.strip()
+
+
+def test_install_configure_upgrade_remove_and_purge(server, apt_repository):
+    url, publish = apt_repository
+    oldest, *newer = RELEASES
+    root(server, "apt-get update -q && apt-get install -y -q postgresql curl")
+
+    # The repository, without its key first: apt refuses it.
+    root(server, "echo 'deb [signed-by=/etc/apt/keyrings/rowbook.gpg] "
+                 f"{url} bookworm main' > /etc/apt/sources.list.d/rowbook.list")
+    unsigned = root(server, "apt-get update -q", check=False)
+    assert "is not signed" in unsigned.stderr or "NO_PUBKEY" in unsigned.stderr, unsigned.stderr
+    root(server, "install -d -m 0755 /etc/apt/keyrings && "
+                 f"curl -fsSL {url}/rowbook-archive-keyring.gpg -o /etc/apt/keyrings/rowbook.gpg")
+    root(server, "apt-get update -q")
+
+    # Installed with settings to complete: not started, and told what to do.
+    output = root(server, "apt-get install -y -q rowbook").stdout
+    assert root(server, "rowbook version").stdout.strip() == f"rowbook {oldest}"
+    assert 'created the PostgreSQL user and database "rowbook"' in output
+    assert "installed, not started: the settings in /etc/rowbook/rowbook.env are not complete" in output
+    assert root(server, "systemctl is-active rowbook", check=False).stdout.strip() == "inactive"
+    assert root(server, "systemctl is-enabled rowbook").stdout.strip() == "enabled"
+    assert root(server, "stat -c '%a %U:%G' /etc/rowbook/rowbook.env").stdout.strip() == "640 root:rowbook"
+    check = root(server, "rowbook check", check=False)
+    assert check.returncode == 2 and "DOMAIN_NAME" in check.stderr, check.stderr
+
+    # The admin sets the domain, starts it, creates the admin user.
+    root(server, "sed -i 's/^DOMAIN_NAME=$/DOMAIN_NAME=rowbook.localhost/' /etc/rowbook/rowbook.env")
+    root(server, "rowbook migrate >/dev/null && systemctl start rowbook")
+    assert healthz(server) == "ok"
+    root(server, f"ROWBOOK_ADMIN_PASSWORD={PASSWORD} rowbook createadmin --no-input "
+                 "--username admin --email admin@example.com")
+    assert admins(server) == "admin"
+    settings = settings_digest(server)
+
+    # Each newer release, once published: `apt-get upgrade` migrates and
+    # restarts it, and keeps the settings and the data.
+    for version in newer:
+        publish(version)
+        root(server, "apt-get update -q && apt-get upgrade -y -q")
+        assert root(server, "rowbook version").stdout.strip() == f"rowbook {version}"
+        assert healthz(server) == "ok"
+        assert root(server, "systemctl is-active rowbook").stdout.strip() == "active"
+        assert settings_digest(server) == settings, f"the upgrade to {version} changed the settings"
+        assert admins(server) == "admin"
+        assert "[ ]" not in root(server, "rowbook showmigrations").stdout, f"{version}: a migration is not applied"
+
+    # apt remove: the program goes, the settings and the database stay.
+    root(server, "apt-get remove -y -q rowbook")
+    assert root(server, "test -e /opt/rowbook/bin/rowbook || test -e /usr/bin/rowbook", check=False).returncode == 1
+    assert settings_digest(server) == settings
+    assert admins(server) == "admin"
+
+    # apt purge: nothing the package made is left, but the database (the admin drops it).
+    root(server, "apt-get purge -y -q rowbook")
+    left = root(server, "ls -d /opt/rowbook /etc/rowbook /var/lib/rowbook /lib/systemd/system/rowbook.service "
+                        "/etc/systemd/system/multi-user.target.wants/rowbook.service 2>/dev/null || true").stdout
+    assert left == ""
+    assert root(server, "getent passwd rowbook; getent group rowbook", check=False).stdout == ""
+    assert admins(server) == "admin"
