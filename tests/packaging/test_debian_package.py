@@ -14,33 +14,27 @@ import os
 import signal
 import subprocess
 import time
-import tomllib
-from pathlib import Path
 
 import pytest
 from guide_runner.machines import Machine
 from guide_runner.paths import ROOT
 
+from tests.service.rowbook_releases import releases
+
 pytestmark = [pytest.mark.docker, pytest.mark.reads_pages()]
 
-RELEASES = [r["version"] for r in tomllib.loads((ROOT / "releases.toml").read_text())["release"]]
+RELEASES = [r["version"] for r in releases()]
 PASSWORD = "correct-horse-battery-staple-42"
 
 
-@pytest.fixture(scope="module")
-def packages() -> dict[str, Path]:
-    """Each release's package, built (cached) and checked by lintian."""
-    run = subprocess.run([str(ROOT / "scripts" / "build-deb.sh"), *RELEASES], capture_output=True, text=True)
-    assert run.returncode == 0, run.stdout + run.stderr
-    return {version: ROOT / ".cache" / "deb" / f"rowbook_{version}_amd64.deb" for version in RELEASES}
-
-
 @pytest.fixture
-def apt_repository(tmp_path, packages):
+def apt_repository(tmp_path):
     """A signed apt repository with the oldest release, served over HTTP to
     Docker's bridge, where the server reaches the test host
     (scripts/serve-apt-repository.sh). Yields its URL and a function that
-    publishes a newer release in it (the newer replaces the older)."""
+    publishes a newer release in it (the newer replaces the older).
+    Publishing builds the release's package first (scripts/build-deb.sh,
+    cached; it fails on a lintian error)."""
     state = tmp_path / "apt"
 
     def publish(version: str) -> None:
