@@ -35,7 +35,7 @@ Message formats
         rowbook: error: <NAME> must be a whole number between <min> and <max> (got "<value>"). Example: <NAME>=<example>
         rowbook: error: <NAME> must be one of true, false, 1, 0, yes, no (got "<value>"). Example: <NAME>=<example>
         rowbook: error: ROWBOOK_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL (got "<value>"). Example: ROWBOOK_LOG_LEVEL=INFO
-        rowbook: error: ROWBOOK_INSTALL_METHOD must be one of image, compose, all-in-one, without-docker (got "<value>"). Example: ROWBOOK_INSTALL_METHOD=compose
+        rowbook: error: ROWBOOK_INSTALL_METHOD must be one of image, compose, all-in-one, without-docker, deb (got "<value>"). Example: ROWBOOK_INSTALL_METHOD=compose
         rowbook: error: ROWBOOK_RELEASE_FEED_URL must be an http:// or https:// URL (got "<value>"). Example: ROWBOOK_RELEASE_FEED_URL=https://docs.rowbook.example/releases.json
         rowbook: error: DOMAIN_NAME must be a host name without a scheme (got "https://rowbook.example.com"). Example: DOMAIN_NAME=rowbook.example.com
         rowbook: error: DOMAIN_NAME must be a host name without a path (got "<value>"). Example: DOMAIN_NAME=rowbook.example.com
@@ -223,8 +223,8 @@ VARIABLES: tuple[Var, ...] = (
     Var("ROWBOOK_LOG_LEVEL", "loglevel", "Log level of the messages written to stderr.", "INFO",
         default="INFO"),
     Var("ROWBOOK_INSTALL_METHOD", "choice",
-        "How this Rowbook was installed: image, compose, all-in-one or without-docker. The About "
-        "page shows the upgrade steps for it.",
+        f"How this Rowbook was installed: {', '.join(install_methods.NAMES[:-1])} or "
+        f"{install_methods.NAMES[-1]}. The About page shows the upgrade steps for it.",
         "compose", default=install_methods.DEFAULT, choices=install_methods.NAMES),
     Var("ROWBOOK_UPDATE_CHECK", "bool",
         "Check the release feed for a newer Rowbook when an admin opens the About page (at most "

@@ -1,9 +1,11 @@
-"""The four ways Rowbook is installed, and where the Upgrade page covers each.
+"""The ways Rowbook is installed, and which docs page section upgrades each.
 
 Shared by the settings (ROWBOOK_INSTALL_METHOD), the About page, and the docs
-build (docs_site/hooks/releases_feed.py writes these anchors into releases.json), so
-it must stay importable without Django. The Upgrade page (docs/upgrade.md) uses
-exactly these headings; each anchor is the slug MkDocs makes of its heading.
+build (docs_site/hooks/releases_feed.py writes these links into releases.json),
+so it must stay importable without Django. Each method's page uses exactly its
+heading (the Upgrade page, docs/upgrade.md, for all but the Debian package,
+whose own page says how apt upgrades it); each anchor is the slug MkDocs makes
+of its heading.
 """
 
 from __future__ import annotations
@@ -15,16 +17,15 @@ from dataclasses import dataclass
 class InstallMethod:
     name: str  # the value of ROWBOOK_INSTALL_METHOD
     label: str  # shown on the About page
-    heading: str  # the section on the Upgrade page
+    heading: str  # the section of `page` with the upgrade steps
     anchor: str  # MkDocs' slug of that heading
+    page: str = "upgrade.md"  # that page, in docs/
 
     @property
     def upgrade_link(self) -> str:
-        """Where this method's upgrade steps are, relative to the docs site root."""
-        return f"{UPGRADE_PAGE}#{self.anchor}"
-
-
-UPGRADE_PAGE = "upgrade/"
+        """Where this method's upgrade steps are, relative to the docs site root
+        (the page's directory URL, as MkDocs serves it)."""
+        return f"{self.page.removesuffix('.md')}/#{self.anchor}"
 
 METHODS: tuple[InstallMethod, ...] = (
     InstallMethod("image", "Service image (docker run)",
@@ -35,6 +36,8 @@ METHODS: tuple[InstallMethod, ...] = (
                   "Upgrade an all-in-one install", "upgrade-an-all-in-one-install"),
     InstallMethod("without-docker", "Without Docker (Python package and systemd)",
                   "Upgrade an install without Docker", "upgrade-an-install-without-docker"),
+    InstallMethod("deb", "Debian package (apt)",
+                  "Upgrade to a new release", "upgrade-to-a-new-release", page="install/debian-package.md"),
 )
 
 BY_NAME = {m.name: m for m in METHODS}

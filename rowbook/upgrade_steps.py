@@ -1,8 +1,9 @@
 """How to upgrade Rowbook to a given version, per install method, in one place.
 
-The About page shows these steps to the admin. They are the commands of the
-Upgrade page's section for each method (docs/upgrade.md), which the guide
-runner runs; tests/test_upgrade_steps.py fails when the two differ. Importable
+The About page shows these steps to the admin. They are the commands of each
+method's upgrade section (docs/upgrade.md; the Debian package's own page),
+which the guide runner runs; tests/test_upgrade_steps.py fails when the two
+differ. Importable
 without Django. The names (container "rowbook", volume "rowbook-data", the
 venv in /opt/rowbook, /etc/rowbook/rowbook.env) are the ones the install
 guides use; change them here and in the guides together.
@@ -45,6 +46,11 @@ def _backup(method: str, version: str) -> Step:
     if method == "all-in-one":
         return Step("Back up Rowbook's internal database first, so you can go back.",
                     f"docker exec --user rowbook {CONTAINER} pg_dump --format=custom rowbook > {dump}")
+    if method == "deb":
+        # Next to the reader, not in /etc/rowbook: a purge removes that folder.
+        return Step("Back up Rowbook's internal database and its settings, so you can go back.",
+                    f"sudo -u postgres pg_dump --format=custom rowbook > {dump}\n"
+                    f"sudo cp -p {ENV_FILE} rowbook.env.before-{version}")
     if method == "without-docker":  # PostgreSQL runs on the same server
         return Step("Back up Rowbook's internal database and its settings, so you can go back.",
                     f"sudo -u postgres pg_dump --format=custom rowbook > {dump}\n"
@@ -101,8 +107,17 @@ def _without_docker(version: str) -> list[Step]:
     ]
 
 
+def _deb(version: str) -> list[Step]:
+    return [
+        Step(f"Install the new release with apt, from Rowbook's package repository. The package "
+             f"applies its database migrations and restarts Rowbook; {ENV_FILE} stays as it is.",
+             "sudo apt-get update\n"
+             "sudo apt-get upgrade -y"),
+    ]
+
+
 _STEPS = {"image": _image, "compose": _compose, "all-in-one": _all_in_one,
-          "without-docker": _without_docker}
+          "without-docker": _without_docker, "deb": _deb}
 assert set(_STEPS) == set(install_methods.NAMES)
 
 

@@ -3,12 +3,14 @@
 # (scripts/build-wheelhouse.sh), with packaging/debian/ and dh-virtualenv, and
 # check each with lintian:
 #   .cache/deb/rowbook_VERSION_amd64.deb
+# and, with the VERSION work-tree, a package of the work tree's Rowbook:
+#   .cache/deb/rowbook_VERSION+worktree_amd64.deb   (for tests/packaging only)
 #
 # Needs Debian 12's python3, debhelper, dh-virtualenv and lintian
 # (scripts/setup.sh installs them). Cached: a package is kept when its inputs
 # (packaging/debian/, the wheels, its changelog) did not change, unless --force.
 #
-# Usage: scripts/build-deb.sh [--force] [VERSION ...]   (default: every release)
+# Usage: scripts/build-deb.sh [--force] [VERSION|work-tree ...]   (default: every release)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/release-args.sh "$@"
@@ -18,7 +20,12 @@ out="$root/.cache/deb"
 mkdir -p "$out"
 for version in "${versions[@]}"; do
     wheels="$root/.cache/wheelhouse/$version"
-    deb="$out/rowbook_${version}_amd64.deb"
+    wheel="$(ls "$wheels"/rowbook-*.whl)"
+    # work-tree: a package of the work tree (0.1.3+worktree, say), for the
+    # test of what releases do not have yet; the wheel's own version inside.
+    package_version="$version"
+    [[ "$version" == work-tree ]] && package_version="$("$python" scripts/release-info.py work-tree-version)"
+    deb="$out/rowbook_${package_version}_amd64.deb"
     inputs="$({ find packaging/debian "$wheels" -type f -print0 | sort -z | xargs -0 sha256sum
                 "$python" scripts/release-info.py debian-changelog "$version"; } | sha256sum | cut -c1-16)"
     if [[ $force -eq 0 && -f "$deb" && "$(cat "$deb.inputs" 2>/dev/null)" == "$inputs" ]]; then
@@ -30,15 +37,24 @@ for version in "${versions[@]}"; do
     src="$out/src-$version/rowbook-$version"
     rm -rf "$out/src-$version" && mkdir -p "$src"
     cp -r packaging/debian "$src/debian"
-    echo "rowbook==$version" > "$src/requirements.txt"
+    basename "$wheel" | sed 's/^rowbook-\([^-]*\)-.*/rowbook==\1/' > "$src/requirements.txt"
     "$python" scripts/release-info.py debian-changelog "$version" > "$src/debian/changelog"
+    # The service and the rowbook command tell Rowbook it came from this
+    # package (ROWBOOK_INSTALL_METHOD=deb), where its About page shows apt's
+    # upgrade steps. Releases that do not know that value (0.1.3 and older)
+    # would refuse to start with it: theirs go without.
+    if ! "$python" -c 'import sys, zipfile; sys.exit(b"InstallMethod(\"deb\"" not in zipfile.ZipFile(sys.argv[1]).read("rowbook/install_methods.py"))' \
+            "$wheel" 2>/dev/null; then
+        sed -i '/^Environment=ROWBOOK_INSTALL_METHOD=/d' "$src/debian/rowbook.service"
+        sed -i 's/ ROWBOOK_INSTALL_METHOD=deb / /' "$src/debian/bin/rowbook"
+    fi
     # The build's own log, shown only when it fails.
     if ! (cd "$src" && WHEELHOUSE="$wheels" dpkg-buildpackage -b -us -uc > ../build.log 2>&1); then
         tail -40 "$out/src-$version/build.log" >&2
         echo "deb: building rowbook $version failed; the whole log: $out/src-$version/build.log" >&2
         exit 1
     fi
-    mv "$out/src-$version/rowbook_${version}_amd64.deb" "$deb"
+    mv "$out/src-$version/rowbook_${package_version}_amd64.deb" "$deb"
     echo "$inputs" > "$deb.inputs"
     echo "deb: $(basename "$deb") built in $((SECONDS - started)) s"
     # lintian: no error may remain (warnings are listed; debian/rowbook.lintian-overrides says why /opt).

@@ -4,12 +4,14 @@
 #
 #   .cache/wheelhouse/VERSION/   one directory per release in releases.toml,
 #                                built from that release's commit
+#   .cache/wheelhouse/work-tree/ with the VERSION work-tree: the work tree's
+#                                Rowbook, for a package of what is not released
 #
 # The image builds (scripts/build-images.sh) install from these directories,
 # and so does the test of the Install without Docker guide. Cached: a release
 # whose wheel was built from its commit (noted in .commit) is not built again.
 #
-# Usage: scripts/build-wheelhouse.sh [VERSION ...]   (default: every release)
+# Usage: scripts/build-wheelhouse.sh [VERSION|work-tree ...]   (default: every release)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python="${PYTHON:-$PWD/.venv/bin/python}"
@@ -21,19 +23,32 @@ fi
 
 for version in "${versions[@]}"; do
     dir=".cache/wheelhouse/$version"
-    commit="$("$python" scripts/release-info.py "$version" commit)"
+    if [[ "$version" == work-tree ]]; then
+        # The work tree, not a release (scripts/build-deb.sh work-tree): noted
+        # by a digest of what goes into its wheel.
+        src="$PWD"
+        commit="work-tree $(find rowbook pyproject.toml README.md -type f -not -path '*/__pycache__/*' -print0 \
+            | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
+        wheel="$(ls "$dir"/rowbook-*.whl 2>/dev/null | head -1 || true)"
+    else
+        commit="$("$python" scripts/release-info.py "$version" commit)"
+        wheel="$dir/rowbook-$version-py3-none-any.whl"
+    fi
     # Built from this release's commit? (A release's commit may move before it ships.)
-    if [[ -f "$dir/rowbook-$version-py3-none-any.whl" && "$(cat "$dir/.commit" 2>/dev/null)" == "$commit" ]]; then
+    if [[ -n "$wheel" && -f "$wheel" && "$(cat "$dir/.commit" 2>/dev/null)" == "$commit" ]]; then
         echo "wheelhouse: $version ready"
         continue
     fi
-    echo "wheelhouse: building $version from commit ${commit:0:12}"
-    src="$(mktemp -d)"
-    git archive "$commit" | tar -x -C "$src"
+    echo "wheelhouse: building $version from ${commit:0:24}"
+    if [[ "$version" != work-tree ]]; then
+        src="$(mktemp -d)"
+        git archive "$commit" | tar -x -C "$src"
+    fi
     rm -rf "$dir.partial" && mkdir -p "$dir.partial"
     "$python" -m pip wheel --quiet --wheel-dir "$dir.partial" "$src" >/dev/null
     echo "$commit" > "$dir.partial/.commit"
-    rm -rf "$src" "$dir"
+    [[ "$src" == "$PWD" ]] || rm -rf "$src"
+    rm -rf "$dir"
     mv "$dir.partial" "$dir"
     echo "wheelhouse: $version ready"
 done

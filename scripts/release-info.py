@@ -4,17 +4,24 @@
     release-info.py newest                    the newest release
     release-info.py VERSION FIELD             one field of a release (commit, date, summary)
     release-info.py debian-changelog VERSION  debian/changelog for that release's package
+    release-info.py debian-changelog work-tree  ... for a package of the work tree, not a
+                                              release: VERSION+worktree, dated by HEAD
+    release-info.py work-tree-version         that VERSION+worktree
 """
 
 from __future__ import annotations
 
 import datetime
+import re
+import subprocess
 import sys
 import textwrap
 import tomllib
 from pathlib import Path
 
-RELEASES = tomllib.loads((Path(__file__).resolve().parent.parent / "releases.toml").read_text())["release"]
+ROOT = Path(__file__).resolve().parent.parent
+RELEASES = tomllib.loads((ROOT / "releases.toml").read_text())["release"]
+WORK_TREE = "work-tree"
 
 
 def release(version: str) -> dict:
@@ -24,12 +31,27 @@ def release(version: str) -> dict:
     sys.exit(f"release-info.py: releases.toml has no release {version!r}")
 
 
+def work_tree_version() -> str:
+    """The work tree's version, as Debian orders it after the release it names
+    (rowbook/__init__.py still names the newest release until the next one)."""
+    return re.search(r'__version__ = "([^"]+)"', (ROOT / "rowbook" / "__init__.py").read_text())[1] + "+worktree"
+
+
 def debian_changelog(version: str) -> str:
-    entry = release(version)
-    noon = datetime.datetime.fromisoformat(f"{entry['date']}T12:00:00+00:00")
-    summary = textwrap.fill(entry["summary"], width=76, initial_indent="  * ", subsequent_indent="    ")
-    return (f"rowbook ({version}) stable; urgency=medium\n\n{summary}\n\n"
-            f" -- Rowbook Docs <docs@rowbook.example>  {noon.strftime('%a, %d %b %Y %H:%M:%S +0000')}\n")
+    if version == WORK_TREE:
+        # Dated by the last commit, so the package of an unchanged tree stays the same.
+        when = datetime.datetime.fromisoformat(subprocess.run(
+            ["git", "-C", str(ROOT), "log", "-1", "--format=%cI"], capture_output=True, text=True,
+            check=True).stdout.strip()).astimezone(datetime.timezone.utc)
+        version, distribution = work_tree_version(), "UNRELEASED"
+        summary = "  * Built from the work tree, not a release: for the tests."
+    else:
+        entry = release(version)
+        when = datetime.datetime.fromisoformat(f"{entry['date']}T12:00:00+00:00")
+        distribution = "stable"
+        summary = textwrap.fill(entry["summary"], width=76, initial_indent="  * ", subsequent_indent="    ")
+    return (f"rowbook ({version}) {distribution}; urgency=medium\n\n{summary}\n\n"
+            f" -- Rowbook Docs <docs@rowbook.example>  {when.strftime('%a, %d %b %Y %H:%M:%S +0000')}\n")
 
 
 def main(args: list[str]) -> None:
@@ -38,6 +60,8 @@ def main(args: list[str]) -> None:
             print("\n".join(entry["version"] for entry in RELEASES))
         case ["newest"]:
             print(RELEASES[-1]["version"])
+        case ["work-tree-version"]:
+            print(work_tree_version())
         case ["debian-changelog", version]:
             print(debian_changelog(version), end="")
         case [version, field]:

@@ -24,9 +24,11 @@ setup=$((SECONDS - started))
 printf '\n==> Images\n'
 scripts/build-images.sh
 images=$((SECONDS - started - setup))
-# The Debian packages the package's tests and page install (cached the same way).
+# The Debian packages the package's tests and page install (cached the same
+# way): every release's, and the work tree's (tests/packaging's About page test).
 printf '\n==> Debian packages\n'
 scripts/build-deb.sh
+scripts/build-deb.sh work-tree
 debs=$((SECONDS - started - setup - images))
 echo "==> setup took $setup s, images $images s, Debian packages $debs s"
 mkdir -p reports

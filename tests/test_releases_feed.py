@@ -44,6 +44,7 @@ def test_releases_json_matches_releases_toml(site):
             "compose": "upgrade/#upgrade-a-docker-compose-install",
             "all-in-one": "upgrade/#upgrade-an-all-in-one-install",
             "without-docker": "upgrade/#upgrade-an-install-without-docker",
+            "deb": "install/debian-package/#upgrade-to-a-new-release",
         }
 
 
@@ -74,10 +75,14 @@ def test_anchors_are_the_slugs_of_the_upgrade_headings():
         assert method.anchor == slugify(method.heading, "-"), method.name
 
 
-def test_the_upgrade_page_has_every_section_the_feed_links_to(site):
-    html = (site / "upgrade" / "index.html").read_text()
+def test_each_page_the_feed_links_to_has_its_section(site):
+    feed = json.loads((site / "releases.json").read_text())
+    links = feed["releases"][0]["upgrade"]
+    assert set(links) == set(install_methods.NAMES), "every install method has its upgrade link"
     for method in install_methods.METHODS:
-        assert f'id="{method.anchor}"' in html, f"docs/upgrade.md: no heading {method.heading!r}"
+        page, anchor = links[method.name].split("#")
+        html = (site / page / "index.html").read_text()
+        assert f'id="{anchor}"' in html, f"docs/{method.page}: no heading {method.heading!r}"
 
 
 def test_pre_releases_are_ordered_by_pep_440_and_kept_apart_for_older_installs():
@@ -94,3 +99,18 @@ def test_pre_releases_are_ordered_by_pep_440_and_kept_apart_for_older_installs()
     offered_to_beta = [r.version for r in releases if release_feed.offered(r, running="0.2.0b1")]
     assert "0.2.0rc1" not in offered_to_stable and "0.2.0rc1" in offered_to_beta
     assert release_feed.is_newer("0.2.0rc1", running="0.2.0b1") and release_feed.is_newer("0.1.10", running="0.1.9")
+
+
+def test_older_docs_link_only_to_the_upgrade_pages_they_have(tmp_path):
+    # An older release's docs are built without the pages that came later.
+    from docs_site.hooks.releases_feed import feed, methods_documented, releases_markdown
+    (tmp_path / "upgrade.md").write_text("# Upgrade\n")
+    methods = methods_documented(tmp_path)
+    assert [m.name for m in methods] == ["image", "compose", "all-in-one", "without-docker"]
+    entries = [{"version": "0.1.2", "date": "2026-11-24", "summary": "s"}]
+    assert set(feed(entries, methods)["releases"][0]["upgrade"]) == {m.name for m in methods}
+    assert "debian-package" not in releases_markdown(entries, methods)
+    (tmp_path / "install").mkdir()
+    (tmp_path / "install" / "debian-package.md").write_text("# Install from the Debian package\n")
+    assert "install/debian-package.md#upgrade-to-a-new-release" in releases_markdown(
+        entries, methods_documented(tmp_path))

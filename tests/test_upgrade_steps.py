@@ -1,11 +1,12 @@
-"""The upgrade steps Rowbook's About page shows are the Upgrade page's own
-commands, for every install method.
+"""The upgrade steps Rowbook's About page shows are the docs' own commands,
+for every install method.
 
-rowbook/upgrade_steps.py is what the About page lists; docs/upgrade.md is
-what the guide runner runs. A reader who follows either does the same thing.
-What is compared, per method: the commands of each step, against the page's
-visible shell blocks of that method's section, from its first one up to the
-first check of the result (the console block after them); the later blocks
+rowbook/upgrade_steps.py is what the About page lists; each method's upgrade
+section (docs/upgrade.md, or the Debian package's page) is what the guide
+runner runs. A reader who follows either does the same thing. What is
+compared, per method: the commands of each step, against the page's visible
+shell blocks of that method's section, from its first one up to the first
+check of the result (the console block after them); the later blocks
 (removing a deprecated setting, going back) are not upgrade steps."""
 
 from __future__ import annotations
@@ -28,9 +29,11 @@ PAGE_EXAMPLE_VALUES = {"<POSTGRES_HOST>": "db.example.com", "<POSTGRES_USER>": "
                        "<POSTGRES_DB>": "rowbook"}
 
 
-def upgrade_commands_on_the_page(heading: str) -> list[str]:
-    page = read_page(UPGRADE_PAGE)
-    headings = section_headings(UPGRADE_PAGE.read_text().split("\n"))
+def upgrade_commands_on_the_page(method: install_methods.InstallMethod) -> list[str]:
+    path = DOCS / method.page
+    page = read_page(path)
+    headings = section_headings(path.read_text().split("\n"))
+    heading = method.heading
     # The method's section: its heading and the headings below it (### Go back ...).
     start = {title: line for line, title in headings}[heading]
     end = next((line for line, title in headings if line > start and title.startswith("Upgrade ")), 10**9)
@@ -46,19 +49,21 @@ def upgrade_commands_on_the_page(heading: str) -> list[str]:
 
 
 def the_version_the_page_upgrades_to() -> str:
-    """From its first sentence: "This page upgrades Rowbook from 0.1.1 to 0.1.3."."""
+    """From its first sentence: "This page upgrades Rowbook from 0.1.1 to 0.1.3.".
+    The other pages with upgrade steps (the Debian package's) go to the
+    newest release too, which the docs describe."""
     return re.search(r"upgrades Rowbook from \S+ to (\d+\.\d+\.\d+)", UPGRADE_PAGE.read_text())[1]
 
 
 @pytest.mark.parametrize("method", install_methods.METHODS, ids=lambda m: m.name)
 def test_the_about_page_lists_the_upgrade_page_commands(method):
     version = the_version_the_page_upgrades_to()
-    on_the_page = upgrade_commands_on_the_page(method.heading)
+    on_the_page = upgrade_commands_on_the_page(method)
     about = []
     for step in upgrade_steps.steps(method.name, version):
         run = step.run
         for placeholder, value in PAGE_EXAMPLE_VALUES.items():
             run = run.replace(placeholder, value)
         about.append(run)
-    assert on_the_page, f"no upgrade commands under '## {method.heading}' in {UPGRADE_PAGE}"
+    assert on_the_page, f"no upgrade commands under '## {method.heading}' in {DOCS / method.page}"
     assert about == on_the_page

@@ -8,10 +8,14 @@ the variables the service reads and cannot drift from them.
 
 from __future__ import annotations
 
+import importlib
+import io
 import subprocess
 import sys
+import tarfile
+import tempfile
 import tomllib
-import types
+from contextlib import contextmanager
 
 from guide_runner import releases
 from docs_site.where_to_set import where
@@ -74,12 +78,31 @@ def config_of(release: str):
     the newest's while the work tree holds changes not released yet."""
     commit = next(r["commit"] for r in tomllib.loads(RELEASES_TOML.read_text())["release"]
                   if r["version"] == release)
-    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{commit}:rowbook/config.py"],
-                            capture_output=True, text=True, check=True).stdout
-    module = types.ModuleType(f"rowbook_config_{release.replace('.', '_')}")
-    sys.modules[module.__name__] = module  # dataclasses look their module up
-    exec(compile(source, f"rowbook/config.py@{release}", "exec"), module.__dict__)
-    return module
+    with rowbook_package_of(commit):
+        return importlib.import_module("rowbook.config")
+
+
+@contextmanager
+def rowbook_package_of(commit: str):
+    """While in the block, `import rowbook...` imports the package as `commit`
+    has it: its config.py imports its own install_methods, say, whose choices
+    the work tree may have more of. Outside, the work tree's modules are back."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "rowbook"],
+                             capture_output=True, check=True).stdout
+    ours = {name: module for name, module in sys.modules.items() if name.partition(".")[0] == "rowbook"}
+    with tempfile.TemporaryDirectory() as folder:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(folder, filter="data")
+        for name in ours:
+            del sys.modules[name]
+        sys.path.insert(0, folder)
+        try:
+            yield
+        finally:
+            sys.path.remove(folder)
+            for name in [n for n in sys.modules if n.partition(".")[0] == "rowbook"]:
+                del sys.modules[name]
+            sys.modules.update(ours)
 
 
 def on_page_markdown(markdown: str, page, config, **_) -> str:

@@ -55,7 +55,14 @@ def load_releases(path: Path = RELEASES_TOML) -> list[dict]:
     return sorted(entries, key=lambda e: Version(str(e["version"])), reverse=True)
 
 
-def feed(entries: list[dict]) -> dict:
+def methods_documented(docs_dir: Path | str) -> list[install_methods.InstallMethod]:
+    """The install methods whose upgrade page these docs have: an older
+    release's docs are built without the pages that came later (the Debian
+    package's page, say)."""
+    return [m for m in install_methods.METHODS if (Path(docs_dir) / m.page).is_file()]
+
+
+def feed(entries: list[dict], methods: list[install_methods.InstallMethod] = install_methods.METHODS) -> dict:
     """The releases.json document (shape documented in rowbook/core/release_feed.py)."""
     releases = []
     for entry in entries:
@@ -64,7 +71,7 @@ def feed(entries: list[dict]) -> dict:
             "date": entry["date"],
             "summary": entry["summary"],
             "notes_url": f"{Path(RELEASES_PAGE).stem}/#{notes_anchor(entry['version'])}",
-            "upgrade": {m.name: m.upgrade_link for m in install_methods.METHODS},
+            "upgrade": {m.name: m.upgrade_link for m in methods},
         }
         if entry.get("notes"):
             item["notes"] = entry["notes"].strip()
@@ -79,12 +86,12 @@ def feed(entries: list[dict]) -> dict:
     return document
 
 
-def releases_markdown(entries: list[dict]) -> str:
+def releases_markdown(entries: list[dict], methods: list[install_methods.InstallMethod] = install_methods.METHODS) -> str:
     """One section per release, newest first, for the Releases page."""
     parts = []
     for entry in entries:
         version = entry["version"]
-        links = " · ".join(f"[{m.label}](upgrade.md#{m.anchor})" for m in install_methods.METHODS)
+        links = " · ".join(f"[{m.label}]({m.page}#{m.anchor})" for m in methods)
         parts.append(f"## Rowbook {version} {{#{notes_anchor(version)}}}\n\n"
                      f"Released {entry['date']}. {entry['summary']}\n")
         if entry.get("notes"):
@@ -100,10 +107,12 @@ def on_serve(server, config, builder, **kwargs):
 
 def on_page_markdown(markdown, page, config, files, **kwargs):
     if page.file.src_uri == RELEASES_PAGE:
-        return markdown.rstrip() + "\n\n" + releases_markdown(load_releases()) + "\n"
+        methods = methods_documented(config["docs_dir"])
+        return markdown.rstrip() + "\n\n" + releases_markdown(load_releases(), methods) + "\n"
     return markdown
 
 
 def on_post_build(config, **kwargs):
     path = Path(config["site_dir"]) / FEED_NAME
-    path.write_text(json.dumps(feed(load_releases()), indent=2) + "\n", encoding="utf-8")
+    document = feed(load_releases(), methods_documented(config["docs_dir"]))
+    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")

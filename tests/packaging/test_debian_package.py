@@ -10,14 +10,20 @@ The package is checked here the way an admin meets it, before a guide page
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import signal
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
+import yaml
 from guide_runner.machines import Machine
-from guide_runner.paths import ROOT
+from guide_runner.paths import DOCS, ROOT
+
+from docs_site.hooks.releases_feed import feed, load_releases, methods_documented
 
 from tests.service.rowbook_releases import releases
 
@@ -157,3 +163,67 @@ def test_install_configure_upgrade_remove_and_purge(server, apt_repository):
     assert left == ""
     assert root(server, "getent passwd rowbook; getent group rowbook", check=False).stdout == ""
     assert admins(server) == "admin"
+
+
+def work_tree_package() -> Path:
+    """The package of the work tree's Rowbook, which releases do not have yet
+    (scripts/build-deb.sh work-tree; cached, lintian-checked)."""
+    run = subprocess.run([str(ROOT / "scripts" / "build-deb.sh"), "work-tree"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    (package,) = (ROOT / ".cache" / "deb").glob("rowbook_*+worktree_amd64.deb")
+    return package
+
+
+# It opens the package page of the built site; which methods the feed links
+# depends on the Upgrade page too (docs_site/hooks/releases_feed.py).
+@pytest.mark.reads_pages("docs/install/debian-package.md", "docs/upgrade.md")
+def test_about_page_of_a_package_install_shows_the_apt_steps(server, built_site, tmp_path):
+    """An admin of a package install opens About and updates when a newer
+    release is out: it names the install method, lists the steps of the
+    package page's upgrade section, and links to that section. Released
+    packages (0.1.3 and older) do not know the method yet: this installs the
+    work tree's package. The docs site, with a feed that has a newer release,
+    is served by the server itself, where Rowbook and the browser reach it."""
+    package = work_tree_package()
+    newer = "0.2.0"
+    address = server.address()
+    feed_url = f"http://{address}:8081/releases.json"
+
+    root(server, "apt-get update -q && apt-get install -y -q postgresql")
+    subprocess.run(["docker", "cp", str(package), f"{server.container}:/tmp/rowbook.deb"], check=True)
+    root(server, "apt-get install -y -q /tmp/rowbook.deb")
+    # The package says how it was installed, in the service and the rowbook command.
+    assert "ROWBOOK_INSTALL_METHOD=deb" in root(server, "systemctl show -p Environment rowbook").stdout
+
+    subprocess.run(["docker", "cp", f"{built_site}/.", f"{server.container}:/srv/docs"], check=True)
+    entries = [{"version": newer, "date": "2026-12-31", "summary": "A newer release."}, *load_releases()]
+    document = feed(entries, methods_documented(DOCS))
+    root(server, f"cat > /srv/docs/releases.json <<'FEED'\n{json.dumps(document)}\nFEED")
+    subprocess.run(["docker", "exec", "-d", server.container, "python3", "-m", "http.server", "8081",
+                    "--directory", "/srv/docs"], check=True)
+
+    # Test-only: Rowbook on the server's address (the guide puts Caddy in front),
+    # and the feed above in place of the docs site's.
+    root(server, "sed -i 's/^DOMAIN_NAME=$/DOMAIN_NAME=rowbook.localhost/' /etc/rowbook/rowbook.env && "
+                 f"printf 'ROWBOOK_HOST=0.0.0.0\\nROWBOOK_RELEASE_FEED_URL={feed_url}\\n' >> /etc/rowbook/rowbook.env")
+    root(server, "rowbook migrate >/dev/null && systemctl start rowbook")
+    assert healthz(server) == "ok"
+    root(server, f"ROWBOOK_ADMIN_PASSWORD={PASSWORD} rowbook createadmin --no-input "
+                 "--username admin --email admin@example.com")
+
+    (tmp_path / "admin-password.txt").write_text(PASSWORD)
+    steps = [
+        {"click": "About and updates"},
+        {"sees": [f"Rowbook {newer} is available.", "Debian package (apt)", "ROWBOOK_INSTALL_METHOD=deb",
+                  "sudo apt-get update", "sudo apt-get upgrade -y",
+                  f"sudo cp -p /etc/rowbook/rowbook.env rowbook.env.before-{newer}"]},
+        {"not-sees": "pip install"},
+        {"click": "Upgrade to a new release"},
+        {"sees": ["Install from the Debian package", "sudo apt-get upgrade -y"]},
+    ]
+    (tmp_path / "steps.yml").write_text(yaml.safe_dump(steps))
+    check = subprocess.run([sys.executable, "-m", "guide_runner.browser", "--url", "http://rowbook.localhost:8000",
+                            "--resolve", f"rowbook.localhost={address}", "--user", "admin",
+                            "--password-file", str(tmp_path / "admin-password.txt"),
+                            "--steps", str(tmp_path / "steps.yml")], capture_output=True, text=True, cwd=tmp_path)
+    assert check.returncode == 0, check.stdout + check.stderr

@@ -13,11 +13,13 @@ import rowbook
 from tests.service.rowbook_testkit import ADMIN_PASSWORD, FeedServer, free_port, new_client
 
 NEWER = "0.2.0"
-METHODS = ("image", "compose", "all-in-one", "without-docker")
-ANCHORS = {"image": "upgrade-a-service-image-install",
-           "compose": "upgrade-a-docker-compose-install",
-           "all-in-one": "upgrade-an-all-in-one-install",
-           "without-docker": "upgrade-an-install-without-docker"}
+METHODS = ("image", "compose", "all-in-one", "without-docker", "deb")
+# Each method's upgrade section, as the feed links to it.
+LINKS = {"image": "upgrade/#upgrade-a-service-image-install",
+         "compose": "upgrade/#upgrade-a-docker-compose-install",
+         "all-in-one": "upgrade/#upgrade-an-all-in-one-install",
+         "without-docker": "upgrade/#upgrade-an-install-without-docker",
+         "deb": "install/debian-package/#upgrade-to-a-new-release"}
 # The one line the page shows when the feed cannot be used.
 PROBLEM = "Could not check for updates: the release feed at "
 
@@ -26,7 +28,7 @@ def feed_json(*versions: str) -> bytes:
     return json.dumps({"format": 1, "latest": versions[0], "releases": [
         {"version": v, "date": "2026-12-01", "summary": f"Summary of {v}.",
          "notes_url": f"releases/#release-{v.replace('.', '-')}",
-         "upgrade": {m: f"upgrade/#{ANCHORS[m]}" for m in METHODS}}
+         "upgrade": {m: LINKS[m] for m in METHODS}}
         for v in versions]}).encode()
 
 
@@ -88,10 +90,12 @@ def test_newer_release_shows_the_steps_for_the_install_method(admin, feed, metho
         "all-in-one": ["docker pull rowbook/all-in-one:0.2.0", "-v rowbook-data:/data"],
         "without-docker": ["sudo -u postgres pg_dump", "rowbook.env.before-0.2.0", "pip install rowbook==0.2.0",
                            "rowbook migrate", "systemctl restart rowbook"],
+        "deb": ["sudo -u postgres pg_dump", "sudo cp -p /etc/rowbook/rowbook.env rowbook.env.before-0.2.0",
+                "sudo apt-get update", "sudo apt-get upgrade -y"],
     }[method]
     for command in expected:
         assert command in html, command
-    docs = urljoin(feed.url, f"upgrade/#{ANCHORS[method]}")
+    docs = urljoin(feed.url, LINKS[method])
     assert f'href="{docs}"' in html
     assert f'href="{urljoin(feed.url, "releases/#release-0-2-0")}"' in html
 
