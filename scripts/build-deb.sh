@@ -18,7 +18,8 @@ scripts/build-wheelhouse.sh "${versions[@]}" >/dev/null
 
 out="$root/.cache/deb"
 mkdir -p "$out"
-for version in "${versions[@]}"; do
+build_one() {  # build_one VERSION: its package, then lintian
+    local version="$1" wheels wheel package_version deb inputs started src
     wheels="$root/.cache/wheelhouse/$version"
     wheel="$(ls "$wheels"/rowbook-*.whl)"
     # work-tree: a package of the work tree (0.1.3+worktree, say), for the
@@ -30,7 +31,7 @@ for version in "${versions[@]}"; do
                 "$python" scripts/release-info.py debian-changelog "$version"; } | sha256sum | cut -c1-16)"
     if [[ $force -eq 0 && -f "$deb" && "$(cat "$deb.inputs" 2>/dev/null)" == "$inputs" ]]; then
         echo "deb: $(basename "$deb") ready"
-        continue
+        return 0
     fi
     started=$SECONDS
     echo "deb: building $(basename "$deb")"
@@ -52,7 +53,7 @@ for version in "${versions[@]}"; do
     if ! (cd "$src" && WHEELHOUSE="$wheels" dpkg-buildpackage -b -us -uc > ../build.log 2>&1); then
         tail -40 "$out/src-$version/build.log" >&2
         echo "deb: building rowbook $version failed; the whole log: $out/src-$version/build.log" >&2
-        exit 1
+        return 1
     fi
     mv "$out/src-$version/rowbook_${package_version}_amd64.deb" "$deb"
     echo "$inputs" > "$deb.inputs"
@@ -61,6 +62,23 @@ for version in "${versions[@]}"; do
     if ! lintian --fail-on error "$deb"; then
         rm -f "$deb.inputs"
         echo "deb: lintian found errors in $(basename "$deb")" >&2
-        exit 1
+        return 1
     fi
+}
+
+# The packages are independent: build them side by side, as many at once as
+# there are cores (DEB_JOBS), each with its own log, shown in order once all
+# are done (a build is mostly single-threaded: pip unpacking, then lintian).
+jobs_at_once="${DEB_JOBS:-$(nproc)}"
+pids=()
+for version in "${versions[@]}"; do
+    while [[ "$(jobs -rp | wc -l)" -ge "$jobs_at_once" ]]; do wait -n || true; done
+    build_one "$version" > "$out/log-$version" 2>&1 &
+    pids+=("$!")
 done
+failed=0
+for i in "${!versions[@]}"; do
+    wait "${pids[$i]}" || failed=1
+    cat "$out/log-${versions[$i]}"
+done
+exit "$failed"

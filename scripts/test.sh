@@ -27,8 +27,8 @@ images=$((SECONDS - started - setup))
 # The Debian packages the package's tests and page install (cached the same
 # way): every release's, and the work tree's (tests/packaging's About page test).
 printf '\n==> Debian packages\n'
-scripts/build-deb.sh
-scripts/build-deb.sh work-tree
+mapfile -t releases < <(.venv/bin/python scripts/release-info.py versions)
+scripts/build-deb.sh "${releases[@]}" work-tree  # side by side, one per core
 debs=$((SECONDS - started - setup - images))
 echo "==> setup took $setup s, images $images s, Debian packages $debs s"
 mkdir -p reports
