@@ -3,10 +3,9 @@
 The About page shows these steps to the admin. They are the commands of each
 method's upgrade section (docs/upgrade.md; the Debian package's own page),
 which the guide runner runs; tests/test_upgrade_steps.py fails when the two
-differ. Importable
-without Django. The names (container "rowbook", volume "rowbook-data", the
-venv in /opt/rowbook, /etc/rowbook/rowbook.env) are the ones the install
-guides use; change them here and in the guides together.
+differ. Importable without Django. The names (container "rowbook", volume
+"rowbook-data", the venv in /opt/rowbook, /etc/rowbook/rowbook.env) are the
+ones the install guides use; change them here and in the guides together.
 """
 
 from __future__ import annotations
