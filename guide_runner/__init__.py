@@ -10,6 +10,7 @@ read pages through it.
     plan.py        a page's scenarios, each resolved once (the pages it starts from)
     evaluators.py  what each kind of block does when it runs
     scenario.py    run a scenario: setup, blocks, cleanup
+    timings.py     where a scenario's time goes: the page's own blocks, its server, the runner
     report.py      the coverage report, from the scenarios' outcomes
 """
 

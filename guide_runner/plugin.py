@@ -214,7 +214,7 @@ class ScenarioItem(pytest.Item):
         started = time.monotonic()
         self.scenario.run()
         reuse.save(key, self.scenario.name, self.scenario.outcomes, time.monotonic() - started,
-                   run_facts.commit() or "", store, environment)
+                   run_facts.commit() or "", store, environment, self.scenario.timings.record())
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, GuideFailure):

@@ -159,10 +159,12 @@ class StoredPass:
 
 
 def save(key: str, name: str, outcomes: dict[tuple[str, int], Outcome], seconds: float,
-         commit: str, store: Path = STORE, environment: dict[str, str] | None = None) -> None:
+         commit: str, store: Path = STORE, environment: dict[str, str] | None = None,
+         timings: dict | None = None) -> None:
     store.mkdir(parents=True, exist_ok=True)
     record = {
         "name": name, "commit": commit, "seconds": round(seconds, 1),
+        "timings": timings or {},  # a scenario's: where its seconds went (timings.py)
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "outcomes": [[page, line, str(o.status), o.detail] for (page, line), o in outcomes.items()],
         "environment": environment,  # to say, next time, what changed (why_run_again)

@@ -27,12 +27,14 @@ from .paths import ROOT
 from .plan import Plan
 from .sandbox import Snapshot, docker_available, logs_of_new_containers
 from .shell import Session
+from .timings import SERVER, TEARDOWN, Timings, part_of
 
 
 @dataclass
 class Scenario:
     plan: Plan
     outcomes: dict[tuple[str, int], Outcome] = field(default_factory=dict)  # by (page, line)
+    timings: Timings = field(default_factory=Timings)  # of its last run
 
     @property
     def name(self) -> str:
@@ -56,6 +58,7 @@ class Scenario:
             self.outcomes[block.key] = Outcome(Status.SKIPPED, f"variant skipped: {self.plan.skip}")
 
     def run(self) -> None:
+        self.timings = Timings()
         scratch = Path(tempfile.mkdtemp(prefix="rowbook-docs-"))
         snapshot = Snapshot.take() if docker_available() else None
         # After the snapshot: the images the page pulls back are not its leftovers.
@@ -69,13 +72,15 @@ class Scenario:
                 session.browser.start()  # its Chromium starts beside the page's first commands
             if machine is not None:
                 try:
-                    machine.start()
+                    with self.timings.part(SERVER):
+                        machine.start()
                 except MachineError as error:
                     raise GuideFailure(f"{self.name}: {error}") from None
             failure = self._run_blocks(session, machine, snapshot)
         finally:
             problems = self._clean_up(session, machine, snapshot, scratch)
             problems += [f"could not put back the image {tag}" for tag in absent.restore()]
+            self.timings.stop()
         if failure:
             not_run = [f"{page}:{line}" for (page, line), o in self.outcomes.items() if o.status == Status.NOT_RUN]
             if not_run:
@@ -97,7 +102,8 @@ class Scenario:
                 self.outcomes[block.key] = Outcome(Status.NOT_RUN, f"after the failure at {failed_at.where}")
                 continue
             try:
-                self.outcomes[block.key] = evaluate(block, context)
+                with self.timings.part(part_of(block.kind)):
+                    self.outcomes[block.key] = evaluate(block, context)
             except GuideFailure as error:
                 self.outcomes[block.key] = Outcome(Status.FAILED, str(error).split("\n")[0])
                 failed_at = block
@@ -110,7 +116,8 @@ class Scenario:
         problems = self._teardown(session)
         session.close_browser()
         if machine is not None:
-            machine.remove()
+            with self.timings.part(SERVER):
+                machine.remove()
         if snapshot is not None:
             leaked, _images = snapshot.clean_up()
             if leaked:
@@ -125,7 +132,8 @@ class Scenario:
         teardowns = [b for page in reversed(pages) for b in self.blocks if b.page == page and b.kind == Kind.TEARDOWN]
         for block in teardowns:
             try:
-                result = terminal_for(block, session).run(block.source, timeout_of(block))
+                with self.timings.part(TEARDOWN):
+                    result = terminal_for(block, session).run(block.source, timeout_of(block))
             except Exception as error:  # the rest of the clean-up must run all the same
                 problems.append(f"teardown at {block.where} could not run: {error!r}")
                 self.outcomes[block.key] = Outcome(Status.FAILED, "teardown could not run")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from guide_runner import GuideFailure, Scenario, plan_file
+from guide_runner import GuideFailure, Scenario, plan_file, timings
 from guide_runner.paths import ROOT
 
 PAGES = Path(__file__).parent / "pages"
@@ -90,6 +90,16 @@ def test_each_tab_is_its_own_variant(marker):
     marker.unlink()
     second.run()
     assert marker.read_text() == "common\nsecond\n"
+
+
+def test_a_scenario_knows_where_its_time_went():
+    scenario = run("timed.md")
+    parts = scenario.timings.as_dict()
+    # The sleeps of each kind of block, plus at most a second of the runner's work around each.
+    assert 3 <= parts[timings.COMMANDS] < 4 and 1 <= parts[timings.HIDDEN] < 2, parts
+    assert 1 <= parts[timings.TEARDOWN] < 2 and parts[timings.SERVER] == 0 and parts[timings.CHECKS] == 0, parts
+    # The runner's share is the rest: snapshots and the leak check, a few seconds at most here.
+    assert 0 < parts[timings.RUNNER] < 5, parts
 
 
 def test_a_hung_block_is_killed_after_its_timeout():
@@ -228,6 +238,11 @@ def test_changed_reuses_a_pass_whose_inputs_are_unchanged_and_keeps_the_coverage
     assert "4 passed" in first.stdout and "reused" not in first.stdout
     assert "docs/prerequisites.md@0.1.1 [page]: no pass stored on this machine" in first.stdout
     assert len(list(store.glob("*.json"))) == 4
+    # Each scenario's pass says where its time went (benchmarks/fast_feedback.py adds them up).
+    stored = [json.loads(path.read_text()) for path in store.glob("*.json")]
+    scenario_timings = [record["timings"] for record in stored if record["name"].startswith("docs/")]
+    assert len(scenario_timings) == 3
+    assert all(t["parts"][timings.COMMANDS] > 0 and 0 < t["cores busy"] <= t["cores"] for t in scenario_timings)
     second = subprocess.run([*pytest_run[:3], tagger, *pytest_run[3:], "--changed"], cwd=ROOT, capture_output=True,
                             text=True)
     # The baseline holds: the reused outcomes count as the run's own.
@@ -283,6 +298,7 @@ def test_a_page_for_a_server_runs_on_a_fresh_one_as_its_sudo_user():
     scenario = run("machine.md")
     assert statuses(scenario) == {5: "verified", 11: "parsed", 15: "executed", 20: "verified", 28: "verified"}
     assert not _containers_named("machine-md")  # the server is gone with the scenario
+    assert scenario.timings.as_dict()[timings.SERVER] > 1  # booting it is counted apart from the page's commands
 
 
 def test_a_failure_on_a_server_shows_its_failed_units_and_journal():
