@@ -57,13 +57,19 @@ def ran_again(output: str) -> list[str]:
 
 
 def full_run(report: Path) -> dict:
-    """The row of the full run that filled the store, from its JUnit report."""
-    suite = next(ElementTree.parse(report).iter("testsuite"))
-    counts = {"passed": int(suite.get("tests", 0)) - sum(int(suite.get(k, 0)) for k in ("failures", "errors", "skipped")),
-              "failed": int(suite.get("failures", 0)), "skipped": int(suite.get("skipped", 0))}
+    """The row of the full run that filled the store, from its JUnit report:
+    one suite, or two that ran side by side (scripts/test.sh), whose time is
+    the longer one's."""
+    suites = list(ElementTree.parse(report).iter("testsuite"))
+
+    def total(key: str) -> int:
+        return sum(int(suite.get(key, 0)) for suite in suites)
+
+    counts = {"passed": total("tests") - total("failures") - total("errors") - total("skipped"),
+              "failed": total("failures"), "skipped": total("skipped")}
     return {"label": f"full run, fills the store (pytest time from {report})",
-            "seconds": float(suite.get("time", 0)), "counts": counts, "ran": [], "ok": counts["failed"] == 0,
-            "tail": "", "why": []}
+            "seconds": max(float(suite.get("time", 0)) for suite in suites), "counts": counts, "ran": [],
+            "ok": counts["failed"] == 0, "tail": "", "why": []}
 
 
 def edit_first_shell_block(page: Path) -> str:

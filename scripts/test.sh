@@ -35,4 +35,36 @@ mkdir -p reports
 # For benchmarks/fast_feedback.py: the parts of this run before pytest.
 printf '{"setup_seconds": %d, "images_seconds": %d, "debs_seconds": %d}\n' "$setup" "$images" "$debs" \
     > reports/setup-times.json
-exec .venv/bin/pytest --junitxml=reports/junit.xml "$@"
+if [[ $# -gt 0 ]]; then
+    # A part of the suite (a page, --changed, -k ...): one pytest, as asked.
+    exec .venv/bin/pytest --junitxml=reports/junit.xml "$@"
+fi
+
+# The whole suite. The tests that do not use Docker (the service on its own
+# PostgreSQL, the site build, the site in a browser, the editor's checks, the
+# runner's logic) run beside the ones that do, which stay one at a time: the
+# leak check diffs the whole engine. Their output follows the Docker tests'.
+# They get no Docker engine: a test that uses it unmarked fails by itself
+# instead of leaving something a page's leak check would blame on the page.
+printf '\n==> Tests without Docker, beside the Docker tests (their output below, at the end)\n'
+started=$SECONDS
+DOCKER_HOST=unix:///nonexistent/no-docker-beside-the-pages.sock \
+    .venv/bin/pytest -m "not docker" --junitxml=reports/junit-beside.xml tests > reports/beside.log 2>&1 &
+beside=$!
+trap 'kill "$beside" 2>/dev/null || true' EXIT  # stopped with the Docker tests, however they end
+docker_status=0
+.venv/bin/pytest -m docker --junitxml=reports/junit-docker.xml || docker_status=$?
+beside_status=0
+wait "$beside" || beside_status=$?
+trap - EXIT
+printf '\n==> Tests without Docker (ran beside the Docker tests; reports/beside.log)\n'
+cat reports/beside.log
+# One report of the whole suite, as a single run writes it.
+.venv/bin/junitparser merge reports/junit-docker.xml reports/junit-beside.xml reports/junit.xml
+tests=$((SECONDS - started))
+printf '{"setup_seconds": %d, "images_seconds": %d, "debs_seconds": %d, "pytest_seconds": %d}\n' \
+    "$setup" "$images" "$debs" "$tests" > reports/setup-times.json
+echo "==> Docker tests exited $docker_status, tests without Docker $beside_status; both took $tests s"
+if ((docker_status || beside_status)); then
+    exit 1
+fi
