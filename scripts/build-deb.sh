@@ -19,7 +19,7 @@ scripts/build-wheelhouse.sh "${versions[@]}" >/dev/null
 out="$root/.cache/deb"
 mkdir -p "$out"
 build_one() {  # build_one VERSION: its package, then lintian
-    local version="$1" wheels wheel package_version deb inputs started src
+    local version="$1" wheels wheel package_version deb changelog inputs started src
     wheels="$root/.cache/wheelhouse/$version"
     wheel="$(ls "$wheels"/rowbook-*.whl)"
     # work-tree: a package of the work tree (0.1.3+worktree, say), for the
@@ -27,8 +27,9 @@ build_one() {  # build_one VERSION: its package, then lintian
     package_version="$version"
     [[ "$version" == work-tree ]] && package_version="$("$python" scripts/release-info.py work-tree-version)"
     deb="$out/rowbook_${package_version}_amd64.deb"
+    changelog="$("$python" scripts/release-info.py debian-changelog "$version")"
     inputs="$({ find packaging/debian "$wheels" -type f -print0 | sort -z | xargs -0 sha256sum
-                "$python" scripts/release-info.py debian-changelog "$version"; } | sha256sum | cut -c1-16)"
+                printf '%s\n' "$changelog"; } | sha256sum | cut -c1-16)"
     if [[ $force -eq 0 && -f "$deb" && "$(cat "$deb.inputs" 2>/dev/null)" == "$inputs" ]]; then
         echo "deb: $(basename "$deb") ready"
         return 0
@@ -39,13 +40,12 @@ build_one() {  # build_one VERSION: its package, then lintian
     rm -rf "$out/src-$version" && mkdir -p "$src"
     cp -r packaging/debian "$src/debian"
     basename "$wheel" | sed 's/^rowbook-\([^-]*\)-.*/rowbook==\1/' > "$src/requirements.txt"
-    "$python" scripts/release-info.py debian-changelog "$version" > "$src/debian/changelog"
+    printf '%s\n' "$changelog" > "$src/debian/changelog"
     # The service and the rowbook command tell Rowbook it came from this
     # package (ROWBOOK_INSTALL_METHOD=deb), where its About page shows apt's
     # upgrade steps. Releases that do not know that value (0.1.3 and older)
     # would refuse to start with it: theirs go without.
-    if ! "$python" -c 'import sys, zipfile; sys.exit(b"InstallMethod(\"deb\"" not in zipfile.ZipFile(sys.argv[1]).read("rowbook/install_methods.py"))' \
-            "$wheel" 2>/dev/null; then
+    if ! "$python" scripts/release-info.py knows-install-method "$wheel" deb; then
         sed -i '/^Environment=ROWBOOK_INSTALL_METHOD=/d' "$src/debian/rowbook.service"
         sed -i 's/ ROWBOOK_INSTALL_METHOD=deb / /' "$src/debian/bin/rowbook"
     fi

@@ -7,6 +7,9 @@
     release-info.py debian-changelog work-tree  ... for a package of the work tree, not a
                                               release: VERSION+worktree, dated by HEAD
     release-info.py work-tree-version         that VERSION+worktree
+    release-info.py knows-install-method WHEEL METHOD
+                                              exits 0 if that Rowbook wheel accepts
+                                              ROWBOOK_INSTALL_METHOD=METHOD, 1 if not
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import subprocess
 import sys
 import textwrap
 import tomllib
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +58,15 @@ def debian_changelog(version: str) -> str:
             f" -- Rowbook Docs <docs@rowbook.example>  {when.strftime('%a, %d %b %Y %H:%M:%S +0000')}\n")
 
 
+def knows_install_method(wheel: Path, method: str) -> bool:
+    """Whether the release in the wheel accepts the method (rowbook/install_methods.py,
+    which releases before 0.1.3 do not have: they know none by that name)."""
+    with zipfile.ZipFile(wheel) as archive:
+        if "rowbook/install_methods.py" not in archive.namelist():
+            return False
+        return f'InstallMethod("{method}"'.encode() in archive.read("rowbook/install_methods.py")
+
+
 def main(args: list[str]) -> None:
     match args:
         case ["versions"]:
@@ -64,6 +77,8 @@ def main(args: list[str]) -> None:
             print(work_tree_version())
         case ["debian-changelog", version]:
             print(debian_changelog(version), end="")
+        case ["knows-install-method", wheel, method]:
+            sys.exit(0 if knows_install_method(Path(wheel), method) else 1)
         case [version, field]:
             print(release(version)[field])
         case _:
