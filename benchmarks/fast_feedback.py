@@ -204,11 +204,11 @@ def floor_rows(checkout: Path) -> None:
     cores = os.cpu_count() or 1
     wall = sum(r["seconds"] for r in records)
     print(f"The guides' own blocks, one after another: {own:.0f} s ({own / 60:.1f} min), of {wall:.0f} s in "
-          f"{len(records)} scenarios: the floor\nof any run that runs the pages one at a time, whatever the runner. "
-          f"While the pages ran, the machine's {cores} cores were busy\nfor {busy:.0f} CPU seconds "
-          f"({busy / max(wall, 1e-9):.2f} cores on average; in a full run this counts the tests without Docker\n"
-          f"beside them too): {busy / cores:.0f} s ({busy / cores / 60:.1f} min) of the pages' time would remain "
-          f"if they ran side by side with no core\never idle, and {cores * wall - busy:.0f} core-seconds were idle "
+          f"{len(records)} scenarios:\nthe floor of any run that runs the pages one at a time, whatever the runner.\n"
+          f"While the pages ran, the machine's {cores} cores were busy for {busy:.0f} CPU seconds "
+          f"({busy / max(wall, 1e-9):.2f} cores on\naverage; the whole machine's, so anything running beside the "
+          f"pages counts too): {busy / cores:.0f} s ({busy / cores / 60:.1f} min)\nof the pages' time would remain "
+          f"if they ran side by side with no core ever idle; {cores * wall - busy:.0f} core-seconds\nwere idle "
           f"(waiting on the network, on sleeps and health checks).\n")
 
 
