@@ -34,7 +34,7 @@ from .timings import SERVER, TEARDOWN, Timings, part_of
 class Scenario:
     plan: Plan
     outcomes: dict[tuple[str, int], Outcome] = field(default_factory=dict)  # by (page, line)
-    timings: Timings = field(default_factory=Timings)  # of its last run
+    timings: Timings | None = None  # of its last run; none before it runs
 
     @property
     def name(self) -> str:
