@@ -33,7 +33,8 @@ TITLE = re.compile(r'title="(?P<title>[^"]*)"')
 # <!-- test: ... -->, <!-- test-hidden: bash ... -->, <!-- test-teardown: ... -->, <!-- test-page: ... -->,
 # <!-- test-outcome: url=... user=... password-file=... -->, optionally with the
 # reader's steps in the browser as a YAML list below that first line.
-COMMENT_DIRECTIVE = r"test(-hidden|-teardown|-page|-outcome)?"
+# `(?![\w-])`: a comment of another hook (`<!-- testers-checklists -->`) is not one.
+COMMENT_DIRECTIVE = r"test(-hidden|-teardown|-page|-outcome)?(?![\w-])"
 # The sentence after an outcome check that tells the reader what they have.
 PROMISE = re.compile(r"(?P<text>[^\n]+(?:\n[ \t]*[^\n\s<`=#][^\n]*)*)")
 
@@ -132,6 +133,46 @@ class Page:
         return [b for b in self.blocks if not variant or (b.tab is not None and b.tab[1] == variant)]
 
 
+def _regions(document: Document) -> list[tuple[str, object]]:
+    """The fences and the runner's comments of `document`, in page order."""
+    regions = [("fence", r) for r in RawFencedCodeBlockLexer(info_pattern=FENCE_INFO)(document)]
+    hidden = DirectiveInHTMLCommentLexer(directive=COMMENT_DIRECTIVE, arguments=r"[^\n]*?")
+    regions += [("comment", r) for r in hidden(document)]
+    regions.sort(key=lambda pair: pair[1].start)
+    # A fence that shows Markdown (say, in the contributing guide) may hold
+    # fences and test comments of its own: those are examples, not blocks.
+    fences = [r for kind, r in regions if kind == "fence"]
+    return [(kind, r) for kind, r in regions
+            if not any(f is not r and f.start <= r.start and r.end <= f.end for f in fences)]
+
+
+COMMENT_END = re.compile(r"--+>")
+
+
+def without_runner_comments(text: str) -> str:
+    """`text` with each runner comment (`<!-- test...: ... -->`) blanked out,
+    however deep it is indented (in a tab, an admonition, a list).
+
+    Markdown hides an HTML comment only where a block may start: indented in
+    a tab, a multi-line one is read as text, its `#` lines as headings. Each
+    comment becomes as many empty lines as it had, so the text around it keeps
+    its blocks and its lines; a comment inside a fence is an example and stays.
+    """
+    pieces, done = [], 0
+    for kind, region in _regions(Document(text, "")):
+        if kind != "comment":
+            continue
+        end = COMMENT_END.search(text, region.end)
+        if end is None:  # the lexer found its end; never reached
+            continue
+        start = region.start
+        pieces.append(text[done:start])
+        pieces.append("\n" * text.count("\n", start, end.end()))
+        done = end.end()
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
 def read_page(path: Path, release: str | None = None) -> Page:
     """The page as `release` shows it (default: the newest); an older
     release's page is named `docs/page.md@VERSION`, its lines those of docs/."""
@@ -144,15 +185,7 @@ def read_page(path: Path, release: str | None = None) -> Page:
     def line_at(offset: int) -> int:
         return line_of[text.count("\n", 0, offset)]
 
-    regions = [("fence", r) for r in RawFencedCodeBlockLexer(info_pattern=FENCE_INFO)(document)]
-    hidden = DirectiveInHTMLCommentLexer(directive=COMMENT_DIRECTIVE, arguments=r"[^\n]*?")
-    regions += [("comment", r) for r in hidden(document)]
-    regions.sort(key=lambda pair: pair[1].start)
-    # A fence that shows Markdown (say, in the contributing guide) may hold
-    # fences and test comments of its own: those are examples, not blocks.
-    fences = [r for kind, r in regions if kind == "fence"]
-    regions = [(kind, r) for kind, r in regions
-               if not any(f is not r and f.start <= r.start and r.end <= f.end for f in fences)]
+    regions = _regions(document)
 
     def inside_block(offset: int) -> bool:
         return any(r.start <= offset < r.end for _, r in regions)

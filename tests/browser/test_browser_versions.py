@@ -11,6 +11,8 @@ import sys
 import pytest
 from playwright.sync_api import expect
 
+from docs_site.runner_syntax import visible_runner_syntax
+from guide_runner import releases
 from tests.browser.site_build import ROOT, serve
 
 
@@ -78,3 +80,10 @@ def test_the_selector_lists_every_version_and_switches(page, versioned_site):
         page.wait_for_url(url + "0.1.1/**")
         expect(current).to_have_text("0.1.1")
         expect(page.locator(".md-nav__link", has_text="Switching databases")).to_have_count(0)
+
+
+def test_no_page_of_any_version_shows_runner_syntax(versioned_site):
+    pages = sorted(versioned_site.glob("0.*/**/*.html"))
+    assert {p.relative_to(versioned_site).parts[0] for p in pages} == set(releases.versions())
+    shown = {str(p.relative_to(versioned_site)): found for p in pages if (found := visible_runner_syntax(p.read_text()))}
+    assert shown == {}

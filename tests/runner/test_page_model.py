@@ -139,3 +139,35 @@ def test_an_outcome_check_carries_the_readers_browser_steps_below_its_first_line
     (outcome,) = read_page(path).blocks
     assert outcome.options["steps"] == "- click: Databases\n- picture: images/x.png\n"
     assert (outcome.line, outcome.end_line, outcome.source) == (3, 6, "You see your databases.")
+
+
+
+def test_runner_comments_are_blanked_wherever_they_sit_and_their_lines_kept():
+    from guide_runner.page import without_runner_comments
+
+    lines = [
+        "# Title",
+        '<!-- test-page: starts-from="quickstart.md" -->',
+        '=== "Tab"',
+        "    <!-- test-hidden: bash",           # indented in a tab: Markdown shows it
+        "    # a heading if Markdown read it",
+        "    echo hidden > file -->",
+        "    <!-- test: exit=1 -->",
+        "    ```bash",
+        "    shown",
+        "    ```",
+        "!!! note",
+        "    - item",
+        '        <!-- test-outcome: url=http://127.0.0.1:8000 sees="x"',  # in a list in an admonition
+        "        - click: Sign in",
+        "        -->",
+        "        You see x.",
+        "<!-- testers-checklists -->",          # another hook's marker
+        "<!-- version: since 0.1.3 -->",
+        "````markdown",                         # an example in a fence
+        "<!-- test: exit=1 -->",
+        "````",
+    ]
+    blanked = without_runner_comments("\n".join(lines)).split("\n")
+    runner = {1, 3, 4, 5, 6, 12, 13, 14}
+    assert blanked == ["" if i in runner else line for i, line in enumerate(lines)]
