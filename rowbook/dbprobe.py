@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 import psycopg
 
+from rowbook import user_databases
 from rowbook.config import mask_url
 
 CONNECT_TIMEOUT = 5
@@ -27,6 +28,9 @@ class Hints:
     # Rowbook runs in a container of its own (the service image, Docker Compose):
     # there, localhost is that container, not the machine Docker runs on.
     in_container: bool = False
+    # Where a user database's host and the database itself are set (user_databases.py).
+    host_setting: str = "Host"
+    database_setting: str = "This database"
 
 
 INTERNAL = Hints(
@@ -56,6 +60,8 @@ USER_URL = Hints(
            "running."),
     database="Check the database name in ROWBOOK_USER_DATABASE_URL.",
     all="Check ROWBOOK_USER_DATABASE_URL.",
+    host_setting="The host in ROWBOOK_USER_DATABASE_URL",
+    database_setting="ROWBOOK_USER_DATABASE_URL",
 )
 FORM = Hints(
     password="Check the user and password.",
@@ -103,6 +109,47 @@ def connect(params: dict, read_only: bool = False, **extra) -> psycopg.Connectio
     )
 
 
+class Refused(Exception):
+    """Rowbook will not connect to this user database; the sentence says why."""
+
+    def __init__(self, sentence: str):
+        super().__init__(sentence)
+        self.sentence = sentence
+
+
+def connect_user_database(params: dict, own: dict, hints: Hints) -> psycopg.Connection:
+    """A read-only connection to a user database, never to Rowbook's own
+    database `own` (internal_params), and only with SCRAM authentication
+    (rowbook/user_databases.py). Raises Refused, or psycopg.Error."""
+    refused = user_databases.problem(params, own, hints.host_setting, hints.database_setting)
+    if refused:
+        raise Refused(refused)
+    conn = connect(params, read_only=True, require_auth=user_databases.REQUIRE_AUTH)
+    try:
+        found = conn.execute(
+            "SELECT count(to_regclass(t)) FROM unnest(%s::text[]) AS t",
+            [[f"public.{table}" for table in user_databases.OWN_TABLES]]).fetchone()[0]
+    except BaseException:
+        conn.close()
+        raise
+    if found == len(user_databases.OWN_TABLES):
+        conn.close()
+        raise Refused(f"{hints.database_setting}: {user_databases.OWN_DATABASE_FOUND}")
+    return conn
+
+
+def probe_user_database(params: dict, own: dict, hints: Hints) -> str:
+    """'' if the user database answers SELECT 1 under the rules above, else why not."""
+    try:
+        with connect_user_database(params, own, hints) as conn:
+            conn.execute("SELECT 1")
+    except Refused as refused:
+        return refused.sentence
+    except psycopg.Error as exc:
+        return describe(exc, params, hints)
+    return ""
+
+
 def primary_message(exc: Exception) -> str:
     """The sentence that explains an error, on one line.
 
@@ -130,6 +177,12 @@ def describe(exc: Exception, params: dict, hints: Hints) -> str:
         text = text.replace(password, "***")
     text = mask_url(text)
     lower = text.lower()
+    if "authentication method requirement" in lower:  # require_auth refused the server's method
+        return (f"the server at {where} did not ask for a SCRAM password (scram-sha-256), and "
+                "Rowbook sends passwords only that way, so that no server can read them. On that "
+                f'server, use "scram-sha-256" in pg_hba.conf for user "{params["user"]}" and set '
+                "its password again with password_encryption = scram-sha-256 (the default since "
+                "PostgreSQL 14).")
     if "password authentication failed" in lower or "no password supplied" in lower \
             or "authentication failed" in lower:
         return f'authentication failed for user "{params["user"]}" on {where}. {hints.password}'

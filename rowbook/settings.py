@@ -25,8 +25,10 @@ DOMAIN_NAME = ENV["DOMAIN_NAME"]
 EXTRA_HOSTS = ENV["ROWBOOK_EXTRA_HOSTS"] or []
 # Any other Host gets rowbook.core.unknown_host's 400 page.
 ALLOWED_HOSTS = [DOMAIN_NAME, *EXTRA_HOSTS, "localhost", "127.0.0.1"]
+# Behind a TLS proxy (ROWBOOK_TRUST_PROXY) forms come from https:// pages only:
+# trusting http://DOMAIN too would let a page served in clear post as the user.
 CSRF_TRUSTED_ORIGINS = [f"{scheme}://{host}" for host in (DOMAIN_NAME, *EXTRA_HOSTS)
-                        for scheme in ("https", "http")]
+                        for scheme in (("https",) if ENV["ROWBOOK_TRUST_PROXY"] else ("https", "http"))]
 
 # Parsed connection params of the 0.1.1 single user database, or None.
 ROWBOOK_USER_DATABASE = ENV["ROWBOOK_USER_DATABASE_URL"]
@@ -50,6 +52,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "rowbook.core.unknown_host.UnknownHostMiddleware",  # first: before anything asks for the host
     "django.middleware.security.SecurityMiddleware",
+    # Before the middlewares that set cookies: a response passes it after them.
+    "rowbook.core.middleware.SecureCookiesOnHttpsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -57,7 +61,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "rowbook.core.middleware.SecureCookiesOnHttpsMiddleware",
 ]
 
 ROOT_URLCONF = "rowbook.urls"
@@ -122,6 +125,10 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # no JavaScript reads the token
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# HSTS: sent by SecurityMiddleware on https responses only, so plain-http
+# installs are unaffected; after one https visit the browser never uses http
+# for this host again (a year; not the subdomains, which are not Rowbook's).
+SECURE_HSTS_SECONDS = 31536000
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

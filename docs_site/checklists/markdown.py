@@ -53,7 +53,9 @@ def render_step(step: Step, checklist: Checklist, from_page: str, proof: PagePro
         where += ", section " + _link(f"{checklist.page}#{anchor(step.section)}", shown, from_page)
     parts = [f"{step.number}. {STEP_MARK}{step.number}** ({where}) &nbsp; ☐ pass &nbsp; ☐ fail"]
     if check_first(step, proof):
-        parts.append(f"{indent}**Check first:** {check_first(step, proof)}\n{indent}{NOT_SEARCHED}")
+        # What CI substituted, named on purpose (docs_site/runner_syntax.py skips it).
+        parts.append(f'{indent}**Check first:** <span data-runner-syntax="shown">{check_first(step, proof)}</span>'
+                     f"\n{indent}{NOT_SEARCHED}")
     elif step.skipped:
         parts.append(f"{indent}CI does not run this step ({step.skipped}): your report is the only test it gets.")
     block = step.block

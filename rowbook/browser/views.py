@@ -23,11 +23,15 @@ def _open(request):
         return None, None, ""
     if active.params is None:
         return active, None, active.problem
+    hints = dbprobe.for_install_method(dbprobe.FORM, settings.ROWBOOK_INSTALL_METHOD)
     try:
-        conn = dbprobe.connect(active.params, read_only=True)
+        conn = dbprobe.connect_user_database(active.params, dbprobe.internal_params(settings.ENV), hints)
+    except dbprobe.Refused as refused:  # e.g. a socket host stored before 0.1.4
+        log.warning("refused to open user database %r: %s", active.name, refused.sentence)
+        return active, None, refused.sentence
     except psycopg.Error as exc:
-        problem = dbprobe.describe(exc, active.params, dbprobe.for_install_method(dbprobe.FORM, settings.ROWBOOK_INSTALL_METHOD))
-        log.warning("cannot open user database %s: %s", active.name, problem)
+        problem = dbprobe.describe(exc, active.params, hints)
+        log.warning("cannot open user database %r: %s", active.name, problem)
         return active, None, problem
     return active, conn, ""
 

@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from rowbook import dberrors, dbprobe
+from rowbook import dberrors, dbprobe, user_databases
 from rowbook.connections import names
 from rowbook.connections.crypto import UndecryptablePassword
 from rowbook.connections.models import Connection, undecryptable
@@ -34,12 +34,25 @@ class ConnectionForm(forms.ModelForm):
             raise forms.ValidationError(names.taken_message(existing.name))
         return name
 
+    def clean_host(self):
+        host = self.cleaned_data["host"]
+        problem = user_databases.host_problem(host, "Host")
+        if problem:
+            raise forms.ValidationError(problem)
+        return host
+
     def clean(self):
         data = super().clean()
         if self.errors:
             return data
         password = data.get("password") or ""
         if not password and self.instance.pk and self.instance.password_encrypted:
+            if self._server_changed(data):
+                # A stored password goes only to the server and user it was saved for.
+                self.add_error("password", "Enter the password again: the host, port or user "
+                               "changed, and Rowbook sends a stored password only to the server "
+                               "and user it was saved for.")
+                return data
             try:
                 password = self.instance.params()["password"]
             except UndecryptablePassword:
@@ -47,12 +60,19 @@ class ConnectionForm(forms.ModelForm):
         params = {"host": data["host"], "port": data["port"], "dbname": data["dbname"],
                   "user": data["user"], "password": password}
         if self._connection_changed(params):
-            problem = dbprobe.probe(params, dbprobe.for_install_method(dbprobe.FORM, settings.ROWBOOK_INSTALL_METHOD),
-                                    read_only=True)
+            problem = dbprobe.probe_user_database(
+                params, dbprobe.internal_params(settings.ENV),
+                dbprobe.for_install_method(dbprobe.FORM, settings.ROWBOOK_INSTALL_METHOD))
             if problem:
                 raise forms.ValidationError(f"Cannot connect: {problem}")
         self.cleaned_password = password
         return data
+
+    def _server_changed(self, data) -> bool:
+        """Host, port or user differ from the stored connection's."""
+        stored = self.instance
+        return (str(data["host"]).lower() != str(stored.host).lower()
+                or int(data["port"]) != int(stored.port) or data["user"] != stored.user)
 
     def _connection_changed(self, params) -> bool:
         """A plain rename needs no new connection test."""

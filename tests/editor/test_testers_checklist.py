@@ -124,7 +124,7 @@ def test_the_steps_the_last_run_did_not_prove_say_check_first(tmp_path):
     results = load(write_report(tmp_path / "coverage.json", docs_pages(FIXTURE_SITE), outcome=outcome))
     proof = proof_of_file(results, guide, "install/demo.md", releases.newest())
     rendered = render_all(all_checklists(FIXTURE_SITE), "testers.md", proofs={"install/demo.md": proof})
-    assert rendered.count("**Check first:** Not run in CI: after the failure at line 7.") == 2  # one per tab
+    assert rendered.count("**Check first:** <span data-runner-syntax=\"shown\">Not run in CI: after the failure at line 7.</span>") == 2  # one per tab
     assert rendered.count("The last test run (2026-11-24, in CI) could not prove step 2 as shown: "
                           "check it first.") == 2
     assert rendered.count("**Check first:**") == 2  # the verified, run and checked steps need no warning

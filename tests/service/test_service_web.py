@@ -71,3 +71,34 @@ def test_secure_cookies_only_on_https(web):
     assert plain.cookies["csrftoken"]["httponly"]
     secure = new_client().get("/login/", secure=True)
     assert secure.cookies["csrftoken"]["secure"]
+
+
+def test_every_cookie_set_over_https_is_secure_and_https_answers_carry_hsts(web):
+    # Signing in sets the session cookie, and the redirect's message its own:
+    # the middlewares that set them run after ours, which must still see them.
+    c = new_client(enforce_csrf_checks=True)
+    c.get("/login/", secure=True)
+    page = c.post("/login/", {"username": "alice", "password": ADMIN_PASSWORD,
+                              "csrfmiddlewaretoken": c.cookies["csrftoken"].value},
+                  secure=True, headers={"Origin": "https://rowbook.example.com"})
+    assert page.status_code == 302
+    assert page.cookies["sessionid"]["secure"] and page.cookies["sessionid"]["httponly"]
+    assert page.cookies["csrftoken"]["secure"]  # rotated at sign-in
+    assert page["Strict-Transport-Security"] == "max-age=31536000"
+    out = c.post("/logout/", {"csrfmiddlewaretoken": c.cookies["csrftoken"].value},
+                 secure=True, headers={"Origin": "https://rowbook.example.com"})
+    assert all(morsel["secure"] for morsel in out.cookies.values()), out.cookies
+    # Over plain http no cookie is Secure and no HSTS is sent (plain-http installs keep working).
+    plain = new_client()
+    plain.get("/login/")
+    page = plain.post("/login/", {"username": "alice", "password": ADMIN_PASSWORD})
+    assert not page.cookies["sessionid"]["secure"] and "Strict-Transport-Security" not in page
+
+
+def test_a_message_cookie_set_over_https_is_secure(client, web):
+    from rowbook.connections.models import Connection
+
+    gone = Connection.objects.create(name="To remove", host=web.host, port=web.port, dbname="x", user="reader")
+    page = client.post(f"/databases/{gone.pk}/remove/", secure=True)
+    assert page.status_code == 302
+    assert page.cookies["messages"]["secure"]

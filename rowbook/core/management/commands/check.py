@@ -72,8 +72,9 @@ class Command(BaseCommand):
         errors = []
         params = settings.ROWBOOK_USER_DATABASE
         if params:
-            problem = dbprobe.probe(params, dbprobe.for_install_method(dbprobe.USER_URL, settings.ROWBOOK_INSTALL_METHOD),
-                                    read_only=True)
+            problem = dbprobe.probe_user_database(
+                params, dbprobe.internal_params(settings.ENV),
+                dbprobe.for_install_method(dbprobe.USER_URL, settings.ROWBOOK_INSTALL_METHOD))
             if problem:
                 errors.append(problem)
             else:
@@ -106,8 +107,9 @@ class Command(BaseCommand):
                           "SECRET_KEY_FALLBACKS matches. Add the old key to SECRET_KEY_FALLBACKS, "
                           "or enter the password again on the Databases page (/databases/).")
                 continue
-            problem = dbprobe.probe(params, dbprobe.for_install_method(dbprobe.FORM, settings.ROWBOOK_INSTALL_METHOD),
-                                    read_only=True)
+            problem = dbprobe.probe_user_database(
+                params, dbprobe.internal_params(settings.ENV),
+                dbprobe.for_install_method(dbprobe.FORM, settings.ROWBOOK_INSTALL_METHOD))
             if problem:
                 self.warn(f'stored database "{connection.name}": {problem}')
             else:

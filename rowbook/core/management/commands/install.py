@@ -30,8 +30,8 @@ class Command(BaseCommand):
                   f"{internal['host']}:{internal['port']} is reachable")
         user_db = settings.ROWBOOK_USER_DATABASE
         if user_db:
-            problem = dbprobe.probe(user_db, dbprobe.for_install_method(dbprobe.USER_URL, settings.ROWBOOK_INSTALL_METHOD),
-                                  read_only=True)
+            problem = dbprobe.probe_user_database(
+                user_db, internal, dbprobe.for_install_method(dbprobe.USER_URL, settings.ROWBOOK_INSTALL_METHOD))
             if problem:
                 fail(problem)
             out.write(f"rowbook: ok: user database \"{user_db['dbname']}\" on "

@@ -1,0 +1,205 @@
+"""Rowbook cannot be turned against itself (issue #38): a signed-in user's
+connection never reaches Rowbook's own database, never logs in with Rowbook's
+system identity, and never sends a password to a server that did not prove it
+knows it. On the real PostgreSQL cluster, with peer and trust rules added for
+the test, and a stand-in server that asks for a clear-text password."""
+
+from __future__ import annotations
+
+import getpass
+import socket
+import struct
+import threading
+from contextlib import contextmanager
+
+import pytest
+from psycopg import sql
+
+from tests.service.rowbook_testkit import (INTERNAL_PASSWORD, INTERNAL_USER, READER_PASSWORD, assert_clean,
+                                           base_env, run_rowbook)
+from tests.service.test_service_connections import add, form
+
+INTERNAL_DB = "rowbook_web"  # the web fixture's internal database
+TRUSTED_ROLE = "trusted_role"
+
+
+@pytest.fixture(scope="module")
+def lax_server_rules(web):
+    """Rules a Debian or all-in-one server has for its socket (peer), plus a
+    trust rule over TCP, on the test cluster: added for this module, then removed."""
+    hba = web.tmp / "data" / "pg_hba.conf"
+    original = hba.read_text()
+    me = getpass.getuser()
+    with web.connect() as conn:
+        for role in (me, TRUSTED_ROLE):
+            conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
+        conn.execute(sql.SQL("GRANT ALL ON DATABASE {} TO {}").format(sql.Identifier(INTERNAL_DB),
+                                                                     sql.Identifier(me)))
+    hba.write_text(f"local all {me} peer\nhost all {TRUSTED_ROLE} 127.0.0.1/32 trust\n" + original)
+    with web.connect() as conn:
+        conn.execute("SELECT pg_reload_conf()")
+    try:
+        yield me
+    finally:
+        hba.write_text(original)
+        with web.connect() as conn:
+            conn.execute("SELECT pg_reload_conf()")
+            conn.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM {}").format(sql.Identifier(INTERNAL_DB),
+                                                                            sql.Identifier(me)))
+            for role in (me, TRUSTED_ROLE):
+                conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+
+
+def stored():
+    from rowbook.connections.models import Connection
+
+    return set(Connection.objects.values_list("name", flat=True))
+
+
+def refused(client, data) -> str:
+    """Posts the add form; asserts nothing was saved and no 500; returns the page."""
+    before = stored()
+    page = client.post("/databases/add/", data)
+    html = page.content.decode()
+    assert page.status_code == 200, html
+    assert stored() == before
+    assert_clean(html)
+    return html
+
+
+def test_a_socket_directory_as_host_is_refused_though_peer_would_let_rowbook_in(client, web, lax_server_rules):
+    sockets = str(web.tmp / "sock")
+    html = refused(client, form(web, "Own", host=sockets, port=web.port, dbname=INTERNAL_DB,
+                                user=lax_server_rules, password=""))
+    assert "Host must be a host name or an IP address, not a socket directory" in html
+
+
+def test_a_server_that_asks_for_no_password_is_refused(client, web, lax_server_rules):
+    # trust over TCP: libpq's require_auth refuses before anything is read.
+    html = refused(client, form(web, "Trusting", dbname="inventory", user=TRUSTED_ROLE, password=""))
+    assert f"the server at 127.0.0.1:{web.port} did not ask for a SCRAM password (scram-sha-256)" in html
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1,127.0.0.2", "127.0.0.1\nX-Injected: 1", "db host", "\x1b[2Jdb"])
+def test_host_lists_spaces_and_control_characters_are_refused(client, web, host):
+    html = refused(client, form(web, "Odd host", host=host))
+    assert "Host must be one host, not a list" in html or "Host must not hold spaces or control characters" in html
+    # The message quotes the value with its control characters escaped (the
+    # form field itself gives back what was typed, as any form does).
+    message = html[html.index('id="id_host_error"'):]
+    assert "\x1b" not in message and "\n" not in message.split("</li>")[0]
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "LOCALHOST", "::1"])
+def test_rowbooks_own_database_is_refused_by_its_address(client, web, host):
+    html = refused(client, form(web, "Own", host=host, dbname=INTERNAL_DB, user=INTERNAL_USER,
+                                password=INTERNAL_PASSWORD))
+    assert "names Rowbook&#x27;s own database (&quot;rowbook_web&quot;)" in html
+
+
+def test_a_database_with_rowbooks_own_tables_is_refused_whatever_its_address(client, web):
+    # Another address of the same server, or another Rowbook's internal database.
+    name = web.create_db("looks_like_rowbook", owner="postgres")
+    with web.connect(name) as conn:
+        conn.execute("CREATE TABLE rowbook_connections_connection (id int); CREATE TABLE django_session (k text);"
+                     "GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader")
+    html = refused(client, form(web, "Lookalike", dbname=name))
+    assert "this database holds Rowbook&#x27;s own tables" in html
+
+
+def test_a_stored_socket_connection_is_refused_when_browsed(client, web, lax_server_rules):
+    # Saved by 0.1.3, which accepted it: browsing it must not open Rowbook's own database.
+    from rowbook.connections.models import Connection
+
+    old = Connection.objects.create(name="Saved by 0.1.3", host=str(web.tmp / "sock"), port=web.port,
+                                    dbname=INTERNAL_DB, user=lax_server_rules)
+    try:
+        client.post(f"/databases/{old.pk}/activate/")
+        page = client.get("/tables/")
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert "not a socket directory" in html and "auth_user" not in html
+    finally:
+        old.delete()
+
+
+@contextmanager
+def clear_text_password_server():
+    """A stand-in PostgreSQL server that asks every client for a clear-text
+    password and keeps what it receives. Yields (port, received)."""
+    received: list[bytes] = []
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve(conn):
+        with conn:
+            conn.settimeout(5)
+            try:
+                while True:
+                    length, code = struct.unpack("!II", conn.recv(8, socket.MSG_WAITALL))
+                    conn.recv(length - 8, socket.MSG_WAITALL)
+                    if code in (80877103, 80877104):  # SSLRequest, GSSENCRequest: not here
+                        conn.sendall(b"N")
+                        continue
+                    conn.sendall(b"R" + struct.pack("!II", 8, 3))  # AuthenticationCleartextPassword
+                    answer = conn.recv(65536)
+                    if answer:
+                        received.append(answer)
+                    return
+            except (OSError, struct.error):
+                return
+
+    def accept():
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except socket.timeout:
+                continue
+            serve(conn)
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1], received
+    finally:
+        stop.set()
+        thread.join(5)
+        listener.close()
+
+
+def test_no_password_goes_to_a_server_that_asks_for_it_in_clear_text(client, web):
+    with clear_text_password_server() as (port, received):
+        html = refused(client, form(web, "Phished", port=port))
+        assert f"the server at 127.0.0.1:{port} did not ask for a SCRAM password" in html
+    assert received == []
+
+
+def test_changing_host_port_or_user_asks_for_the_password_again(client, web):
+    connection = add(client, web, "Moves")
+    with clear_text_password_server() as (port, received):
+        for change in ({"host": "localhost"}, {"port": port}, {"user": INTERNAL_USER}):
+            page = client.post(f"/databases/{connection.pk}/edit/", form(web, "Moves", password="", **change))
+            html = page.content.decode()
+            assert page.status_code == 200, change
+            assert "Enter the password again: the host, port or user changed" in html, change
+            assert_clean(html)
+    assert received == []
+    connection.refresh_from_db()
+    assert (connection.host, connection.port, connection.user) == (web.host, web.port, "reader")
+    # With the password entered again, the move is made.
+    page = client.post(f"/databases/{connection.pk}/edit/", form(web, "Moves", host="localhost"))
+    assert page.status_code == 302, page.content.decode()
+    connection.refresh_from_db()
+    assert connection.host == "localhost" and connection.params()["password"] == READER_PASSWORD
+    connection.delete()
+
+
+def test_check_refuses_rowbooks_own_database_as_the_user_database_url(pg, internal_db):
+    url = pg.url(internal_db, user=INTERNAL_USER, password=INTERNAL_PASSWORD)
+    out = run_rowbook(["check"], base_env(pg, internal_db, ROWBOOK_USER_DATABASE_URL=url))
+    assert out.returncode == 2, out.stdout + out.stderr
+    assert f'ROWBOOK_USER_DATABASE_URL names Rowbook\'s own database ("{internal_db}")' in out.stderr
+    assert_clean(out.stdout + out.stderr)
