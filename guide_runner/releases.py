@@ -20,8 +20,10 @@ in an older release's run names a line of docs/.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
+import tempfile
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -98,21 +100,57 @@ def has_page(version: str, page: str) -> bool:
 @cache
 def snippet_dirs(version: str) -> list[Path]:
     """The folders pages include files from, as release `version` has them:
-    the repository's own for the newest, rendered copies for older ones
-    (under .cache/docs-versions/VERSION/, made once per process)."""
+    the repository's own for the newest, rendered copies for older ones.
+
+    A rendition is a folder named after what it is made of
+    (.cache/docs-versions/VERSION-DIGEST/), rendered under a temporary name and
+    renamed into place: two processes at once (the two pytest runs of
+    scripts/test.sh, or lanes) each find it whole or make it whole, and none
+    ever deletes a file another one reads. A changed input makes a new folder."""
     if version == newest():
         return [ROOT / name for name in snippet_folders()]
-    out = RENDITIONS / version
-    dirs = []
+    out = RENDITIONS / f"{version}-{_rendition_digest(version)}"
+    if not out.is_dir():
+        _render_into_place(version, out)
+    return [out / name for name in snippet_folders()]
+
+
+_NOT_RENDERED = ("wheels", "__pycache__")
+
+
+def _sources(name: str) -> list[Path]:
+    """The files of snippet folder `name` a rendition holds, in a stable order."""
+    return sorted(p for p in (ROOT / name).rglob("*")
+                  if p.is_file() and not set(p.relative_to(ROOT / name).parts) & set(_NOT_RENDERED))
+
+
+def _rendition_digest(version: str) -> str:
+    """What a rendition of `version` is made of: its text rules and every file's path and bytes."""
+    digest = hashlib.sha256(DOCS_VERSIONS.read_bytes() + version.encode())
     for name in snippet_folders():
-        target = out / name
-        shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(ROOT / name, target, ignore=shutil.ignore_patterns("wheels", "__pycache__"))
-        for path in target.rglob("*"):
-            if path.is_file():
-                try:
-                    path.write_text(render(path.read_text(), version))
-                except UnicodeDecodeError:
-                    pass  # a binary file: kept as it is
-        dirs.append(target)
-    return dirs
+        for path in _sources(name):
+            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _render_into_place(version: str, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        for name in snippet_folders():
+            target = partial / name
+            shutil.copytree(ROOT / name, target, ignore=shutil.ignore_patterns(*_NOT_RENDERED))
+            for path in target.rglob("*"):
+                if path.is_file():
+                    try:
+                        path.write_text(render(path.read_text(), version))
+                    except UnicodeDecodeError:
+                        pass  # a binary file: kept as it is
+        partial.chmod(0o755)  # mkdtemp's 0700 would hide it from a test server's other users
+        try:
+            partial.rename(out)
+        except OSError:
+            if not out.is_dir():  # not another process's finished rendition: a real error
+                raise
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)  # ours only: a temporary name no one else uses

@@ -46,3 +46,53 @@ def test_the_runner_reads_an_older_rendition_and_names_lines_of_the_source():
     assert new_block.line == old_block.line == 3
     assert new_block.source == "$ echo rowbook 0.1.3; echo new\nrowbook 0.1.3\nnew\n"
     assert old_block.source == "$ echo rowbook 0.1.1; echo old\nrowbook 0.1.1\nold\n"
+
+
+def _files(folder):
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_rendition_is_named_for_its_inputs_and_made_whole_by_a_rename(tmp_path, monkeypatch):
+    import threading
+
+    monkeypatch.setattr(versions, "RENDITIONS", tmp_path)
+    versions.snippet_dirs.cache_clear()
+    try:
+        dirs = versions.snippet_dirs("0.1.1")
+        out = dirs[0].parent
+        assert out.parent == tmp_path and out.name.startswith("0.1.1-")
+        assert [d.name for d in dirs] == list(versions.snippet_folders())
+        made = _files(out)
+        assert made
+        # Another process that found no rendition at the same moment renders too,
+        # from several threads at once: none fails, and the files a reader holds
+        # are never deleted nor changed, nor is anything left beside them.
+        opened = {path: (out / path).open("rb") for path in made}
+        errors = []
+
+        def render_again():
+            try:
+                versions._render_into_place("0.1.1", out)
+            except Exception as error:  # noqa: BLE001 (reported below)
+                errors.append(error)
+
+        threads = [threading.Thread(target=render_again) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert {path: f.read() for path, f in opened.items()} == made
+        assert _files(out) == made
+        assert [p.name for p in tmp_path.iterdir()] == [out.name]
+        for f in opened.values():
+            f.close()
+        # A process that starts later reuses it; a changed input gets a folder of its own.
+        versions.snippet_dirs.cache_clear()
+        assert versions.snippet_dirs("0.1.1") == dirs
+        monkeypatch.setattr(versions, "_rendition_digest", lambda version: "changed")
+        versions.snippet_dirs.cache_clear()
+        assert versions.snippet_dirs("0.1.1")[0].parent.name == "0.1.1-changed"
+        assert _files(out) == made
+    finally:
+        versions.snippet_dirs.cache_clear()
