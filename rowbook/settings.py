@@ -21,6 +21,8 @@ SECRET_KEY = ENV["SECRET_KEY"]
 # encrypted with them stay readable (rowbook/connections/crypto.py).
 SECRET_KEY_FALLBACKS = list(ENV["SECRET_KEY_FALLBACKS"] or ())
 DEBUG = ENV["ROWBOOK_DEBUG"]
+# Its error page shows no secret, not even a stored database's password (rowbook/core/debug.py).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "rowbook.core.debug.SecretsHidden"
 DOMAIN_NAME = ENV["DOMAIN_NAME"]
 EXTRA_HOSTS = ENV["ROWBOOK_EXTRA_HOSTS"] or []
 # Any other Host gets rowbook.core.unknown_host's 400 page.
@@ -54,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before the middlewares that set cookies: a response passes it after them.
     "rowbook.core.middleware.SecureCookiesOnHttpsMiddleware",
+    "rowbook.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import psycopg
 from psycopg import sql
+from psycopg.types.string import TextLoader
 
 PAGE_SIZE = 50
 SYSTEM_SCHEMAS = ("pg_catalog", "information_schema", "pg_toast")
@@ -62,6 +63,13 @@ def table_exists(conn: psycopg.Connection, schema: str, name: str) -> bool:
         (schema, name),
     ).fetchone()
     return row is not None
+
+
+def shown_as_text(conn: psycopg.Connection) -> None:
+    """JSON values as the text PostgreSQL sends, not parsed: a deeply nested
+    value would exhaust Python's recursion, and the page shows text anyway."""
+    for type_name in ("json", "jsonb"):
+        conn.adapters.register_loader(type_name, TextLoader)
 
 
 def fetch_page(conn: psycopg.Connection, schema: str, name: str, page: int):

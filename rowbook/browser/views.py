@@ -42,7 +42,13 @@ def tables(request):
     context = {"active": active, "problem": problem, "schemas": []}
     if conn is not None:
         with conn:
-            found = catalog.list_tables(conn)
+            try:
+                found = catalog.list_tables(conn)
+            except psycopg.Error as exc:
+                context["problem"] = f"Cannot list the tables: {dbprobe.primary_message(exc)}."
+                log.warning("cannot list the tables of user database %r: %s", active.name,
+                            dbprobe.primary_message(exc))
+                found = []
         schemas: dict[str, list] = {}
         for table in found:
             schemas.setdefault(table.schema, []).append(table)
@@ -58,13 +64,21 @@ def rows(request, schema, table):
         with conn:
             if not catalog.table_exists(conn, schema, table):
                 raise Http404("No such table")
-            total = catalog.count_rows(conn, schema, table) or 0
-            pages = max(1, math.ceil(total / catalog.PAGE_SIZE))
+            catalog.shown_as_text(conn)
             try:
-                page = min(max(1, int(request.GET.get("page", "1"))), pages)
-            except ValueError:
-                page = 1
-            columns, data = catalog.fetch_page(conn, schema, table, page)
+                total = catalog.count_rows(conn, schema, table) or 0
+                pages = max(1, math.ceil(total / catalog.PAGE_SIZE))
+                try:
+                    page = min(max(1, int(request.GET.get("page", "1"))), pages)
+                except ValueError:
+                    page = 1
+                columns, data = catalog.fetch_page(conn, schema, table, page)
+            except psycopg.Error as exc:
+                # e.g. no SELECT privilege, a view that fails: say so, as PostgreSQL does.
+                context["problem"] = f"Cannot read {schema}.{table}: {dbprobe.primary_message(exc)}."
+                log.warning("cannot read %s.%s in user database %r: %s", schema, table, active.name,
+                            dbprobe.primary_message(exc))
+                return render(request, "rowbook/rows.html", context)
         context.update(
             columns=columns, data=data, total=total, page=page, pages=pages,
             first_row=(page - 1) * catalog.PAGE_SIZE + 1 if data else 0,

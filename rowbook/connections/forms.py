@@ -8,6 +8,7 @@ from rowbook import dberrors, dbprobe, user_databases
 from rowbook.connections import names
 from rowbook.connections.crypto import UndecryptablePassword
 from rowbook.connections.models import Connection, undecryptable
+from rowbook.core.logsafe import printable
 
 
 class ConnectionForm(forms.ModelForm):
@@ -29,6 +30,11 @@ class ConnectionForm(forms.ModelForm):
 
     def clean_name(self):
         name = self.cleaned_data["name"]
+        if printable(name) != name:
+            # A name ends up in logs and terminals: no forged lines, no escape codes.
+            raise forms.ValidationError(
+                f"Name must not hold control characters (a line break, a tab, an escape code; got "
+                f'"{printable(name)}"). Use letters, digits, spaces and punctuation.')
         existing = names.same_name(Connection, name, exclude_pk=self.instance.pk)
         if existing is not None:
             raise forms.ValidationError(names.taken_message(existing.name))

@@ -15,6 +15,15 @@ def undecryptable(name: str) -> str:
             f'SECRET_KEY_FALLBACKS, or edit "{name}" and enter its password again.')
 
 
+class ConnectionParams(dict):
+    """A connection's params, whose printed form never shows the password
+    (in an error page, a log line, a debugger): repr is all they show."""
+
+    def __repr__(self):
+        return repr({key: "********************" if key == "password" and value else value
+                     for key, value in self.items()})
+
+
 class Connection(models.Model):
     name = models.CharField(max_length=100)  # unique ignoring case: see Meta
     host = models.CharField(max_length=255)
@@ -56,11 +65,11 @@ class Connection(models.Model):
             return False
         return True
 
-    def params(self) -> dict:
+    def params(self) -> "ConnectionParams":
         """Connection params for psycopg; raises crypto.UndecryptablePassword."""
         password = crypto.decrypt(self.password_encrypted) if self.password_encrypted else ""
-        return {"host": self.host, "port": self.port, "dbname": self.dbname, "user": self.user,
-                "password": password}
+        return ConnectionParams(host=self.host, port=self.port, dbname=self.dbname, user=self.user,
+                                password=password)
 
     @property
     def where(self) -> str:

@@ -102,3 +102,12 @@ def test_a_message_cookie_set_over_https_is_secure(client, web):
     page = client.post(f"/databases/{gone.pk}/remove/", secure=True)
     assert page.status_code == 302
     assert page.cookies["messages"]["secure"]
+
+
+def test_every_page_has_a_strict_content_security_policy(client, web):
+    from rowbook.core.middleware import CONTENT_SECURITY_POLICY
+
+    for url in ("/login/", "/tables/", "/databases/", "/about/", "/healthz", "/nope/"):
+        page = client.get(url)
+        assert page["Content-Security-Policy"] == CONTENT_SECURITY_POLICY, url
+    assert "script-src" not in CONTENT_SECURITY_POLICY and "'unsafe-inline'" not in CONTENT_SECURITY_POLICY

@@ -13,6 +13,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
 from rowbook import dbprobe
+from rowbook.core.logsafe import printable
 
 
 class Command(BaseCommand):
@@ -23,11 +24,12 @@ class Command(BaseCommand):
         parser.add_argument("--deploy", action="store_true",
                             help="also run Django's deployment checks")
 
+    # Names come from users (stored databases): escaped, one line each.
     def ok(self, message):
-        self.stdout.write(f"rowbook: ok: {message}")
+        self.stdout.write(f"rowbook: ok: {printable(message)}")
 
     def warn(self, message):
-        sys.stderr.write(f"rowbook: warning: {message}" + "\n")
+        sys.stderr.write(f"rowbook: warning: {printable(message)}" + "\n")
 
     def handle(self, *args, **options):
         errors = []

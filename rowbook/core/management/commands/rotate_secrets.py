@@ -11,6 +11,7 @@ from django.db import connection as database, transaction
 
 from rowbook.connections import crypto
 from rowbook.connections.models import Connection
+from rowbook.core.logsafe import printable
 from rowbook.core.management.commands._common import fail
 
 
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         self.stdout.write(f"rowbook: ok: re-encrypted {rotated} stored database "
                           f"password{'' if rotated == 1 else 's'} with the current SECRET_KEY")
         for name in stuck:
-            print(f'rowbook: error: stored database "{name}": its password cannot be decrypted: '
+            print(f'rowbook: error: stored database "{printable(name)}": its password cannot be decrypted: '
                   "SECRET_KEY has changed since it was saved, and no key in SECRET_KEY_FALLBACKS "
                   "matches. Add the old key to SECRET_KEY_FALLBACKS and run rowbook "
                   "rotate-secrets again, or enter the password again on the Databases page "
