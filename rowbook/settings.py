@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "rowbook.core.unknown_host.UnknownHostMiddleware",  # first: before anything asks for the host
+    "rowbook.core.database_down.DatabaseBackMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before the middlewares that set cookies: a response passes it after them.
     "rowbook.core.middleware.SecureCookiesOnHttpsMiddleware",
@@ -151,8 +152,13 @@ LOGGING = {
     "handlers": {
         "stderr": {"class": "logging.StreamHandler", "formatter": "plain"},
     },
+    "filters": {
+        "database_down": {"()": "rowbook.core.database_down.DatabaseDownTracebacks"},
+    },
     "root": {"handlers": ["stderr"], "level": ENV["ROWBOOK_LOG_LEVEL"]},
     "loggers": {
+        # One line per outage (rowbook.database), not a traceback per request.
+        "django.request": {"filters": ["database_down"]},
         # Debug SQL would print query parameters; keep it out of the logs.
         "django.db.backends": {"level": "INFO"},
     },

@@ -13,3 +13,6 @@ urlpatterns = [
     path("", include("rowbook.connections.urls")),
     path("", include("rowbook.browser.urls")),
 ]
+
+# A failing internal database gets a 503 page that says so (rowbook/core/database_down.py).
+handler500 = "rowbook.core.database_down.server_error"
