@@ -3,12 +3,16 @@
 from django import forms
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from rowbook import dberrors, dbprobe, user_databases
-from rowbook.connections import names
+from rowbook.connections import crypto, names
 from rowbook.connections.crypto import UndecryptablePassword
 from rowbook.connections.models import Connection, undecryptable
 from rowbook.core.logsafe import printable
+
+
+EDITABLE = ("name", "host", "port", "dbname", "user")
 
 
 class ConnectionForm(forms.ModelForm):
@@ -23,10 +27,19 @@ class ConnectionForm(forms.ModelForm):
         model = Connection
         fields = ["name", "host", "port", "dbname", "user"]
 
+    # The stored version the form was made from: a save on an older one is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["password"].help_text = "Leave empty to keep the stored password."
+            self.fields["version"].initial = self.instance.version
+            self.fields["version"].required = True
+            self.fields["version"].error_messages["required"] = (
+                "This form is from an older Rowbook: open the database's Edit page again.")
+        else:
+            del self.fields["version"]
 
     def clean_name(self):
         name = self.cleaned_data["name"]
@@ -94,11 +107,43 @@ class ConnectionForm(forms.ModelForm):
             connection.save()
         return connection
 
+    def save_edit(self):
+        """Saves an edit only onto the version the form was made from: True,
+        or False with a form error that says what someone else changed (or
+        that they removed it). Never inserts: a removed connection stays removed."""
+        fields = {name: self.cleaned_data[name] for name in EDITABLE}
+        fields["password_encrypted"] = crypto.encrypt(self.cleaned_password)
+        updated = Connection.objects.filter(pk=self.instance.pk, version=self.cleaned_data["version"]) \
+            .update(**fields, version=F("version") + 1)
+        if updated:
+            return True
+        current = Connection.objects.filter(pk=self.instance.pk).first()
+        if current is None:
+            self.add_error(None, "Someone else removed this database while you were editing it: "
+                                 "nothing was saved.")
+            return False
+        theirs = [f'{Connection._meta.get_field(name).verbose_name} is now "{printable(str(getattr(current, name)))}"'
+                  for name in EDITABLE if getattr(current, name) != fields[name]]
+        self.add_error(None, "Someone else saved this database while you were editing it"
+                       + (f" ({'; '.join(theirs)})" if theirs else "")
+                       + ". Your changes were not saved; they are still in the form: check them "
+                       "and save again to replace theirs.")
+        # The next save is made on what is stored now.
+        self.data = self.data.copy()
+        self.data["version"] = str(current.version)
+        return False
+
     def save_unless_name_taken(self):
         """The saved connection, or None with a form error when the same name was
-        saved by another request after this form was validated (two adds at once)."""
+        saved by another request after this form was validated (two adds at once),
+        or when an edit was made on an older version (save_edit)."""
         try:
             with transaction.atomic():
+                if self.instance.pk:
+                    if not self.save_edit():
+                        return None
+                    self.instance.refresh_from_db()
+                    return self.instance
                 return self.save()
         except IntegrityError as exc:
             error = dberrors.psycopg_error(exc)

@@ -35,6 +35,9 @@ class Connection(models.Model):
     from_env = models.BooleanField(default=False, editable=False,
                                    help_text="Imported from ROWBOOK_USER_DATABASE_URL.")
     created = models.DateTimeField(auto_now_add=True)
+    # Raised by every edit: an edit made on an older form is refused (forms.py). A
+    # database default too: rows written by an older Rowbook (a going back) get one.
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     class Meta:
         ordering = ["name"]

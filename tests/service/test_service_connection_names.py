@@ -9,11 +9,12 @@ from django.db import connections
 
 from tests.service.rowbook_testkit import (ADMIN_PASSWORD, INTERNAL_PASSWORD, INTERNAL_USER, READER_PASSWORD,
                              assert_clean, base_env, new_client, run_rowbook)
+from tests.service.test_service_connections import version_of
 
 
-def form(pg, name):
+def form(pg, name, **extra):
     return {"name": name, "host": pg.host, "port": pg.port, "dbname": "inventory",
-            "user": "reader", "password": READER_PASSWORD}
+            "user": "reader", "password": READER_PASSWORD, **extra}
 
 
 def taken(name):
@@ -59,12 +60,12 @@ def test_names_differ_in_more_than_case(client, web):
 
     other = Connection.objects.create(name="Other", host=web.host, port=web.port,
                                       dbname="inventory", user="reader")
-    page = client.post(f"/databases/{other.pk}/edit/", form(web, "CASE TEST"))
+    page = client.post(f"/databases/{other.pk}/edit/", form(web, "CASE TEST", version=version_of(other)))
     assert page.status_code == 200 and taken("Case Test") in page.content.decode()
     # A connection may change the case of its own name.
     case_test = Connection.objects.get(name="Case Test")
     assert client.post(f"/databases/{case_test.pk}/edit/",
-                       form(web, "Case test")).status_code == 302
+                       form(web, "Case test", version=version_of(case_test))).status_code == 302
     assert rows_named("case test") == ["Case test"]
     Connection.objects.filter(pk__in=[other.pk, case_test.pk]).delete()
 

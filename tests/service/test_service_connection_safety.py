@@ -17,7 +17,7 @@ from psycopg import sql
 
 from tests.service.rowbook_testkit import (INTERNAL_PASSWORD, INTERNAL_USER, READER_PASSWORD, assert_clean,
                                            base_env, run_rowbook)
-from tests.service.test_service_connections import add, form
+from tests.service.test_service_connections import add, form, version_of
 
 INTERNAL_DB = "rowbook_web"  # the web fixture's internal database
 TRUSTED_ROLE = "trusted_role"
@@ -181,7 +181,8 @@ def test_changing_host_port_or_user_asks_for_the_password_again(client, web):
     connection = add(client, web, "Moves")
     with clear_text_password_server() as (port, received):
         for change in ({"host": "localhost"}, {"port": port}, {"user": INTERNAL_USER}):
-            page = client.post(f"/databases/{connection.pk}/edit/", form(web, "Moves", password="", **change))
+            page = client.post(f"/databases/{connection.pk}/edit/",
+                               form(web, "Moves", password="", version=version_of(connection), **change))
             html = page.content.decode()
             assert page.status_code == 200, change
             assert "Enter the password again: the host, port or user changed" in html, change
@@ -190,7 +191,8 @@ def test_changing_host_port_or_user_asks_for_the_password_again(client, web):
     connection.refresh_from_db()
     assert (connection.host, connection.port, connection.user) == (web.host, web.port, "reader")
     # With the password entered again, the move is made.
-    page = client.post(f"/databases/{connection.pk}/edit/", form(web, "Moves", host="localhost"))
+    page = client.post(f"/databases/{connection.pk}/edit/",
+                       form(web, "Moves", host="localhost", version=version_of(connection)))
     assert page.status_code == 302, page.content.decode()
     connection.refresh_from_db()
     assert connection.host == "localhost" and connection.params()["password"] == READER_PASSWORD

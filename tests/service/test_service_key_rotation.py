@@ -116,7 +116,7 @@ def test_browsing_across_a_key_change(client, web):
                 assert named in page.content.decode(), url
             page = fresh.post(f"/databases/{rotating.pk}/edit/", {
                 "name": "Rotating", "host": web.host, "port": web.port, "dbname": "inventory",
-                "user": "reader", "password": ""})
+                "user": "reader", "password": "", "version": rotating.version})
             assert page.status_code == 200 and named in page.content.decode()
     finally:
         rotating.delete()
