@@ -222,6 +222,19 @@ def new_client(**kw):
     return Client(HTTP_HOST="rowbook.example.com", **kw)
 
 
+def signed_in(username: str, superuser: bool = False):
+    """A client signed in as `username`, a user made with ADMIN_PASSWORD if there is none."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    if not User.objects.filter(username=username).exists():
+        make = User.objects.create_superuser if superuser else User.objects.create_user
+        make(username, f"{username}@example.com", ADMIN_PASSWORD)
+    c = new_client()
+    assert c.login(username=username, password=ADMIN_PASSWORD)
+    return c
+
+
 @pytest.fixture
 def client(web):
     c = new_client()

@@ -10,7 +10,7 @@ import pytest
 from django.utils.html import escape
 
 import rowbook
-from tests.service.rowbook_testkit import ADMIN_PASSWORD, FeedServer, free_port, new_client
+from tests.service.rowbook_testkit import FeedServer, free_port, new_client, signed_in
 
 NEWER = "0.2.0"
 METHODS = ("image", "compose", "all-in-one", "without-docker", "deb")
@@ -47,14 +47,7 @@ def feed(web):
 
 @pytest.fixture
 def admin(web):
-    from django.contrib.auth import get_user_model
-
-    User = get_user_model()
-    if not User.objects.filter(username="root").exists():
-        User.objects.create_superuser("root", "root@example.com", ADMIN_PASSWORD)
-    c = new_client()
-    assert c.login(username="root", password=ADMIN_PASSWORD)
-    return c
+    return signed_in("root", superuser=True)
 
 
 def about(client) -> str:

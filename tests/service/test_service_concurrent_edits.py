@@ -6,19 +6,12 @@ from __future__ import annotations
 
 import re
 
-from tests.service.rowbook_testkit import ADMIN_PASSWORD, READER_PASSWORD, assert_clean, new_client
+from tests.service.rowbook_testkit import READER_PASSWORD, assert_clean, signed_in
 from tests.service.test_service_connections import add, form
 
 
 def second_admin():
-    from django.contrib.auth import get_user_model
-
-    User = get_user_model()
-    if not User.objects.filter(username="dana").exists():
-        User.objects.create_user("dana", "dana@example.com", ADMIN_PASSWORD)
-    c = new_client()
-    assert c.login(username="dana", password=ADMIN_PASSWORD)
-    return c
+    return signed_in("dana")
 
 
 def version_in(html: str) -> str:
