@@ -1,4 +1,4 @@
-"""The Home page's "How these guides are tested" names every test-only
+"""The page "How these guides are tested" (docs/how-tested.md) names every test-only
 substitution, skip and test-only hidden step of the pages, by line."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""MkDocs hook: the Home page says exactly how the guides are tested.
+"""MkDocs hook: the page "How these guides are tested" says exactly how.
 
-docs/index.md holds the marker `<!-- how-these-guides-are-tested -->`; this
+docs/how-tested.md holds the marker `<!-- how-these-guides-are-tested -->`; this
 hook replaces it with, per page, every test-only substitution and every skip
 with its reason (a hidden step that stands in for what CI lacks says so in
 a comment that starts with "# Test-only:"), read from the pages themselves
