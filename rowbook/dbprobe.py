@@ -126,9 +126,11 @@ def connect_user_database(params: dict, own: dict, hints: Hints) -> psycopg.Conn
         raise Refused(refused)
     conn = connect(params, read_only=True, require_auth=user_databases.REQUIRE_AUTH)
     try:
+        # The catalog, which any role may read (to_regclass needs USAGE on the schema).
         found = conn.execute(
-            "SELECT count(to_regclass(t)) FROM unnest(%s::text[]) AS t",
-            [[f"public.{table}" for table in user_databases.OWN_TABLES]]).fetchone()[0]
+            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'public' AND c.relname = ANY(%s)",
+            [list(user_databases.OWN_TABLES)]).fetchone()[0]
     except BaseException:
         conn.close()
         raise
