@@ -48,6 +48,13 @@ FEED_URL = "http://127.0.0.1:9/releases.json"  # nothing listens: the About page
 ADMIN, ADMIN_PASSWORD = "effect-admin", secrets.token_hex(12)
 
 
+class BrowserBehindHttps(http.cookiejar.DefaultCookiePolicy):
+    """Secure cookies go back with every request: the browser's side of the proxy is https."""
+
+    def return_ok_secure(self, cookie, request):
+        return True
+
+
 @dataclass
 class Rowbook:
     """A running Rowbook, however it was installed."""
@@ -70,8 +77,11 @@ class Rowbook:
             return error.code, error.read().decode()
 
     def signed_in(self, **headers):
-        """An opener signed in as the admin, through the sign-in form as a browser does it."""
-        jar = http.cookiejar.CookieJar()
+        """An opener signed in as the admin, through the sign-in form as a browser does it.
+        With X-Forwarded-Proto: https, as a browser at https://DOMAIN behind the proxy:
+        it sends back the Secure cookies Rowbook then sets, though this test speaks http."""
+        behind_https = headers.get("X-Forwarded-Proto") == "https"
+        jar = http.cookiejar.CookieJar(BrowserBehindHttps() if behind_https else None)
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         _, form = self.get("/login/", opener=opener)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
