@@ -162,9 +162,7 @@ def without_runner_comments(text: str) -> str:
     for kind, region in _regions(Document(text, "")):
         if kind != "comment":
             continue
-        end = COMMENT_END.search(text, region.end)
-        if end is None:  # the lexer found its end; never reached
-            continue
+        end = COMMENT_END.search(text, region.end)  # the lexer's region stops short of it
         start = region.start
         pieces.append(text[done:start])
         pieces.append("\n" * text.count("\n", start, end.end()))

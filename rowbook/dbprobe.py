@@ -74,7 +74,7 @@ FORM = Hints(
 # The install methods whose Rowbook runs in a container with no PostgreSQL in it
 # (the all-in-one's own PostgreSQL is on localhost, by design).
 IN_A_CONTAINER = {"image", "compose"}
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+LOCAL_HOSTS = user_databases.LOCAL_HOSTS
 LOCALHOST_IN_CONTAINER = (
     "Rowbook runs in a container, where {host} is the container itself, not the machine Docker "
     "runs on. To reach a PostgreSQL server on that machine, use the host name "

@@ -18,20 +18,14 @@ Like config.py, this module stays importable without Django.
 
 from __future__ import annotations
 
-import unicodedata
+from rowbook.core.logsafe import printable
+from rowbook.hostnames import quoted
 
 # libpq's require_auth: a password goes only to a server that proves it knows it.
 REQUIRE_AUTH = "scram-sha-256"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 # Tables only Rowbook's internal database has: found in a "user" database, it is one.
 OWN_TABLES = ("rowbook_connections_connection", "django_session")
-MAX_SHOWN = 60
-
-
-def _shown(value: str) -> str:
-    """The value as it may be printed: quoted, control characters escaped, cut when long."""
-    escaped = value.encode("unicode_escape").decode("ascii") if not value.isprintable() else value
-    return f'"{escaped}"' if len(escaped) <= MAX_SHOWN else f'"{escaped[:40]}..." ({len(value)} characters)'
 
 
 def host_problem(host: str, where: str) -> str:
@@ -40,17 +34,17 @@ def host_problem(host: str, where: str) -> str:
     host = str(host)
     if not host.strip():
         return f"{where} is empty. Enter the host name or IP address of the PostgreSQL server."
-    if host.startswith(("/", "@")) or "/" in host:
+    got = quoted(printable(host))
+    if host.startswith("@") or "/" in host:  # a socket directory, or Linux's abstract socket
         return (f"{where} must be a host name or an IP address, not a socket directory (got "
-                f"{_shown(host)}): through a socket PostgreSQL may let Rowbook in as its own "
-                "system user, with no password. For a server on this machine, use 127.0.0.1 "
-                "and a user with a password.")
+                f"{got}): through a socket PostgreSQL may let Rowbook in as its own system user, "
+                "with no password. For a server on this machine, use 127.0.0.1 and a user with a "
+                "password.")
     if "," in host:
-        return (f"{where} must be one host, not a list (got {_shown(host)}). Add each server "
-                "as a database of its own.")
-    if any(not c.isprintable() or c.isspace() or unicodedata.category(c).startswith("C") for c in host):
-        return (f"{where} must not hold spaces or control characters (got {_shown(host)}). "
-                "Enter the host name or IP address only.")
+        return f"{where} must be one host, not a list (got {got}). Add each server as a database of its own."
+    if any(not c.isprintable() or c.isspace() for c in host):  # control, format, any space
+        return (f"{where} must not hold spaces or control characters (got {got}). Enter the host "
+                "name or IP address only.")
     return ""
 
 

@@ -45,9 +45,9 @@ def tables(request):
             try:
                 found = catalog.list_tables(conn)
             except psycopg.Error as exc:
-                context["problem"] = f"Cannot list the tables: {dbprobe.primary_message(exc)}."
-                log.warning("cannot list the tables of user database %r: %s", active.name,
-                            dbprobe.primary_message(exc))
+                why = dbprobe.primary_message(exc)
+                context["problem"] = f"Cannot list the tables: {why}."
+                log.warning("cannot list the tables of user database %r: %s", active.name, why)
                 found = []
         schemas: dict[str, list] = {}
         for table in found:
@@ -75,9 +75,9 @@ def rows(request, schema, table):
                 columns, data = catalog.fetch_page(conn, schema, table, page)
             except psycopg.Error as exc:
                 # e.g. no SELECT privilege, a view that fails: say so, as PostgreSQL does.
-                context["problem"] = f"Cannot read {schema}.{table}: {dbprobe.primary_message(exc)}."
-                log.warning("cannot read %s.%s in user database %r: %s", schema, table, active.name,
-                            dbprobe.primary_message(exc))
+                why = dbprobe.primary_message(exc)
+                context["problem"] = f"Cannot read {schema}.{table}: {why}."
+                log.warning("cannot read %s.%s in user database %r: %s", schema, table, active.name, why)
                 return render(request, "rowbook/rows.html", context)
         context.update(
             columns=columns, data=data, total=total, page=page, pages=pages,

@@ -12,9 +12,6 @@ from rowbook.connections.models import Connection, undecryptable
 from rowbook.core.logsafe import printable
 
 
-EDITABLE = ("name", "host", "port", "dbname", "user")
-
-
 class ConnectionForm(forms.ModelForm):
     password = forms.CharField(
         required=False, strip=False,
@@ -111,7 +108,7 @@ class ConnectionForm(forms.ModelForm):
         """Saves an edit only onto the version the form was made from: True,
         or False with a form error that says what someone else changed (or
         that they removed it). Never inserts: a removed connection stays removed."""
-        fields = {name: self.cleaned_data[name] for name in EDITABLE}
+        fields = {name: self.cleaned_data[name] for name in self._meta.fields}
         fields["password_encrypted"] = crypto.encrypt(self.cleaned_password)
         updated = Connection.objects.filter(pk=self.instance.pk, version=self.cleaned_data["version"]) \
             .update(**fields, version=F("version") + 1)
@@ -123,7 +120,7 @@ class ConnectionForm(forms.ModelForm):
                                  "nothing was saved.")
             return False
         theirs = [f'{Connection._meta.get_field(name).verbose_name} is now "{printable(str(getattr(current, name)))}"'
-                  for name in EDITABLE if getattr(current, name) != fields[name]]
+                  for name in self._meta.fields if getattr(current, name) != fields[name]]
         self.add_error(None, "Someone else saved this database while you were editing it"
                        + (f" ({'; '.join(theirs)})" if theirs else "")
                        + ". Your changes were not saved; they are still in the form: check them "

@@ -68,7 +68,7 @@ class Connection(models.Model):
             return False
         return True
 
-    def params(self) -> "ConnectionParams":
+    def params(self) -> ConnectionParams:
         """Connection params for psycopg; raises crypto.UndecryptablePassword."""
         password = crypto.decrypt(self.password_encrypted) if self.password_encrypted else ""
         return ConnectionParams(host=self.host, port=self.port, dbname=self.dbname, user=self.user,

@@ -100,6 +100,8 @@ class Command(BaseCommand):
         if not stored:
             self.warn("no user database is stored yet; add one on the Databases page "
                       "(/databases/)")
+        own = dbprobe.internal_params(settings.ENV)
+        hints = dbprobe.for_install_method(dbprobe.FORM, settings.ROWBOOK_INSTALL_METHOD)
         for connection in stored:
             try:
                 params = connection.params()
@@ -109,9 +111,7 @@ class Command(BaseCommand):
                           "SECRET_KEY_FALLBACKS matches. Add the old key to SECRET_KEY_FALLBACKS, "
                           "or enter the password again on the Databases page (/databases/).")
                 continue
-            problem = dbprobe.probe_user_database(
-                params, dbprobe.internal_params(settings.ENV),
-                dbprobe.for_install_method(dbprobe.FORM, settings.ROWBOOK_INSTALL_METHOD))
+            problem = dbprobe.probe_user_database(params, own, hints)
             if problem:
                 self.warn(f'stored database "{connection.name}": {problem}')
             else:
