@@ -80,3 +80,17 @@ def test_a_removal_during_a_save_in_flight_is_not_undone(client, web, monkeypatc
     assert page.status_code == 200
     assert "Someone else removed this database while you were editing it: nothing was saved." in html
     assert not Connection.objects.filter(pk=connection.pk).exists()
+
+
+def test_a_hostile_version_field_is_refused_without_an_error_page(client, web):
+    """The hidden field is input like any other: nothing saved, no 500, a message."""
+    connection = add(client, web, "Versioned")
+    for version in ("abc", "-1", "99999999999999999999999", "", "1; DROP TABLE x", "\x00"):
+        page = client.post(f"/databases/{connection.pk}/edit/",
+                           form(web, "Renamed", password="", version=version))
+        html = page.content.decode()
+        assert page.status_code == 200, (version, html[:300])
+        assert_clean(html)
+        connection.refresh_from_db()
+        assert connection.name == "Versioned", version
+    connection.delete()
