@@ -18,6 +18,12 @@ A page for a server says which one it needs, and then runs on a fresh one
 
     <!-- test-page: machine="debian-12" -->
 
+A page (or variant) that changes the test host itself, not a container or
+a test server, says what; it then runs under the host lock, one at a time
+(parallel.py):
+
+    <!-- test-page: changes-host="its PostgreSQL cluster" -->
+
 A variant may be skipped, with its reason:
 
     <!-- test: skip="needs a public DNS name" -->
@@ -69,6 +75,7 @@ class Plan:
     skip: str = ""  # why this variant does not run, if it does not
     machine: str = ""  # run on this fresh server (machines.py), not on the test host
     absent: tuple[str, ...] = ()  # image tags the page must pull: removed before it runs (images.py)
+    changes_host: str = ""  # what it changes on the test host itself: run under the host lock (parallel.py)
 
     @property
     def name(self) -> str:
@@ -138,7 +145,8 @@ def plan_page(page: Page) -> list[Plan]:
         machine = next((o["machine"] for o in chain if "machine" in o), "")
         plans.append(Plan(page.id, variant, base_blocks(bases, page.id) + page.blocks_for(variant),
                           page.own_blocks(variant), skip=options.get("skip", ""), machine=machine,
-                          absent=tuple(absent_tags(chain))))
+                          absent=tuple(absent_tags(chain)),
+                          changes_host=next((o["changes-host"] for o in chain if "changes-host" in o), "")))
     return plans
 
 

@@ -9,6 +9,7 @@ its first block.
 from __future__ import annotations
 
 import functools
+import json
 import signal
 import subprocess
 import time
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from . import engine_lock, ratchet, releases, reuse, run_facts
+from . import engine_lock, lanes, parallel, ratchet, releases, reuse, run_facts
 from .languages import Kind
 from .outcomes import GuideFailure
 from .page import Page, read_page
@@ -27,6 +28,7 @@ from .sandbox import docker_available
 from .scenario import Scenario
 
 PAGES = pytest.StashKey[list[Page]]()  # every page collected, each rendition
+PAGE_FILES = pytest.StashKey[list[tuple[str, str]]]()  # the same, as (file, release): what a lane's worker sends
 SCENARIOS = pytest.StashKey[list[Scenario]]()  # every scenario that ran (or was skipped)
 PLANNED = pytest.StashKey[dict[str, int]]()  # page: scenarios collected
 DROPS = pytest.StashKey[list[str]]()
@@ -48,18 +50,51 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--changed", action="store_true",
                     help="run only the scenarios whose inputs changed since they last passed on this "
                          "machine; the others are reported as REUSED, with the run they come from")
+    group.addoption("--lanes", type=int, default=0, metavar="N",
+                    help="run the tests in N lanes side by side, each a Docker engine in a network namespace "
+                         "of its own (guide_runner/lanes.py), one pytest-xdist worker in each")
     group.addoption("--pass-store", metavar="DIR", default=str(reuse.STORE),
                     help="where passing scenarios are stored for --changed (default: .cache/guide-passes)")
 
 
+def _worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def _lane_count(config: pytest.Config) -> int:
+    """Lanes this process starts and hands tests to (0 on a worker or with --collect-only)."""
+    if _worker(config) or config.option.collectonly:
+        return 0
+    return config.getoption("--lanes")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """--lanes N: one pytest-xdist worker per lane, started inside it (parallel.py)."""
+    count = _lane_count(config)
+    if count <= 0:
+        return
+    if not config.pluginmanager.hasplugin("xdist"):
+        raise pytest.UsageError("--lanes needs pytest-xdist: run scripts/setup.sh")
+    config.option.numprocesses = None
+    config.option.dist = "loadscope"  # with the scopes of parallel.scope_of (LaneScheduling)
+    config.option.loadscopereorder = False  # the workers sort longest first
+    config.option.tx = parallel.tx_specs(count)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[PAGES] = []
+    config.stash[PAGE_FILES] = []
     config.stash[SCENARIOS] = []
     config.stash[PLANNED] = {}
     config.stash[DROPS] = []
     config.stash[REUSED] = []
     config.stash[RAN_AGAIN] = []
     config.pluginmanager.register(TestPasses(config), "guide_runner.test_passes")
+    if _lane_count(config):
+        config.pluginmanager.register(LaneController(config), "guide_runner.lanes")
+    elif _worker(config) and parallel.LANE in config.workerinput:
+        config.pluginmanager.register(LaneWorker(config), "guide_runner.lane_worker")
     config.addinivalue_line("markers", "docker: needs the Docker engine (select the fast tests with -m 'not docker')")
     config.addinivalue_line("markers", "reads_pages(*pages): the only pages of docs/ the test reads (with those "
                                        "they start from): --changed runs it again for them, not for another page")
@@ -177,6 +212,7 @@ class PageFile(pytest.File):
                 continue
             page = read_page(self.path, release)
             self.config.stash[PAGES].append(page)
+            self.config.stash[PAGE_FILES].append((str(self.path), release))
             if all(b.kind == Kind.UNKNOWN for b in page.blocks):
                 continue  # nothing to run: its blocks show as "not collected"
             for plan in plan_page(page):
@@ -265,6 +301,8 @@ def _coverage(config: pytest.Config) -> Coverage | None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus) -> None:
     config = session.config
+    if _worker(config):
+        return  # the controller sees every worker's scenarios (LaneController)
     baseline = config.getoption("--coverage-baseline")
     coverage = _coverage(config)
     if not baseline or coverage is None:
@@ -285,6 +323,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus) -> None:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
+    if _worker(config):
+        return
     reused = config.stash.get(REUSED, [])
     tests = config.pluginmanager.get_plugin("guide_runner.test_passes")
     if reused or (tests and tests.reused):
@@ -315,3 +355,70 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
     # With what the run ran on: the site shows it next to each page's marks.
     written = coverage.write(REPORTS, run=run_facts.collect())
     terminalreporter.write_line(f"written to {', '.join(str(p.relative_to(ROOT)) for p in written)}")
+
+
+class LaneController:
+    """The run that starts the lanes and hands their workers tests (--lanes N)."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.count = _lane_count(config)
+        self.results = parallel.WorkerResults()
+        self.seconds: dict[str, float] = {}
+        config.add_cleanup(lanes.stop)  # after the workers are gone, however the run ends
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        """Before pytest-xdist starts the workers: the images, then the lanes with them."""
+        if not docker_available():
+            raise pytest.UsageError("--lanes needs the Docker engine")
+        _engine_locked(self.config)
+        _images_built(self.config)
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        lanes.start(self.count, say=(lambda line: reporter.write_line(line)) if reporter else print)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node) -> None:
+        node.workerinput[parallel.LANE] = parallel.lane_of(node.gateway.id)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_make_scheduler(self, config: pytest.Config, log):
+        return parallel.LaneScheduling(config, log)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node, error) -> None:
+        output = getattr(node, "workeroutput", {}).get("guide_runner")
+        first = not self.results.pages
+        self.results.add(output)
+        if first and self.results.pages:
+            self.config.stash[PAGES] = [read_page(Path(file), release) for file, release in self.results.pages]
+            self.config.stash[PLANNED] = dict(self.results.planned)
+        self.config.stash[SCENARIOS] = list(self.results.scenarios)
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.seconds[report.nodeid] = self.seconds.get(report.nodeid, 0.0) + report.duration
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        # What each test took, for the next run's order (parallel.longest_first; tests/durations.json).
+        REPORTS.mkdir(exist_ok=True)
+        (REPORTS / "durations.json").write_text(
+            json.dumps({nodeid: round(s, 1) for nodeid, s in sorted(self.seconds.items())}, indent=1) + "\n")
+
+
+class LaneWorker:
+    """A worker inside a lane: its images are there (loaded by the controller),
+    it runs longest first, and it sends its scenarios back."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        config.stash[IMAGES] = True
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        store = Path(self.config.getoption("--pass-store"))
+        seconds = parallel.stored_seconds(reuse.latest_passes(store), ROOT / "tests" / "durations.json")
+        items[:] = parallel.longest_first(items, seconds)
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        self.config.workeroutput["guide_runner"] = parallel.worker_output(
+            self.config.stash[PAGE_FILES], self.config.stash[PLANNED], self.config.stash[SCENARIOS])

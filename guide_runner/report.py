@@ -14,6 +14,7 @@ from pathlib import Path
 from .languages import Kind
 from .outcomes import Status
 from .page import Page
+from .parallel import ScenarioResult
 from .scenario import Scenario
 
 STATUSES = [Status.VERIFIED, Status.EXECUTED, Status.PARSED, Status.HIDDEN, Status.SKIPPED, Status.FAILED,
@@ -21,12 +22,12 @@ STATUSES = [Status.VERIFIED, Status.EXECUTED, Status.PARSED, Status.HIDDEN, Stat
 
 
 class Coverage:
-    def __init__(self, pages: list[Page], scenarios: list[Scenario]) -> None:
+    def __init__(self, pages: list[Page], scenarios: list[Scenario | ScenarioResult]) -> None:
         self.pages: dict[str, dict[int, dict]] = {page.path: _blocks_before_running(page) for page in pages}
         # What the results hold for: the site marks a page only while its digest is unchanged.
         self.digests = {page.path: page.digest for page in pages}
         # "page [variant]": why it did not run
-        self.skipped_variants = {s.name: s.plan.skip for s in scenarios if s.plan.skip}
+        self.skipped_variants = {s.name: s.skip for s in scenarios if s.skip}
         recorded: set[tuple[str, int]] = set()
         for scenario in scenarios:
             for key, outcome in scenario.outcomes.items():

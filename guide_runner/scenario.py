@@ -13,6 +13,7 @@ import re
 import shutil
 import sys
 import tempfile
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from .languages import Kind
 from .machines import Machine, MachineError
 from .outcomes import GuideFailure, Outcome, Status, indent
 from .page import Block
+from .parallel import host_lock
 from .paths import ROOT
 from .plan import Plan
 from .sandbox import Snapshot, docker_available, logs_of_new_containers
@@ -45,6 +47,10 @@ class Scenario:
         return self.plan.page
 
     @property
+    def skip(self) -> str:
+        return self.plan.skip
+
+    @property
     def variant(self) -> str:
         return self.plan.variant
 
@@ -58,6 +64,11 @@ class Scenario:
             self.outcomes[block.key] = Outcome(Status.SKIPPED, f"variant skipped: {self.plan.skip}")
 
     def run(self) -> None:
+        # A page that changes the test host waits for any other one, in any lane or run.
+        with host_lock() if self.plan.changes_host else nullcontext():
+            self._run()
+
+    def _run(self) -> None:
         self.timings = Timings()
         scratch = Path(tempfile.mkdtemp(prefix="rowbook-docs-"))
         snapshot = Snapshot.take() if docker_available() else None

@@ -40,20 +40,27 @@ if [[ $# -gt 0 ]]; then
     exec .venv/bin/pytest --junitxml=reports/junit.xml "$@"
 fi
 
-# The whole suite. The tests that do not use Docker (the service on its own
-# PostgreSQL, the site build, the site in a browser, the editor's checks, the
-# runner's logic) run beside the ones that do, which stay one at a time: the
-# leak check diffs the whole engine. Their output follows the Docker tests'.
+# The whole suite. The tests that use Docker run in lanes, one per core, side
+# by side: each lane a Docker engine in a network namespace of its own
+# (guide_runner/lanes.py), so every page keeps the names and ports its reader
+# types. The tests that do not use Docker (the service on its own PostgreSQL,
+# the site build, the site in a browser, the editor's checks, the runner's
+# logic) run beside them, at a lower priority: the lanes hold the critical
+# path. Their output follows the Docker tests'.
 # They keep the Docker engine in sight (not hidden with DOCKER_HOST): their
 # passes are stored under the machine's images like every test's, so the next
 # --changed run reuses them (guide_runner/reuse.py).
 printf '\n==> Tests without Docker, beside the Docker tests (their output below, at the end)\n'
 started=$SECONDS
-.venv/bin/pytest -m "not docker" --junitxml=reports/junit-beside.xml tests > reports/beside.log 2>&1 &
+nice -n 10 .venv/bin/pytest -m "not docker" --junitxml=reports/junit-beside.xml tests > reports/beside.log 2>&1 &
 beside=$!
-trap 'kill "$beside" 2>/dev/null || true' EXIT  # stopped with the Docker tests, however they end
+# Stopped with the Docker tests, however they end; and no lane left behind,
+# even if their pytest was killed before it could stop the lanes itself.
+trap 'kill "$beside" 2>/dev/null || true; .venv/bin/python -m guide_runner.lanes stop' EXIT
+lanes="${ROWBOOK_DOCS_LANES:-$(nproc)}"
+echo "==> Docker tests in $lanes lanes (ROWBOOK_DOCS_LANES)"
 docker_status=0
-.venv/bin/pytest -m docker --junitxml=reports/junit-docker.xml || docker_status=$?
+.venv/bin/pytest -m docker --lanes "$lanes" --junitxml=reports/junit-docker.xml || docker_status=$?
 beside_status=0
 wait "$beside" || beside_status=$?
 trap - EXIT
