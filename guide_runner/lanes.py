@@ -315,6 +315,10 @@ def _stop_pid(pidfile: Path, timeout: float) -> None:
     while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
         time.sleep(0.1)
     _kill(pid, signal.SIGKILL)
+    try:
+        os.waitpid(pid, os.WNOHANG)  # reaped if this process started it: no zombie left
+    except ChildProcessError:
+        pass
     pidfile.unlink(missing_ok=True)
 
 

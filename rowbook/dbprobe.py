@@ -96,9 +96,14 @@ def internal_hints(install_method: str) -> Hints:
     return for_install_method(hints, install_method)
 
 
+# Below gunicorn's 30 s worker timeout: PostgreSQL cancels a slow query and the
+# page says so, before gunicorn kills the worker (and every request it holds).
+STATEMENT_TIMEOUT_MS = 20000
+
+
 def connect(params: dict, read_only: bool = False, **extra) -> psycopg.Connection:
     """Open a connection; user databases are opened read-only at the server."""
-    options = "-c statement_timeout=30000"
+    options = f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
     if read_only:
         options += " -c default_transaction_read_only=on"
     return psycopg.connect(

@@ -56,6 +56,18 @@ def tables(request):
     return render(request, "rowbook/tables.html", context)
 
 
+# Rowbook pages through the first COUNT_LIMIT rows: a page number in the URL
+# is bounded, so no OFFSET runs past what was counted.
+MAX_PAGE = catalog.COUNT_LIMIT // catalog.PAGE_SIZE
+
+
+def _page_number(text: str) -> int:
+    try:
+        return min(max(1, int(text)), MAX_PAGE)
+    except ValueError:
+        return 1
+
+
 @login_required
 def rows(request, schema, table):
     active, conn, problem = _open(request)
@@ -66,22 +78,24 @@ def rows(request, schema, table):
                 raise Http404("No such table")
             catalog.shown_as_text(conn)
             try:
-                total = catalog.count_rows(conn, schema, table) or 0
-                pages = max(1, math.ceil(total / catalog.PAGE_SIZE))
-                try:
-                    page = min(max(1, int(request.GET.get("page", "1"))), pages)
-                except ValueError:
-                    page = 1
-                columns, data = catalog.fetch_page(conn, schema, table, page)
+                count = catalog.count_rows(conn, schema, table)
+                pages = max(1, math.ceil(count.rows / catalog.PAGE_SIZE)) if count.rows is not None else MAX_PAGE
+                page = min(_page_number(request.GET.get("page", "")), pages)
+                columns, data, characters = catalog.fetch_page(conn, schema, table, page)
             except psycopg.Error as exc:
-                # e.g. no SELECT privilege, a view that fails: say so, as PostgreSQL does.
+                # e.g. no SELECT privilege, a view that fails or takes too long: say so, as PostgreSQL does.
                 why = dbprobe.primary_message(exc)
                 context["problem"] = f"Cannot read {schema}.{table}: {why}."
                 log.warning("cannot read %s.%s in user database %r: %s", schema, table, active.name, why)
                 return render(request, "rowbook/rows.html", context)
         context.update(
-            columns=columns, data=data, total=total, page=page, pages=pages,
+            columns=columns, data=data, page=page, count=count, count_limit=f"{catalog.COUNT_LIMIT:,}",
             first_row=(page - 1) * catalog.PAGE_SIZE + 1 if data else 0,
             last_row=(page - 1) * catalog.PAGE_SIZE + len(data),
+            # Not counted (too slow): a next page while this one is full.
+            has_next=page < pages and (count.rows is not None or len(data) == catalog.PAGE_SIZE),
+            last_page=pages if count.rows is not None else None,
+            characters=characters,
+            shortened=any(cell is not None and cell.shortened for row in data for cell in row),
         )
     return render(request, "rowbook/rows.html", context)
