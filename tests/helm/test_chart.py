@@ -128,8 +128,19 @@ def test_the_api_check_catches_an_invalid_object(break_it, named):
     (with_values(config__extra={"SECRET_KEY": "in a ConfigMap"}), "'/config/extra/SECRET_KEY'"),
     (with_values(ingress__tls=True), "'/ingress/tls'"),
     ({**MINIMAL, "postgres": {"host": "typo.example.com"}}, "'postgres' not allowed"),
+    # What rendered silently wrong before (issue #40), and `helm lint` called clean:
+    (with_values(replicaCount=0), "'/replicaCount': minimum: got 0, want 1"),
+    (with_values(resources={"requests": {"cpu": "100m"}, "limts": {"memory": "384Mi"}}), "'limts' not allowed"),
+    (with_values(resources={"limits": {"memroy": "384Mi"}}), "'memroy' not allowed"),
+    (with_values(migration__resources={"limits": {"memory": "256 MB"}}), "'/migration/resources/limits/memory'"),
+    (with_values(domainName="Rowbook.Example.com"), "'/domainName'"),
+    (with_values(domainName="192.0.2.10"), "'/domainName'"),
+    (with_values(domainName="rowbook..example.com"), "'/domainName'"),
+    (with_values(extraHosts=["rowbook..example.com"]), "'/extraHosts/0'"),
 ], ids=["replicas", "port", "domain-with-scheme", "extra-host-with-port", "secretsAs",
-        "log-level", "secret-in-configmap", "tls-not-a-section", "misspelled-section"])
+        "log-level", "secret-in-configmap", "tls-not-a-section", "misspelled-section",
+        "no-replicas", "resources-limts", "resources-memroy", "quantity-with-a-space",
+        "domain-upper-case", "domain-an-ip", "domain-empty-label", "extra-host-empty-label"])
 def test_a_wrong_value_is_refused_by_the_schema_naming_it(values, named):
     with pytest.raises(ChartRefused, match="values don't meet the specifications") as refused:
         render(values)
