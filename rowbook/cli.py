@@ -68,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"rowbook: warning: {warning}" + "\n")
 
     internal = dbprobe.internal_params(result.values)
-    hints = dbprobe.internal_hints(result.values["ROWBOOK_INSTALL_METHOD"])
+    hints = dbprobe.internal_hints(result.values["ROWBOOK_INSTALL_METHOD"],
+                                   result.file_endings.get("POSTGRES_PASSWORD", ""))
     if argv[0] in NEEDS_DATABASE:
         problem = dbprobe.probe(internal, hints)
         if problem:

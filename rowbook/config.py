@@ -253,6 +253,9 @@ class Result:
     values: dict = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # NAME: what a NAME_FILE file ends with after its value, when that is
+    # whitespace (file_ending): the likely cause if the value is refused.
+    file_endings: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -293,6 +296,32 @@ def read_secret_file(var: Var, path: str) -> tuple[str, str]:
     if not value.strip():
         return "", f'{var.file_variable} is "{path}", but that file is empty. {fix}'
     return value, ""
+
+
+def file_ending(var: Var, path: str) -> str:
+    """What the NAME_FILE file ends with, when that is more whitespace than the
+    one newline such a file should end with; "" otherwise. Rowbook drops one
+    newline (and a carriage return before it); PostgreSQL's Docker image reads
+    POSTGRES_PASSWORD_FILE as `$(< file)`, dropping every trailing newline and
+    nothing else. With any other ending, the two may not read the same password."""
+    text, why = envfile.read_text(Path(path))
+    if why:
+        return ""
+    tail = text[len(text.rstrip()):]
+    if tail in ("", "\n"):
+        return ""
+    names = {"\r": ("a carriage return", "carriage returns"), "\n": ("a newline", "newlines"),
+             " ": ("a space", "spaces"), "\t": ("a tab", "tabs")}
+    runs: list[list] = []
+    for ch in tail:
+        if runs and runs[-1][0] == ch:
+            runs[-1][1] += 1
+        else:
+            runs.append([ch, 1])
+    said = [(names.get(ch, (f"the character U+{ord(ch):04X}",) * 2)[0] if count == 1
+             else f"{count} {names.get(ch, ('', f'U+{ord(ch):04X} characters'))[1]}") for ch, count in runs]
+    what = "a Windows line ending (a carriage return, then a newline)" if tail == "\r\n" else ", then ".join(said)
+    return f'{var.file_variable} "{path}" ends with {what}'
 
 
 def raw_secret(var: Var, raw_values: dict[str, str]) -> tuple[str, str]:
@@ -435,6 +464,10 @@ def load(environ=None) -> Result:
         result.values[var.name] = var.default
         if var.secret:
             raw, problem = raw_secret(var, raw_values)
+            path = raw_values.get(var.file_variable, "").strip()
+            ending = file_ending(var, path) if path and not problem else ""
+            if ending:
+                result.file_endings[var.name] = ending
         else:
             raw, problem = raw_values.get(var.name, "").strip(), ""
         if problem or not raw:

@@ -89,8 +89,19 @@ def for_install_method(hints: Hints, install_method: str) -> Hints:
     return replace(hints, in_container=install_method in IN_A_CONTAINER)
 
 
-def internal_hints(install_method: str) -> Hints:
-    """INTERNAL, plus what a refused password means for this ROWBOOK_INSTALL_METHOD."""
+def internal_hints(install_method: str, password_file_ending: str = "") -> Hints:
+    """INTERNAL, plus what a refused password means for this ROWBOOK_INSTALL_METHOD.
+    password_file_ending (config.file_ending): the password file ends with
+    whitespace, the likelier cause, named first, and no advice to delete a volume."""
+    if password_file_ending:
+        return for_install_method(replace(INTERNAL, password=(
+            f"{INTERNAL.password} {password_file_ending}. Rowbook drops one newline at the end of "
+            f"such a file (and a carriage return before it), PostgreSQL's Docker image every newline and "
+            f"nothing else: the two may not use the same password. Write the file with the password "
+            f"alone on one line, for example: printf '%s\\n' 'PASSWORD' > FILE. If PostgreSQL first "
+            f"created its database from this file, the password it keeps may include that ending: "
+            f"change it in PostgreSQL (ALTER ROLE ... PASSWORD) rather than deleting the database.")),
+            install_method)
     extra = OLD_VOLUME.get(install_method)
     hints = replace(INTERNAL, password=f"{INTERNAL.password} {extra}") if extra else INTERNAL
     return for_install_method(hints, install_method)

@@ -13,6 +13,8 @@ if _result.problems:
     raise ImproperlyConfigured("\n".join(_result.problems))
 ENV = _result.values
 CONFIG_WARNINGS = _result.warnings
+# What a secret's NAME_FILE ends with after the value (config.file_ending), by NAME.
+SECRET_FILE_ENDINGS = _result.file_endings
 
 BASE_DIR = Path(__file__).resolve().parent
 

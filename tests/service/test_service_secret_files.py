@@ -110,3 +110,35 @@ def test_empty_or_binary_file(pg, tmp_path, content, why):
     assert (f'rowbook: error: SECRET_KEY_FILE is "{path}", but {why}. Set SECRET_KEY_FILE to '
             "the path of a file that holds SECRET_KEY, or set SECRET_KEY instead.") \
         in out.stderr.splitlines()
+
+
+@pytest.mark.parametrize("ending, said", [
+    ("\n\n", "ends with 2 newlines"),
+    (" \n", "ends with a space, then a newline"),
+    ("\t\r\n", "ends with a tab, then a carriage return, then a newline"),
+])
+def test_a_refused_password_from_a_file_with_a_stray_ending_names_the_file_not_the_volume(pg, internal_db,
+                                                                                          tmp_path, ending, said):
+    """Issue #40: a password file as editors write it must not lead to `docker compose down -v`."""
+    path = secret_file(tmp_path, "pw", INTERNAL_PASSWORD + ending)
+    out = check(pg, internal_db, POSTGRES_PASSWORD=None, POSTGRES_PASSWORD_FILE=path,
+                ROWBOOK_INSTALL_METHOD="compose")
+    assert out.returncode == 2
+    assert f'POSTGRES_PASSWORD_FILE "{path}" {said}.' in out.stderr
+    assert "printf '%s\\n' 'PASSWORD' >" in out.stderr and "ALTER ROLE" in out.stderr
+    assert "down -v" not in out.stderr and "earlier install" not in out.stderr
+    assert INTERNAL_PASSWORD not in out.stdout + out.stderr
+
+
+def test_a_refused_password_from_a_plain_file_keeps_the_volume_advice(pg, internal_db, tmp_path):
+    path = secret_file(tmp_path, "pw", "not-the-password\n")
+    out = check(pg, internal_db, POSTGRES_PASSWORD=None, POSTGRES_PASSWORD_FILE=path,
+                ROWBOOK_INSTALL_METHOD="compose")
+    assert out.returncode == 2
+    assert "earlier install" in out.stderr and "ends with" not in out.stderr
+
+
+def test_a_windows_line_ending_is_dropped_and_the_password_accepted(pg, internal_db, tmp_path):
+    path = secret_file(tmp_path, "pw", INTERNAL_PASSWORD + "\r\n")
+    out = check(pg, internal_db, POSTGRES_PASSWORD=None, POSTGRES_PASSWORD_FILE=path)
+    assert out.returncode == 0, out.stderr

@@ -38,7 +38,8 @@ class Command(BaseCommand):
 
         internal = dbprobe.internal_params(settings.ENV)
         problem = dbprobe.probe(
-            internal, dbprobe.internal_hints(settings.ROWBOOK_INSTALL_METHOD))
+            internal, dbprobe.internal_hints(settings.ROWBOOK_INSTALL_METHOD,
+                                    settings.SECRET_FILE_ENDINGS.get("POSTGRES_PASSWORD", "")))
         if problem:
             errors.append(problem)
         else:

@@ -23,7 +23,8 @@ class Command(BaseCommand):
         env = settings.ENV
         internal = dbprobe.internal_params(env)
         problem = dbprobe.probe(
-            internal, dbprobe.internal_hints(settings.ROWBOOK_INSTALL_METHOD))
+            internal, dbprobe.internal_hints(settings.ROWBOOK_INSTALL_METHOD,
+                                    settings.SECRET_FILE_ENDINGS.get("POSTGRES_PASSWORD", "")))
         if problem:
             fail(problem)
         out.write(f"rowbook: ok: internal database \"{internal['dbname']}\" on "
