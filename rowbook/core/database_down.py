@@ -68,6 +68,34 @@ def cause_of(error: BaseException | None) -> str | None:
     return None
 
 
+# A write PostgreSQL must really make, then undo. A temporary table with a row
+# needs a new file and a page in it, so a full disk fails it ("could not extend
+# file": disk_full), and so does a read-only server. An UPDATE of one row
+# would not do: it fits in the page the row is in, and it succeeded on a full
+# disk while every sign-in failed (measured; CONTRIBUTING.md, "The machine").
+WRITE_PROBE = "CREATE TEMP TABLE rowbook_write_probe ON COMMIT DROP AS SELECT 1 AS ok"
+
+
+def cannot_write(connection) -> str | None:
+    """READ_ONLY or FULL when Rowbook's database takes no writes; None when it
+    does, or when the role may not make temporary tables (then this cannot tell)."""
+    from django.db import transaction
+
+    try:
+        with transaction.atomic(using=connection.alias):
+            with connection.cursor() as cursor:
+                cursor.execute(WRITE_PROBE)
+            transaction.set_rollback(True, using=connection.alias)
+    except DatabaseError as error:
+        if isinstance(error.__cause__, psycopg.errors.InsufficientPrivilege):
+            return None
+        cause = cause_of(error)
+        if cause in (READ_ONLY, FULL):
+            return cause
+        raise
+    return None
+
+
 def went_down(cause: str) -> None:
     if _down.get("cause") != cause:
         log.error("internal database %s: answering 503 until it is back (%s)", cause, PAGES[cause][0])

@@ -13,6 +13,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
 from rowbook import dbprobe
+from rowbook.core import database_down
 from rowbook.core.logsafe import printable
 
 
@@ -43,8 +44,14 @@ class Command(BaseCommand):
         if problem:
             errors.append(problem)
         else:
-            self.ok(f"internal database \"{internal['dbname']}\" on "
-                    f"{internal['host']}:{internal['port']} answers")
+            where = f"internal database \"{internal['dbname']}\" on {internal['host']}:{internal['port']}"
+            self.ok(f"{where} answers")
+            cause = database_down.cannot_write(connections[DEFAULT_DB_ALIAS])
+            if cause:
+                _title, what, todo = database_down.PAGES[cause]
+                errors.append(f"{where} takes no writes, so no one can sign in: {what} {todo}")
+            else:
+                self.ok(f"{where} takes writes")
             self.check_migrations()
 
         errors += self.check_user_databases(internal_ok=not problem)
