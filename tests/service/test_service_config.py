@@ -204,3 +204,25 @@ def test_version_command():
     import rowbook
 
     assert out.stdout.strip() == f"rowbook {rowbook.__version__}"
+
+
+def test_check_deploy_fails_on_a_deployment_warning_unless_told_otherwise(pg, internal_db):
+    """Issue #38: `rowbook check --deploy` exited 0 with warnings. It takes Django's
+    own `check` options, since it takes that command's name."""
+    env = base_env(pg, internal_db)
+    assert run_rowbook(["migrate"], env).returncode == 0
+    plain = run_rowbook(["check"], env)
+    assert plain.returncode == 0, plain.stderr
+    deploy = run_rowbook(["check", "--deploy"], env)
+    assert deploy.returncode == 2
+    assert "rowbook: error: Django system check security." in deploy.stderr
+    lenient = run_rowbook(["check", "--deploy", "--fail-level", "ERROR"], env)
+    assert lenient.returncode == 0, lenient.stderr
+    assert "rowbook: warning: Django system check security." in lenient.stderr
+    tagged = run_rowbook(["check", "--tag", "models"], env)
+    assert tagged.returncode == 0, tagged.stderr
+    unknown = run_rowbook(["check", "--tag", "no-such-tag"], env)
+    assert unknown.returncode == 2
+    assert "no Django check has the tag no-such-tag; the tags are: " in unknown.stderr and "models" in unknown.stderr
+    for out in (deploy, lenient, tagged, unknown):
+        assert_clean(out.stdout + out.stderr)

@@ -17,13 +17,22 @@ from rowbook.core import database_down
 from rowbook.core.logsafe import printable
 
 
+LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
+
 class Command(BaseCommand):
     help = "Check the configuration, the databases and Django's system checks."
     requires_system_checks = []
 
     def add_arguments(self, parser):
+        # Django's own `check` options, since this command takes its name.
         parser.add_argument("--deploy", action="store_true",
-                            help="also run Django's deployment checks")
+                            help="also run Django's deployment checks; then a warning fails too")
+        parser.add_argument("--fail-level", choices=LEVELS, default=None,
+                            help="the least serious Django check message that fails the command "
+                                 "(default: ERROR, or WARNING with --deploy)")
+        parser.add_argument("--tag", "-t", action="append", dest="tags",
+                            help="run only Django's checks of this tag (may be given more than once)")
 
     # Names come from users (stored databases): escaped, one line each.
     def ok(self, message):
@@ -56,10 +65,20 @@ class Command(BaseCommand):
 
         errors += self.check_user_databases(internal_ok=not problem)
 
-        for message in checks.run_checks(include_deployment_checks=options["deploy"]):
-            if message.is_serious():
+        # A deployment check that only warns is still a finding for the deploy it checks.
+        fail_level = getattr(checks, options["fail_level"] or ("WARNING" if options["deploy"] else "ERROR"))
+        tags = options["tags"] or None
+        unknown = sorted(set(tags or ()) - set(checks.registry.registry.tags_available(options["deploy"])))
+        if unknown:
+            errors.append(f"no Django check has the tag {', '.join(unknown)}; the tags are: "
+                          f"{', '.join(sorted(checks.registry.registry.tags_available(options['deploy'])))}")
+            tags = None if len(unknown) == len(tags) else [t for t in tags if t not in unknown]
+        for message in checks.run_checks(tags=tags, include_deployment_checks=options["deploy"]):
+            if message.is_silenced():
+                continue
+            if message.level >= fail_level:
                 errors.append(f"Django system check {message.id}: {message.msg}")
-            elif not message.is_silenced():
+            else:
                 self.warn(f"Django system check {message.id}: {message.msg}")
         if not any(e.startswith("Django system check") for e in errors):
             self.ok("Django system checks passed")
