@@ -181,10 +181,15 @@ class Lane:
             if ids:
                 self.docker("rm", "-f", "-v", *ids, timeout=120)
         _stop_pid(self.run / "docker.pid", timeout=20)
-        # What outlived the engine in its namespace (containerd, shims, a container's processes).
-        if self.netns.exists():
-            for pid in _run("ip", "netns", "pids", self.name, check=False).stdout.split():
-                _kill(int(pid), signal.SIGKILL)
+        # What outlived a killed engine: containerd and the shims in the lane's
+        # namespace, and the containers' processes (each in a namespace of its
+        # own, but in the lane's cgroup).
+        left = [int(pid) for pid in _run("ip", "netns", "pids", self.name, check=False).stdout.split()] \
+            if self.netns.exists() else []
+        left += _cgroup_processes(self.name)
+        for pid in left:
+            _kill(pid, signal.SIGKILL)
+        _wait_gone(left, timeout=10)
         _stop_pid(self.run / "slirp4netns.pid", timeout=5)
         for mount in _mounts_under(self.data, self.run, self.netns):
             subprocess.run(["umount", "-l", mount], capture_output=True)
@@ -331,6 +336,32 @@ def _mounts_under(*roots: Path) -> list[str]:
             if any(point == str(root) or point.startswith(f"{root}/") for root in roots):
                 points.append(point)
     return sorted(set(points), key=lambda p: p.count("/"), reverse=True)
+
+
+def _cgroup_processes(name: str) -> list[int]:
+    pids = set()
+    for group in _cgroups(name):
+        for procs in group.rglob("cgroup.procs"):
+            try:
+                pids |= {int(pid) for pid in procs.read_text().split()}
+            except OSError:
+                pass
+    return sorted(pids)
+
+
+def _wait_gone(pids: list[int], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    for pid in pids:
+        try:
+            os.waitpid(pid, os.WNOHANG)  # our own child: reap it
+        except ChildProcessError:
+            pass
+        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+            try:
+                os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                pass
 
 
 def _cgroups(name: str) -> list[Path]:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Callable
 
 from docs_site.marks.results import page_key
+from guide_runner.parallel import ScenarioResult
 from guide_runner.languages import Kind
 from guide_runner.outcomes import Outcome, Status
 from guide_runner.page import Block, Page, PageId, read_page
@@ -49,8 +49,7 @@ def report(pages: dict[str, Page], run: dict = RUN,
     """The coverage report of a run that gave each block `outcome(block)`."""
     named = [dataclasses.replace(page, id=PageId.parse(key)) for key, page in pages.items()]
     outcomes = {(key, block.line): outcome(block) for key, page in pages.items() for block in page.blocks}
-    scenario = SimpleNamespace(name="synthetic", plan=SimpleNamespace(skip=""),
-                               outcomes={k: o for k, o in outcomes.items() if o is not None})
+    scenario = ScenarioResult("synthetic", "synthetic", "", {k: o for k, o in outcomes.items() if o is not None})
     return Coverage(named, [scenario]).as_json(run)
 
 

@@ -66,8 +66,9 @@ def test_a_lane_is_an_engine_and_a_loopback_of_its_own(lane, archive):
     # The name and port a page uses, in the lane: the caller's stay free.
     run = lane.docker("run", "-d", "--name", "rowbook", "-p", "127.0.0.1:8000:80", "caddy:2")
     assert run.returncode == 0, run.stderr
+    # docker-proxy takes the connection and resets it until caddy listens: retry on any error.
     inside = subprocess.run(lane.command("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
-                                         "--retry", "20", "--retry-connrefused", "--retry-delay", "1",
+                                         "--retry", "20", "--retry-all-errors", "--retry-delay", "1",
                                          "http://127.0.0.1:8000/"), capture_output=True, text=True)
     assert inside.stdout == "200", inside.stderr
     assert not answers(8000)
@@ -84,10 +85,13 @@ def test_a_lane_whose_engine_was_killed_stops_without_leaving_anything(lane, arc
     lane.load_images(path, {tag: lane_short(ident) for tag, ident in mine.items()})
     run = lane.docker("run", "-d", "debian:bookworm-slim", "sleep", "600")
     assert run.returncode == 0, run.stderr
-    # The engine, its containerd, the container's shim and its `sleep`.
+    # The engine, its containerd and the container's shim in the lane's namespace;
+    # the container's `sleep` in a namespace of its own.
     inside = [int(pid) for pid in subprocess.run(["ip", "netns", "pids", lane.name], capture_output=True,
                                                   text=True).stdout.split()]
     assert len(inside) >= 3
+    sleeping = int(lane.docker("inspect", "-f", "{{.State.Pid}}", run.stdout.strip()).stdout)
+    inside.append(sleeping)
     for pidfile in ("docker.pid", "slirp4netns.pid"):  # as a crash or `kill -9` would leave it
         os.kill(int((lane.run / pidfile).read_text()), signal.SIGKILL)
     lane.stop()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from guide_runner.parallel import host_lock
 from guide_runner import plan_file
 from guide_runner.outcomes import Outcome, Status
 from guide_runner.paths import ROOT
@@ -191,6 +192,12 @@ def test_the_pages_a_test_reads_include_those_they_start_from():
 
 
 def test_changed_deselects_the_tests_that_passed_with_the_same_inputs(tmp_path):
+    # The host's packages are part of the fingerprint: no page may change the host between the runs.
+    with host_lock():
+        _changed_deselects(tmp_path)
+
+
+def _changed_deselects(tmp_path):
     run = [sys.executable, "-m", "pytest", "tests/runner/test_console.py", "-p", "no:cacheprovider",
            f"--pass-store={tmp_path}", "--changed"]
     first = subprocess.run(run, cwd=ROOT, capture_output=True, text=True)

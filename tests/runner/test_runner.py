@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from guide_runner import GuideFailure, Scenario, plan_file, timings
+from guide_runner.parallel import host_lock
 from guide_runner.paths import ROOT
 
 PAGES = Path(__file__).parent / "pages"
@@ -224,7 +225,15 @@ def test_the_committed_baseline_holds_for_the_prerequisites_page():
     assert run.returncode == 0, run.stdout
 
 
-def test_changed_reuses_a_pass_whose_inputs_are_unchanged_and_keeps_the_coverage_whole(tmp_path):
+@pytest.fixture
+def host_unchanged():
+    """The host's packages are part of every fingerprint: no scenario in another
+    lane may change the test host (install nginx) between this test's two runs."""
+    with host_lock():
+        yield
+
+
+def test_changed_reuses_a_pass_whose_inputs_are_unchanged_and_keeps_the_coverage_whole(tmp_path, host_unchanged):
     store = tmp_path / "passes"
     pytest_run = [sys.executable, "-m", "pytest", "docs/prerequisites.md", "-p", "no:cacheprovider",
                   f"--pass-store={store}", "--coverage-baseline=tests/coverage-baseline.json"]
