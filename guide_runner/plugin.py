@@ -343,8 +343,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
         for line in ran_again:
             terminalreporter.write_line(line)
     coverage = _coverage(config)
-    if coverage is None:
-        return
+    if coverage is None or config.option.collectonly:
+        return  # nothing ran: no table, and reports/coverage.json (which the site reads) stays as it is
     drops = config.stash.get(DROPS, [])
     if drops:
         terminalreporter.section("coverage ratchet: FAILED, tested blocks went down", red=True)

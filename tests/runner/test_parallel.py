@@ -153,3 +153,16 @@ def test_collect_only_with_lanes_starts_none_and_collects_as_without(pytester):
     assert result.ret == pytest.ExitCode.OK
     result.stdout.fnmatch_lines(["*::test_one", "*::test_two"])
     assert "created:" not in result.stdout.str()  # no xdist worker, hence no lane
+
+
+def test_collect_only_writes_no_report(pytester):
+    """Issue #41: listing the test ids of a page overwrote reports/coverage.json with
+    every block "not run", and the published site reads that file."""
+    report = ROOT / "reports" / "coverage.json"
+    before = report.read_bytes() if report.exists() else None
+    result = pytester.runpytest(str(ROOT / "docs" / "prerequisites.md"), "--collect-only", "-q",
+                                "-p", "no:cacheprovider", "-o", "addopts=")
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(["*prerequisites.md::page", "*prerequisites.md::page@0.1.1"])
+    assert "written to" not in result.stdout.str() and "guide coverage" not in result.stdout.str()
+    assert (report.read_bytes() if report.exists() else None) == before
