@@ -43,6 +43,7 @@ from .languages import Kind
 from .options import pairs
 from .outcomes import GuideFailure
 from .page import Block, Page, PageId, read_page
+from .paste import swallowed
 
 
 class PlanError(Exception):
@@ -135,6 +136,9 @@ def base_blocks(bases: list[Base], starting: PageId) -> list[Block]:
 
 def plan_page(page: Page) -> list[Plan]:
     """The scenarios of a page, as its release shows it."""
+    pasted_wrong = [problem for block in page.blocks for problem in swallowed(block)]
+    if pasted_wrong:
+        raise PlanError("\n".join(pasted_wrong))
     plans = []
     for variant in page.variants():
         options = page.options_for(variant)

@@ -39,9 +39,10 @@ def _backup(method: str, version: str) -> Step:
     if method == "compose":
         return Step("Back up Rowbook's internal database, your settings and your Compose file, "
                     "so you can go back.",
-                    f"docker compose exec -T db pg_dump --username=rowbook --format=custom rowbook > {dump}\n"
+                    # pg_dump last: pasted, it would take the lines after it as its input.
                     f"cp .env .env.before-{version}\n"
-                    f"cp compose.yml compose.yml.before-{version}")
+                    f"cp compose.yml compose.yml.before-{version}\n"
+                    f"docker compose exec -T db pg_dump --username=rowbook --format=custom rowbook > {dump}")
     if method == "all-in-one":
         return Step("Back up Rowbook's internal database first, so you can go back.",
                     f"docker exec --user rowbook {CONTAINER} pg_dump --format=custom rowbook > {dump}")

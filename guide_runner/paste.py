@@ -1,0 +1,74 @@
+"""The paste check: what a reader pastes must run as the runner runs it.
+
+The runner runs a block as a script. A reader pastes it into a terminal,
+where a command that reads its standard input reads the lines pasted after
+it: `docker compose exec -T db dropdb ...` followed by two more lines ran
+only the first, and took the others as dropdb's input. So a block may hold
+such a command only as its last command, or with its input given (`< file`,
+a here-document, a pipe into it).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .languages import Kind
+from .page import Block
+
+# Commands that hand the terminal's input to a container or a remote host.
+READS_INPUT = re.compile(
+    r"(?:^|[;&|(]\s*|\s)(?:sudo\s+)?"
+    r"(docker\s+compose\s+(?:exec|run)\b"  # Compose attaches stdin unless told otherwise
+    r"|docker\s+(?:exec|run)\s+(?:[^|;&]*\s)?-(?:i|it|ti)\b"  # plain Docker only with -i
+    r"|ssh(?=\s)(?![^|;&]*\s-n\b))")
+HEREDOC = re.compile(r"<<-?\s*(['\"]?)(\w+)\1")
+REDIRECTED = re.compile(r"(?<![<0-9])<(?![<(])|<<")
+
+
+def command_lines(block: Block) -> list[tuple[int, str]]:
+    """(line number, command) of each command a reader would paste: continuation
+    lines joined, here-document bodies and comments left out."""
+    lines = block.source.split("\n")
+    if block.kind == Kind.CONSOLE:
+        lines = [line[2:] if line.startswith("$ ") else "" for line in lines]
+    commands: list[tuple[int, str]] = []
+    pending, start, terminator = "", 0, ""
+    for offset, line in enumerate(lines):
+        if terminator:
+            if line.strip() == terminator:
+                terminator = ""
+            continue
+        if not pending:
+            start = offset
+        if line.rstrip().endswith("\\"):
+            pending += line.rstrip()[:-1] + " "
+            continue
+        command = (pending + line).strip()
+        pending = ""
+        heredoc = HEREDOC.search(command)
+        if heredoc:
+            terminator = heredoc.group(2)
+        if command and not command.startswith("#"):
+            commands.append((block.line + 1 + start, command))
+    return commands
+
+
+def swallowed(block: Block) -> list[str]:
+    """Each command of a shown block that would read the lines pasted after it."""
+    if block.kind not in (Kind.SHELL, Kind.CONSOLE) or not block.shown:
+        return []
+    commands = command_lines(block)
+    problems = []
+    for index, (line, command) in enumerate(commands[:-1]):
+        found = READS_INPUT.search(command)
+        if not found:
+            continue
+        rest = command[found.start(1):]
+        if REDIRECTED.search(rest) or "|" in command[:found.start(1)]:
+            continue  # its input is a file, a here-document or a pipe
+        following = commands[index + 1][1]
+        problems.append(
+            f"{block.page}:{line}: `{command[:70]}` reads its input from the terminal: a reader who pastes "
+            f"this block gives it the lines after it (`{following[:40]}` ...), which then never run. "
+            f"Make it the block's last command, or give it its input (`< /dev/null`, `< file`).")
+    return problems
