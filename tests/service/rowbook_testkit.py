@@ -16,6 +16,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -119,6 +120,14 @@ def _fill_user_databases(cluster: Cluster) -> None:
 
 @pytest.fixture(scope="session")
 def pg():
+    with cluster() as started:
+        yield started
+
+
+@contextmanager
+def cluster():
+    """A PostgreSQL cluster of its own on a free port, with the test roles and
+    user databases; removed when the block ends (also used by benchmarks/)."""
     bindir = pg_bindir()
     tmp = Path(tempfile.mkdtemp(prefix="rowbook-pg-"))
     data, sockets, pwfile = tmp / "data", tmp / "sock", tmp / "pw"
@@ -139,9 +148,9 @@ def pg():
         _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-t", "60",
                       "-l", str(tmp / "server.log"), "start"])
         started = True
-        cluster = Cluster("127.0.0.1", port, tmp)
-        _fill_user_databases(cluster)
-        yield cluster
+        made = Cluster("127.0.0.1", port, tmp)
+        _fill_user_databases(made)
+        yield made
     finally:
         if started:
             _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w",
