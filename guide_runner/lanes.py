@@ -22,7 +22,7 @@ A lane is made of:
 killed lane left (processes, mounts, cgroups, the namespace, the folders). The
 main engine is only read (its images), never changed.
 
-    python -m guide_runner.lanes start 2     lanes 1 and 2, images loaded
+    python -m guide_runner.lanes start 2     two free lanes (1 and 2 if free), images loaded
     python -m guide_runner.lanes stop        every lane, whatever its state
     python -m guide_runner.lanes list
     python -m guide_runner.lanes run 1 docker ps   a command in lane 1
@@ -45,6 +45,7 @@ PREFIX = "rowbook-docs-lane-"
 DATA = Path("/var/lib/rowbook-docs-lanes")  # engines' storage (images, containers)
 RUN = Path("/run/rowbook-docs-lanes")  # sockets, pid files, exec roots
 NETNS = Path("/run/netns")
+CGROUPS = Path("/sys/fs/cgroup")  # cgroup v1: one folder per controller, the lane's cgroup-parent in each
 # The host's loopback as slirp4netns shows it inside the namespace.
 HOST_LOOPBACK = "10.0.2.2"
 # Images copied into each lane: the ones scripts/build-images.sh labels, and their base.
@@ -210,56 +211,106 @@ class Lane:
 # -- many lanes --------------------------------------------------------------
 
 
+CLAIMS = RUN / "claims"  # N: the pid of the run that owns lane N
+
+
 def existing() -> list[Lane]:
     """Every lane with anything left on this machine."""
     numbers = {int(p.name.removeprefix(PREFIX)) for p in NETNS.glob(f"{PREFIX}*")
                if p.name.removeprefix(PREFIX).isdigit()}
-    for root in (DATA, RUN):
+    for root in (DATA, RUN, CLAIMS):
         numbers |= {int(p.name) for p in root.glob("*") if p.name.isdigit()}
     return [Lane(n) for n in sorted(numbers)]
 
 
-def start(count: int, say=print) -> list[Lane]:
-    """Lanes 1..count, each with the main engine's images. Lanes above count are stopped."""
+def claim(count: int, owner: int | None = None) -> list[Lane]:
+    """`count` lanes no other run owns, the lowest numbers first. A claim is a
+    file made with O_EXCL, so two runs never get the same lane; a claim whose
+    run is gone is taken over (its lane is stopped when started)."""
+    owner = owner or os.getpid()
+    CLAIMS.mkdir(parents=True, exist_ok=True)
+    claimed: list[Lane] = []
+    number = 0
+    while len(claimed) < count:
+        number += 1
+        path = CLAIMS / str(number)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            try:
+                holder = int(path.read_text() or 0)
+            except (OSError, ValueError):
+                holder = 0
+            if holder and Path(f"/proc/{holder}").exists():
+                continue  # another run's lane
+            path.unlink(missing_ok=True)
+            number -= 1  # try this number again
+            continue
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(f"{owner}\n")
+        claimed.append(Lane(number))
+    return claimed
+
+
+def start(lanes: list[Lane], say=print) -> list[Lane]:
+    """Start the lanes (claimed first), each with the main engine's images.
+    On any failure, those lanes are stopped again and released."""
     _check_tools()
-    for lane in existing():
-        if lane.number > count:
-            lane.stop()
-    lanes = [Lane(n) for n in range(1, count + 1)]
     started = time.monotonic()
+    archive = DATA / f"images-{os.getpid()}.tar"
     try:
-        with ThreadPoolExecutor(count) as pool:
+        with ThreadPoolExecutor(len(lanes)) as pool:
             list(pool.map(lambda lane: lane.start(say), lanes))
         wanted = _tagged_images(["docker"], only_ours=True)
         if not wanted:
             raise LaneError("the main Docker engine has none of our images: run scripts/build-images.sh first")
-        archive = DATA / "images.tar"
         if not all(lane.images() == wanted for lane in lanes):
             _save(wanted, archive)
-        with ThreadPoolExecutor(count) as pool:
+        with ThreadPoolExecutor(len(lanes)) as pool:
             list(pool.map(lambda lane: lane.load_images(archive, wanted), lanes))
-        archive.unlink(missing_ok=True)
     except BaseException:
-        stop()
+        release(lanes)
         raise
-    say(f"lanes: {count} started, {len(wanted)} images in each, in {time.monotonic() - started:.0f} s")
+    finally:
+        archive.unlink(missing_ok=True)
+    say(f"lanes: {', '.join(str(lane.number) for lane in lanes)} started, {len(wanted)} images in each, "
+        f"in {time.monotonic() - started:.0f} s")
     return lanes
 
 
+def release(lanes: list[Lane]) -> None:
+    """Stop these lanes and give up their claims; other runs' lanes stay."""
+    if lanes:
+        with ThreadPoolExecutor(len(lanes)) as pool:
+            list(pool.map(Lane.stop, lanes))
+    for lane in lanes:
+        (CLAIMS / str(lane.number)).unlink(missing_ok=True)
+    _remove_empty_roots()
+
+
 def stop() -> None:
+    """Every lane on this machine, whoever started it (scripts/test.sh, after a killed run)."""
     lanes = existing()
     if lanes:
         with ThreadPoolExecutor(len(lanes)) as pool:
             list(pool.map(Lane.stop, lanes))
-    (DATA / "images.tar").unlink(missing_ok=True)
-    for root in (DATA, RUN):
-        if root.exists() and not any(root.iterdir()):
-            root.rmdir()
+    shutil.rmtree(CLAIMS, ignore_errors=True)
+    for archive in DATA.glob("images-*.tar"):
+        archive.unlink(missing_ok=True)
+    _remove_empty_roots()
+
+
+def _remove_empty_roots() -> None:
+    for root in (CLAIMS, DATA, RUN):
+        try:
+            root.rmdir()  # only when empty
+        except OSError:
+            pass
 
 
 def leftovers() -> list[str]:
     found = [item for lane in existing() for item in lane.leftovers()]
-    found += [str(p) for p in (DATA, RUN) if p.exists()]
+    found += [str(p) for p in (CLAIMS, DATA, RUN) if p.exists()]
     return found
 
 
@@ -365,7 +416,7 @@ def _wait_gone(pids: list[int], timeout: float) -> None:
 
 
 def _cgroups(name: str) -> list[Path]:
-    return sorted(Path("/sys/fs/cgroup").glob(f"*/{name}"))
+    return sorted(CGROUPS.glob(f"*/{name}"))
 
 
 def _remove_cgroups(name: str) -> None:
@@ -395,7 +446,8 @@ def main(argv: list[str]) -> int:
         return 2
     try:
         if argv[0] == "start":
-            start(int(argv[1]) if len(argv) > 1 else 2)
+            # Lanes for a person to try things in: claimed by no run (pid 1 never ends).
+            start(claim(int(argv[1]) if len(argv) > 1 else 2, owner=1))
         elif argv[0] == "stop":
             stop()
             left = leftovers()

@@ -33,11 +33,10 @@ HOST_SCOPE = "the test host"
 LANE = "guide_runner_lane"  # the lane number, in a worker's workerinput
 
 
-def tx_specs(count: int) -> list[str]:
+def tx_specs(numbers: list[int]) -> list[str]:
     """pytest-xdist's gateways: worker `laneN` is a Python started inside lane N."""
     python = sys.executable
-    return [f"popen//id=lane{n}//python={python} -m guide_runner.lanes run {n} {python}"
-            for n in range(1, count + 1)]
+    return [f"popen//id=lane{n}//python={python} -m guide_runner.lanes run {n} {python}" for n in numbers]
 
 
 def lane_of(workerid: str) -> int:

@@ -34,6 +34,7 @@ PLANNED = pytest.StashKey[dict[str, int]]()  # page: scenarios collected
 DROPS = pytest.StashKey[list[str]]()
 IMAGES = pytest.StashKey[bool]()
 ENGINE_LOCK = pytest.StashKey[object]()
+CLAIMED = pytest.StashKey["list[lanes.Lane]"]()  # the lanes this run claimed (--lanes)
 # What every fingerprint of this run shares (reuse.environment); None outside a git checkout.
 ENVIRONMENT = pytest.StashKey["dict[str, str] | None"]()
 REUSED = pytest.StashKey[list[reuse.StoredPass]]()  # scenarios
@@ -79,7 +80,12 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
     config.option.numprocesses = None
     config.option.dist = "loadscope"  # with the scopes of parallel.scope_of (LaneScheduling)
     config.option.loadscopereorder = False  # the workers sort longest first
-    config.option.tx = parallel.tx_specs(count)
+    # Lanes no other run owns (a run may start runs, each with lanes of its own);
+    # started once the images are built (LaneController), released at the end.
+    claimed = lanes.claim(count)
+    config.add_cleanup(lambda: lanes.release(claimed))
+    config.stash[CLAIMED] = claimed
+    config.option.tx = parallel.tx_specs([lane.number for lane in claimed])
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -365,7 +371,6 @@ class LaneController:
         self.count = _lane_count(config)
         self.results = parallel.WorkerResults()
         self.seconds: dict[str, float] = {}
-        config.add_cleanup(lanes.stop)  # after the workers are gone, however the run ends
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionstart(self, session: pytest.Session) -> None:
@@ -375,7 +380,7 @@ class LaneController:
         _engine_locked(self.config)
         _images_built(self.config)
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
-        lanes.start(self.count, say=(lambda line: reporter.write_line(line)) if reporter else print)
+        lanes.start(self.config.stash[CLAIMED], say=(lambda line: reporter.write_line(line)) if reporter else print)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node) -> None:

@@ -4,6 +4,7 @@ in which order, and one coverage report from every worker's scenarios."""
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from pathlib import Path
@@ -111,8 +112,8 @@ def test_a_skipped_variant_is_reported_from_a_worker_too():
 
 
 def test_each_worker_is_a_python_started_inside_its_lane():
-    specs = parallel.tx_specs(2)
-    assert [parallel.lane_of(spec.split("//")[1].removeprefix("id=")) for spec in specs] == [1, 2]
+    specs = parallel.tx_specs([1, 3])
+    assert [parallel.lane_of(spec.split("//")[1].removeprefix("id=")) for spec in specs] == [1, 3]
     assert all(" -m guide_runner.lanes run " in spec for spec in specs)
     # pytest-xdist splits a spec at '//': a path or a DOCKER_HOST URL must not hold one.
     assert all(spec.count("//") == 2 for spec in specs)
@@ -166,3 +167,41 @@ def test_collect_only_writes_no_report(pytester):
     result.stdout.fnmatch_lines(["*prerequisites.md::page", "*prerequisites.md::page@0.1.1"])
     assert "written to" not in result.stdout.str() and "guide coverage" not in result.stdout.str()
     assert (report.read_bytes() if report.exists() else None) == before
+
+
+@pytest.fixture
+def lane_folders(tmp_path, monkeypatch):
+    """The lanes' folders in a temporary place: these tests start no engine."""
+    from guide_runner import lanes
+
+    monkeypatch.setattr(lanes, "DATA", tmp_path / "data")
+    monkeypatch.setattr(lanes, "RUN", tmp_path / "run")
+    monkeypatch.setattr(lanes, "CLAIMS", tmp_path / "run" / "claims")
+    monkeypatch.setattr(lanes, "NETNS", tmp_path / "netns")
+    monkeypatch.setattr(lanes, "CGROUPS", tmp_path / "cgroup")  # never a real lane's processes
+    return lanes
+
+
+def test_two_runs_never_claim_the_same_lane(lane_folders):
+    lanes = lane_folders
+    first, second = lanes.claim(2), lanes.claim(2)
+    assert [lane.number for lane in first] == [1, 2] and [lane.number for lane in second] == [3, 4]
+    lanes.release(first)
+    assert [lane.number for lane in lanes.claim(1)] == [1]  # released: free again
+
+
+def test_a_claim_whose_run_is_gone_is_taken_over(lane_folders):
+    lanes = lane_folders
+    gone = 2 ** 22 + 1  # above Linux's largest pid: no such process
+    lanes.claim(1, owner=gone)
+    assert [lane.number for lane in lanes.claim(1)] == [1]
+    assert (lanes.CLAIMS / "1").read_text().strip() == str(os.getpid())
+
+
+def test_release_leaves_the_lanes_of_other_runs(lane_folders):
+    lanes = lane_folders
+    mine, theirs = lanes.claim(1), lanes.claim(1, owner=1)
+    lanes.release(mine)
+    assert [p.name for p in lanes.CLAIMS.iterdir()] == [str(theirs[0].number)]
+    lanes.stop()  # every lane, as scripts/test.sh does after a killed run
+    assert lanes.leftovers() == []
