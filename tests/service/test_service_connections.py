@@ -1,6 +1,8 @@
 """The Databases page: add (tested first), switch, browse, rename, remove; passwords
 encrypted at rest. Django's test client against the real cluster."""
 
+from contextlib import contextmanager
+
 import psycopg
 from django.core.management import call_command
 
@@ -26,6 +28,17 @@ def add(client, pg, name, **kw):
     from rowbook.connections.models import Connection
 
     return Connection.objects.get(name=name)
+
+
+@contextmanager
+def browsing(client, pg, name, dbname):
+    """The client with a new stored connection to `dbname` as its active database, removed after."""
+    connection = add(client, pg, name, dbname=dbname)
+    client.post(f"/databases/{connection.pk}/activate/")
+    try:
+        yield client
+    finally:
+        connection.delete()
 
 
 def test_env_url_imported_once(web):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.service.rowbook_testkit import assert_clean
-from tests.service.test_service_connections import add
+from tests.service.test_service_connections import browsing as browsing_database
 
 DB = "hostile_names"
 
@@ -34,10 +34,8 @@ def hostile(web):
 
 @pytest.fixture
 def browsing(client, hostile):
-    connection = add(client, hostile, "Hostile", dbname=DB)
-    client.post(f"/databases/{connection.pk}/activate/")
-    yield client
-    connection.delete()
+    with browsing_database(client, hostile, "Hostile", DB) as signed_in_client:
+        yield signed_in_client
 
 
 def test_names_with_a_slash_or_a_tilde_are_listed_and_browsable(browsing):

@@ -10,7 +10,7 @@ import pytest
 
 from rowbook.browser import catalog
 from tests.service.rowbook_testkit import assert_clean
-from tests.service.test_service_connections import add
+from tests.service.test_service_connections import browsing as browsing_database
 
 DB = "large_data"
 MB = 1024 * 1024
@@ -42,10 +42,8 @@ def large(web):
 
 @pytest.fixture
 def browsing(client, large):
-    connection = add(client, large, "Large", dbname=DB)
-    client.post(f"/databases/{connection.pk}/activate/")
-    yield client
-    connection.delete()
+    with browsing_database(client, large, "Large", DB) as signed_in_client:
+        yield signed_in_client
 
 
 def get(client, url: str) -> tuple[str, float]:
