@@ -144,6 +144,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -284,55 +285,54 @@ def gather(environ=None) -> tuple[dict[str, str], list[str]]:
     return merged, problems
 
 
-def read_secret_file(var: Var, path: str) -> tuple[str, str]:
-    """(value, problem) for NAME_FILE: the file's text less one trailing newline,
-    which files written by Docker, systemd or `echo` end with."""
+def read_secret_file(var: Var, path: str) -> tuple[str, str, str]:
+    """(value, problem, ending) for NAME_FILE: the file's text less one trailing
+    newline, which files written by Docker, systemd or `echo` end with; ending
+    is what else it ends with (file_ending), read from the same text."""
     text, why = envfile.read_text(Path(path))
     fix = (f"Set {var.file_variable} to the path of a file that holds {var.name}, or set "
            f"{var.name} instead.")
     if why:
-        return "", f'{var.file_variable} is "{path}", but {why}. {fix}'
+        return "", f'{var.file_variable} is "{path}", but {why}. {fix}', ""
     value = text.removesuffix("\n").removesuffix("\r")
     if not value.strip():
-        return "", f'{var.file_variable} is "{path}", but that file is empty. {fix}'
-    return value, ""
+        return "", f'{var.file_variable} is "{path}", but that file is empty. {fix}', ""
+    return value, "", file_ending(var, path, text)
 
 
-def file_ending(var: Var, path: str) -> str:
+# Whitespace a file may end with, as a message names it: (one, several).
+_WHITESPACE = {"\r": ("a carriage return", "carriage returns"), "\n": ("a newline", "newlines"),
+               " ": ("a space", "spaces"), "\t": ("a tab", "tabs")}
+
+
+def file_ending(var: Var, path: str, text: str) -> str:
     """What the NAME_FILE file ends with, when that is more whitespace than the
     one newline such a file should end with; "" otherwise. Rowbook drops one
     newline (and a carriage return before it); PostgreSQL's Docker image reads
     POSTGRES_PASSWORD_FILE as `$(< file)`, dropping every trailing newline and
     nothing else. With any other ending, the two may not read the same password."""
-    text, why = envfile.read_text(Path(path))
-    if why:
-        return ""
     tail = text[len(text.rstrip()):]
     if tail in ("", "\n"):
         return ""
-    names = {"\r": ("a carriage return", "carriage returns"), "\n": ("a newline", "newlines"),
-             " ": ("a space", "spaces"), "\t": ("a tab", "tabs")}
-    runs: list[list] = []
-    for ch in tail:
-        if runs and runs[-1][0] == ch:
-            runs[-1][1] += 1
-        else:
-            runs.append([ch, 1])
-    said = [(names.get(ch, (f"the character U+{ord(ch):04X}",) * 2)[0] if count == 1
-             else f"{count} {names.get(ch, ('', f'U+{ord(ch):04X} characters'))[1]}") for ch, count in runs]
-    what = "a Windows line ending (a carriage return, then a newline)" if tail == "\r\n" else ", then ".join(said)
-    return f'{var.file_variable} "{path}" ends with {what}'
+    if tail == "\r\n":
+        return f'{var.file_variable} "{path}" ends with a Windows line ending (a carriage return, then a newline)'
+    said = []
+    for ch, run in groupby(tail):
+        one, several = _WHITESPACE.get(ch, (f"the character U+{ord(ch):04X}", f"U+{ord(ch):04X} characters"))
+        count = len(list(run))
+        said.append(one if count == 1 else f"{count} {several}")
+    return f'{var.file_variable} "{path}" ends with {", then ".join(said)}'
 
 
-def raw_secret(var: Var, raw_values: dict[str, str]) -> tuple[str, str]:
-    """(value, problem) of a secret set as NAME or as NAME_FILE; never both."""
+def raw_secret(var: Var, raw_values: dict[str, str]) -> tuple[str, str, str]:
+    """(value, problem, file ending) of a secret set as NAME or as NAME_FILE; never both."""
     direct = raw_values.get(var.name, "").strip()
     path = raw_values.get(var.file_variable, "").strip()
     if direct and path:
         return "", (f"{var.name} and {var.file_variable} are both set; set only one: "
                     f"{var.file_variable} to read {var.name} from that file (a Docker secret), "
-                    f"or {var.name} itself.")
-    return read_secret_file(var, path) if path else (direct, "")
+                    f"or {var.name} itself."), ""
+    return read_secret_file(var, path) if path else (direct, "", "")
 
 
 # Characters that end the user:password part of a URL early, whatever follows.
@@ -463,9 +463,7 @@ def load(environ=None) -> Result:
     for var in VARIABLES:
         result.values[var.name] = var.default
         if var.secret:
-            raw, problem = raw_secret(var, raw_values)
-            path = raw_values.get(var.file_variable, "").strip()
-            ending = file_ending(var, path) if path and not problem else ""
+            raw, problem, ending = raw_secret(var, raw_values)
             if ending:
                 result.file_endings[var.name] = ending
         else:

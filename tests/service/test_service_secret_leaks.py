@@ -149,7 +149,7 @@ def test_secret_files_read_back_unchanged(scenarios, secret):
     expected = secret.removeprefix("\ufeff").removesuffix("\r")
     path = scenarios.file("secret", secret + "\n")
     for var in SECRET_VARS:
-        raw, problem = config.raw_secret(var, {var.file_variable: path})
+        raw, problem, _ending = config.raw_secret(var, {var.file_variable: path})
         if expected.strip():
             assert (raw, problem) == (expected, "")
         else:

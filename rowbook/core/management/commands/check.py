@@ -14,6 +14,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from rowbook import dbprobe
 from rowbook.core import database_down
+from rowbook.core.management.commands._common import internal_hints
 from rowbook.core.logsafe import printable
 
 
@@ -47,9 +48,7 @@ class Command(BaseCommand):
         self.ok("configuration is valid")
 
         internal = dbprobe.internal_params(settings.ENV)
-        problem = dbprobe.probe(
-            internal, dbprobe.internal_hints(settings.ROWBOOK_INSTALL_METHOD,
-                                    settings.SECRET_FILE_ENDINGS.get("POSTGRES_PASSWORD", "")))
+        problem = dbprobe.probe(internal, internal_hints())
         if problem:
             errors.append(problem)
         else:
@@ -67,12 +66,12 @@ class Command(BaseCommand):
 
         # A deployment check that only warns is still a finding for the deploy it checks.
         fail_level = getattr(checks, options["fail_level"] or ("WARNING" if options["deploy"] else "ERROR"))
-        tags = options["tags"] or None
-        unknown = sorted(set(tags or ()) - set(checks.registry.registry.tags_available(options["deploy"])))
+        available = checks.registry.registry.tags_available(options["deploy"])
+        unknown = sorted(set(options["tags"] or ()) - set(available))
         if unknown:
             errors.append(f"no Django check has the tag {', '.join(unknown)}; the tags are: "
-                          f"{', '.join(sorted(checks.registry.registry.tags_available(options['deploy'])))}")
-            tags = None if len(unknown) == len(tags) else [t for t in tags if t not in unknown]
+                          f"{', '.join(sorted(available))}")
+        tags = [tag for tag in options["tags"] or () if tag not in unknown] or None
         for message in checks.run_checks(tags=tags, include_deployment_checks=options["deploy"]):
             if message.is_silenced():
                 continue

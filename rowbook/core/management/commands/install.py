@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 
 from rowbook import dbprobe
 from rowbook.core import admin_user
-from rowbook.core.management.commands._common import fail, site_url
+from rowbook.core.management.commands._common import fail, internal_hints, site_url
 
 
 class Command(BaseCommand):
@@ -22,9 +22,7 @@ class Command(BaseCommand):
         out = self.stdout
         env = settings.ENV
         internal = dbprobe.internal_params(env)
-        problem = dbprobe.probe(
-            internal, dbprobe.internal_hints(settings.ROWBOOK_INSTALL_METHOD,
-                                    settings.SECRET_FILE_ENDINGS.get("POSTGRES_PASSWORD", "")))
+        problem = dbprobe.probe(internal, internal_hints())
         if problem:
             fail(problem)
         out.write(f"rowbook: ok: internal database \"{internal['dbname']}\" on "
