@@ -98,10 +98,6 @@ class Lane:
     def engine_id(self) -> str:
         return self.docker("info", "--format", "{{.ID}}").stdout.strip()
 
-    def environment(self) -> dict[str, str]:
-        """What a process run in the lane needs besides the namespace."""
-        return {"DOCKER_HOST": self.docker_host}
-
     def command(self, *argv: str) -> list[str]:
         """argv, run in the lane: its namespace, its engine."""
         return ["nsenter", f"--net={self.netns}", "env", f"DOCKER_HOST={self.docker_host}", *argv]
@@ -367,14 +363,9 @@ def _stop_pid(pidfile: Path, timeout: float) -> None:
     except (OSError, ValueError, IndexError):
         return
     _kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + timeout
-    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
+    _wait_gone([pid], timeout)  # reaps it if this process started it: a zombie counts as gone
     _kill(pid, signal.SIGKILL)
-    try:
-        os.waitpid(pid, os.WNOHANG)  # reaped if this process started it: no zombie left
-    except ChildProcessError:
-        pass
+    _wait_gone([pid], timeout=1)
     pidfile.unlink(missing_ok=True)
 
 
@@ -403,16 +394,14 @@ def _cgroup_processes(name: str) -> list[int]:
 def _wait_gone(pids: list[int], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     for pid in pids:
-        try:
-            os.waitpid(pid, os.WNOHANG)  # our own child: reap it
-        except ChildProcessError:
-            pass
-        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
+        while True:
             try:
-                os.waitpid(pid, os.WNOHANG)
+                os.waitpid(pid, os.WNOHANG)  # our own child (a lane's dockerd): reap it
             except ChildProcessError:
                 pass
+            if not Path(f"/proc/{pid}").exists() or time.monotonic() >= deadline:
+                break
+            time.sleep(0.05)
 
 
 def _cgroups(name: str) -> list[Path]:

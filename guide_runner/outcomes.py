@@ -36,6 +36,15 @@ class Outcome:
     detail: str = ""
 
 
+def as_rows(outcomes: dict[tuple[str, int], Outcome]) -> list[list]:
+    """Outcomes by (page, line) as JSON rows: a stored pass, a lane's results."""
+    return [[page, line, str(o.status), o.detail] for (page, line), o in outcomes.items()]
+
+
+def from_rows(rows: list[list]) -> dict[tuple[str, int], Outcome]:
+    return {(page, line): Outcome(Status(status), detail) for page, line, status, detail in rows}
+
+
 class GuideFailure(Exception):
     """A block failed; the message says where, what ran and what it printed."""
 

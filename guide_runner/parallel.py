@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from .outcomes import as_rows, from_rows
 from .paths import DOCS, ROOT
 
 HOST_SCOPE = "the test host"
@@ -56,23 +57,27 @@ def _plans(path: str) -> dict[str, object]:
     return plans
 
 
-def scope_of(nodeid: str) -> str:
-    """The tests that run together, one after the other, in one lane."""
+def scope_of(nodeid: str, plan=None) -> str:
+    """The tests that run together, one after the other, in one lane. `plan`:
+    the scenario's, where the caller has it (a worker's item); else the page
+    is planned here (the controller knows only test ids)."""
     path, _, name = nodeid.partition("::")
-    if path.endswith(".md") and (ROOT / path).resolve().is_relative_to(DOCS):
+    if not (path.endswith(".md") and (ROOT / path).resolve().is_relative_to(DOCS)):
+        return path  # a test module: its module-scoped fixtures are set up once
+    if plan is None:
         try:
             plan = _plans(path).get(name)
         except Exception:  # noqa: BLE001 (a page that cannot be planned fails in its own test)
             return nodeid
-        return HOST_SCOPE if plan is not None and plan.changes_host else nodeid
-    return path  # a test module: its module-scoped fixtures are set up once
+    return HOST_SCOPE if plan is not None and plan.changes_host else nodeid
 
 
 def longest_first(items: list, seconds: dict[str, float]) -> list:
     """Whole scopes, longest first, each scope's tests in their own order."""
     scopes: dict[str, list] = {}
     for item in items:
-        scopes.setdefault(scope_of(item.nodeid), []).append(item)
+        scenario = getattr(item, "scenario", None)
+        scopes.setdefault(scope_of(item.nodeid, scenario.plan if scenario else None), []).append(item)
     total = {scope: sum(seconds.get(_name_of(item), seconds.get(item.nodeid, 0.0)) for item in members) for scope, members in scopes.items()}
     order = sorted(scopes, key=lambda scope: -total[scope])  # stable: unknown ones keep collection order
     return [item for scope in order for item in scopes[scope]]
@@ -126,19 +131,15 @@ class ScenarioResult:
     outcomes: dict
 
     def as_json(self) -> dict:
-        return {"name": self.name, "page": self.page, "skip": self.skip,
-                "outcomes": [[page, line, str(o.status), o.detail] for (page, line), o in self.outcomes.items()]}
+        return {"name": self.name, "page": self.page, "skip": self.skip, "outcomes": as_rows(self.outcomes)}
 
     @classmethod
     def from_json(cls, data: dict) -> "ScenarioResult":
-        from .outcomes import Outcome, Status  # noqa: PLC0415
-
-        outcomes = {(page, line): Outcome(Status(status), detail) for page, line, status, detail in data["outcomes"]}
-        return cls(data["name"], data["page"], data["skip"], outcomes)
+        return cls(data["name"], data["page"], data["skip"], from_rows(data["outcomes"]))
 
     @classmethod
     def of(cls, scenario) -> "ScenarioResult":
-        return cls(scenario.name, str(scenario.page), scenario.plan.skip, dict(scenario.outcomes))
+        return cls(scenario.name, str(scenario.page), scenario.skip, dict(scenario.outcomes))
 
 
 def worker_output(pages: list[tuple[str, str]], planned: dict[str, int], scenarios: list) -> dict:

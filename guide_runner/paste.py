@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from . import console
 from .languages import Kind
 from .page import Block
 
@@ -28,9 +29,15 @@ REDIRECTED = re.compile(r"(?<![<0-9])<(?![<(])|<<")
 def command_lines(block: Block) -> list[tuple[int, str]]:
     """(line number, command) of each command a reader would paste: continuation
     lines joined, here-document bodies and comments left out."""
+    if block.kind == Kind.CONSOLE:  # its commands as the console evaluator reads them
+        try:
+            parsed = console.parse(block.source)
+        except ValueError:
+            return []  # a malformed block: its evaluator fails it, saying why
+        return [(block.line + 1 + command.line,
+                 " ".join(part.removesuffix("\\").strip() for part in command.command.split("\n")))
+                for command in parsed]
     lines = block.source.split("\n")
-    if block.kind == Kind.CONSOLE:
-        lines = [line[2:] if line.startswith("$ ") else "" for line in lines]
     commands: list[tuple[int, str]] = []
     pending, start, terminator = "", 0, ""
     for offset, line in enumerate(lines):

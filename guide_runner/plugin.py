@@ -368,7 +368,6 @@ class LaneController:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
-        self.count = _lane_count(config)
         self.results = parallel.WorkerResults()
         self.seconds: dict[str, float] = {}
 

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .outcomes import Outcome, Status
+from .outcomes import Outcome, as_rows, from_rows
 from .paths import CACHE, ROOT
 from .plan import Plan
 
@@ -166,7 +166,7 @@ def save(key: str, name: str, outcomes: dict[tuple[str, int], Outcome], seconds:
         "name": name, "commit": commit, "seconds": round(seconds, 1),
         "timings": timings or {},  # a scenario's: where its seconds went (timings.py)
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "outcomes": [[page, line, str(o.status), o.detail] for (page, line), o in outcomes.items()],
+        "outcomes": as_rows(outcomes),
         "environment": environment,  # to say, next time, what changed (why_run_again)
     }
     (store / f"{key}.json").write_text(json.dumps(record, indent=1) + "\n")
@@ -176,7 +176,7 @@ def load(key: str, store: Path = STORE) -> StoredPass | None:
     path = store / f"{key}.json"
     try:
         record = json.loads(path.read_text())
-        outcomes = {(page, line): Outcome(Status(status), detail) for page, line, status, detail in record["outcomes"]}
+        outcomes = from_rows(record["outcomes"])
         return StoredPass(record["name"], record["date"], record["commit"], record["seconds"], outcomes)
     except (OSError, ValueError, KeyError, TypeError):
         return None  # none stored, or unreadable: run it

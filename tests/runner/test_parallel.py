@@ -23,7 +23,7 @@ PAGES = Path(__file__).parent / "pages"
 
 
 def item(nodeid: str, scenario_name: str | None = None):
-    scenario = SimpleNamespace(name=scenario_name) if scenario_name else None
+    scenario = SimpleNamespace(name=scenario_name, plan=SimpleNamespace(changes_host="")) if scenario_name else None
     return SimpleNamespace(nodeid=nodeid, scenario=scenario)
 
 
@@ -89,7 +89,7 @@ def test_a_workers_scenarios_come_back_as_the_same_coverage(tmp_path):
     page = read_page(PAGES / "carry.md")
     (plan,) = plan_file(PAGES / "carry.md")
     line = page.blocks[0].line
-    scenario = SimpleNamespace(name=plan.name, page=plan.page, plan=SimpleNamespace(skip=""),
+    scenario = SimpleNamespace(name=plan.name, page=plan.page, skip="",
                                outcomes={(page.path, line): Outcome(Status.VERIFIED, "")})
     sent = json.loads(json.dumps(parallel.worker_output([(str(page.file), page.id.release)], {page.path: 1},
                                                         [scenario])))
