@@ -153,7 +153,12 @@ class TestPasses:
             return
         kept, deselected = [], []
         for item in items:
-            stored = reuse.load(self.keys[item.nodeid], self.store) if item.nodeid in self.keys else None
+            stored = None
+            if item.nodeid in self.keys:
+                if reuse.failed_last(item.nodeid, self.store):
+                    self.config.stash[RAN_AGAIN].append(f"{item.nodeid}: its last run failed")
+                else:
+                    stored = reuse.load(self.keys[item.nodeid], self.store)
             (kept if stored is None else deselected).append(item)
             if stored is not None:
                 self.reused.append(stored)
@@ -167,7 +172,10 @@ class TestPasses:
         result = self.results.setdefault(report.nodeid, [0.0, True])
         result[0] += report.duration
         result[1] = result[1] and report.passed  # a skip is not a pass to reuse
+        if report.failed:
+            reuse.record_failure(report.nodeid, self.store)
         if report.when == "teardown" and result[1]:
+            reuse.clear_failure(report.nodeid, self.store)
             if self.commit is None:
                 self.commit = run_facts.commit() or ""
             reuse.save(self.keys[report.nodeid], report.nodeid, {}, result[0], self.commit, self.store)
@@ -244,17 +252,24 @@ class ScenarioItem(pytest.Item):
             return
         key = reuse.fingerprint(self.scenario.plan, environment)
         store = Path(self.config.getoption("--pass-store"))
+        failed_last = reuse.failed_last(self.scenario.name, store)
         if self.config.getoption("--changed"):
-            stored = reuse.load(key, store)
+            stored = None if failed_last else reuse.load(key, store)
             if stored is not None:
                 self.scenario.outcomes.update(stored.outcomes)
                 self.config.stash[REUSED].append(stored)
                 self.user_properties.append(("reused", stored.describe()))
                 return
-            why = reuse.why_run_again(self.scenario.name, environment, _latest_passes(self.config, store))
+            why = ("its last run failed" if failed_last else
+                   reuse.why_run_again(self.scenario.name, environment, _latest_passes(self.config, store)))
             self.config.stash[RAN_AGAIN].append(f"{self.scenario.name}: {why}")
         started = time.monotonic()
-        self.scenario.run()
+        try:
+            self.scenario.run()
+        except BaseException:
+            reuse.record_failure(self.scenario.name, store)
+            raise
+        reuse.clear_failure(self.scenario.name, store)
         reuse.save(key, self.scenario.name, self.scenario.outcomes, time.monotonic() - started,
                    run_facts.commit() or "", store, environment, self.scenario.timings.record())
 
@@ -345,7 +360,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
                 terminalreporter.write_line(f"  {line}")
     ran_again = config.stash.get(RAN_AGAIN, [])
     if ran_again:
-        terminalreporter.section("run again (--changed): scenarios without a pass stored for these inputs, and why")
+        terminalreporter.section("run again (--changed): what has no pass stored for these inputs, or failed last, and why")
         for line in ran_again:
             terminalreporter.write_line(line)
     coverage = _coverage(config)

@@ -182,6 +182,28 @@ def load(key: str, store: Path = STORE) -> StoredPass | None:
         return None  # none stored, or unreadable: run it
 
 
+# A test or scenario whose last run failed is run again by --changed even
+# where a pass is stored for the same inputs: what failed may lie outside
+# the fingerprint (a network, a busy engine, a file outside the repository).
+# One empty file per name, under the store's failed/ folder.
+def _failure_file(name: str, store: Path) -> Path:
+    return store / "failed" / _digest(name)
+
+
+def record_failure(name: str, store: Path = STORE) -> None:
+    path = _failure_file(name, store)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(name + "\n")
+
+
+def clear_failure(name: str, store: Path = STORE) -> None:
+    _failure_file(name, store).unlink(missing_ok=True)
+
+
+def failed_last(name: str, store: Path = STORE) -> bool:
+    return _failure_file(name, store).is_file()
+
+
 def latest_passes(store: Path = STORE) -> dict[str, dict]:
     """The newest stored pass of each scenario or test, by name."""
     latest: dict[str, tuple[float, dict]] = {}

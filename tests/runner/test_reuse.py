@@ -207,3 +207,32 @@ def _changed_deselects(tmp_path):
     assert second.returncode == 0, second.stdout  # all reused is a pass, not "no tests ran"
     assert f" {stored} deselected in " in second.stdout
     assert f"tests/runner: {stored} tests, " in second.stdout
+
+
+pytest_plugins = ["pytester"]
+
+
+def test_changed_runs_a_test_again_whose_last_run_failed_though_its_inputs_did_not_change(pytester, tmp_path):
+    # The test reads a file outside the repository, so outside its fingerprint,
+    # as a test may depend on a network or a busy engine: its inputs stay the same.
+    outcome = tmp_path / "outcome"
+    pytester.makepyfile(test_outside=f"""
+        from pathlib import Path
+
+        def test_reads_outside():
+            assert Path({str(outcome)!r}).read_text() == "pass"
+    """)
+    changed = ["-p", "no:cacheprovider", f"--pass-store={tmp_path / 'store'}", "--changed"]
+    with host_lock():  # the host's packages are in the fingerprint: no page may change them meanwhile
+        outcome.write_text("pass")
+        pytester.runpytest(*changed).assert_outcomes(passed=1)
+        assert pytester.runpytest(*changed).parseoutcomes() == {"deselected": 1}
+        outcome.write_text("fail")
+        pytester.runpytest(*changed[:-1]).assert_outcomes(failed=1)  # a run of everything, as CI's
+        broken = pytester.runpytest(*changed)
+        broken.assert_outcomes(failed=1)  # run again, not deselected: no false green
+        assert broken.ret == pytest.ExitCode.TESTS_FAILED
+        broken.stdout.fnmatch_lines(["test_outside.py::test_reads_outside: its last run failed"])
+        outcome.write_text("pass")
+        pytester.runpytest(*changed).assert_outcomes(passed=1)  # still failed last: run
+        assert pytester.runpytest(*changed).parseoutcomes() == {"deselected": 1}
