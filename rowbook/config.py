@@ -175,6 +175,7 @@ class Var:
     secret: bool = False
     deprecated: str = ""  # non-empty: why, and what to use instead
     choices: tuple[str, ...] = ()  # the allowed values of a "choice"
+    bounds: tuple[int, int] | None = None  # an "int" other than INT_RANGES' (low, high)
 
     @property
     def file_variable(self) -> str:
@@ -218,7 +219,17 @@ VARIABLES: tuple[Var, ...] = (
     Var("ROWBOOK_WORKERS", "int", "Number of gunicorn worker processes for `rowbook serve`.", "2",
         default=2),
     Var("ROWBOOK_TRUST_PROXY", "bool",
-        "Trust X-Forwarded-Proto from a reverse proxy in front of Rowbook.", "true", default=False),
+        "Trust X-Forwarded-Proto and X-Forwarded-For from a reverse proxy in front of Rowbook: "
+        "the browser's scheme, and its address for the limit on failed sign-ins.", "true",
+        default=False),
+    Var("ROWBOOK_SIGN_IN_ATTEMPTS", "int",
+        "Failed sign-ins allowed for one user name, and from one client address, before "
+        "signing in is paused for them (ROWBOOK_SIGN_IN_PAUSE_MINUTES). Failures older than the "
+        "pause no longer count.", "10", default=5, bounds=(1, 1000)),
+    Var("ROWBOOK_SIGN_IN_PAUSE_MINUTES", "int",
+        "How long signing in stays paused after too many failed sign-ins, in minutes. An admin "
+        "can end a pause sooner: `rowbook axes_reset_username NAME` or `rowbook axes_reset_ip "
+        "ADDRESS`.", "30", default=15, bounds=(1, 10080)),
     Var("ROWBOOK_DEBUG", "bool", "Django debug mode; never on a public server.", "false",
         default=False),
     Var("ROWBOOK_LOG_LEVEL", "loglevel", "Log level of the messages written to stderr.", "INFO",
@@ -394,7 +405,7 @@ def _convert(var: Var, raw: str):
     """Return (value, problem) for one set variable."""
     example = f"Example: {var.name}={var.example}"
     if var.type in INT_RANGES:
-        low, high = INT_RANGES[var.type]
+        low, high = var.bounds or INT_RANGES[var.type]
         if not re.fullmatch(r"\d+", raw) or not low <= int(raw) <= high:
             return None, (f"{var.name} must be a whole number between {low} and {high} "
                           f'(got {quoted(raw)}). {example}')

@@ -1,5 +1,6 @@
 """Django settings, built from the validated environment (see rowbook/config.py)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -67,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a paused sign-in into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "rowbook.urls"
@@ -110,6 +114,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Failed sign-ins are limited per user name and per client address
+# (rowbook/core/sign_in.py; django-axes, its failures stored in this database).
+AUTHENTICATION_BACKENDS = [
+    "rowbook.core.sign_in.SignInLimit",  # first: a paused client's password is not even checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = ENV["ROWBOOK_SIGN_IN_ATTEMPTS"]
+AXES_COOLOFF_TIME = timedelta(minutes=ENV["ROWBOOK_SIGN_IN_PAUSE_MINUTES"])
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one reaching the limit pauses
+# A success must not clear the count: django-axes would clear the address's
+# failures too, and an attacker with an account could then guess on forever.
+AXES_RESET_ON_SUCCESS = False
+# Attempts during a pause do not prolong it: the real user can sign in after it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True  # failures only; no table of every sign-in
+AXES_ENABLE_ADMIN = False
+AXES_CLIENT_IP_CALLABLE = "rowbook.core.sign_in.client_address"
+AXES_CLIENT_STR_CALLABLE = "rowbook.core.sign_in.described"
+AXES_LOCKOUT_CALLABLE = "rowbook.core.sign_in.paused"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -163,5 +186,7 @@ LOGGING = {
         "django.request": {"filters": ["database_down"]},
         # Debug SQL would print query parameters; keep it out of the logs.
         "django.db.backends": {"level": "INFO"},
+        # Each failed sign-in and each pause (WARNING); not every success.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -34,7 +34,8 @@ class SecretsHidden(SafeExceptionReporterFilter):
     def cleanse_setting(self, key, value):
         cleansed = super().cleanse_setting(key, value)
         if isinstance(cleansed, str):  # a secret inside any text: a URL, a message, a repr
-            cleansed = config.mask_url(cleansed)
+            # str(): a lazy string (django-axes' settings) passes isinstance but not re.
+            cleansed = config.mask_url(str(cleansed))
             for secret in config.secrets_in(getattr(settings, "ENV", {})):
                 cleansed = cleansed.replace(secret, self.cleansed_substitute)
         return cleansed

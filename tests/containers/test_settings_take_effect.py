@@ -14,6 +14,7 @@ reference prints."""
 
 from __future__ import annotations
 
+import functools
 import http.cookiejar
 import os
 import re
@@ -35,7 +36,9 @@ import pytest
 from django.core import signing
 from psycopg import sql
 
+from docs_site.hooks.config_reference import config_of
 from docs_site.where_to_set import METHODS, SET_ELSEWHERE
+from guide_runner import releases
 from guide_runner.paths import ROOT
 from rowbook import config
 from tests.containers.conftest import Project, docker
@@ -184,6 +187,39 @@ def release_feed_url(rb: Rowbook) -> None:
     assert f"Releases are read from {FEED_URL}" in page
 
 
+def failed_sign_in(rb: Rowbook, address: str) -> tuple[int, str, str]:
+    """(status, page, Retry-After) of a wrong password for "intruder", sent as
+    the proxy sends it for a browser at `address` (ROWBOOK_TRUST_PROXY is on):
+    the admin and this test's own address are never paused."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    _, form = rb.get("/login/", opener=opener)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+    body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": "intruder",
+                                   "password": "wrong"}).encode()
+    request = urllib.request.Request(rb.url + "/login/", data=body,
+                                     headers={"Host": DOMAIN, "X-Forwarded-For": address})
+    try:
+        with opener.open(request, timeout=20) as response:
+            return response.status, response.read().decode(), response.headers.get("Retry-After", "")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(), error.headers.get("Retry-After", "")
+
+
+def sign_in_attempts(rb: Rowbook) -> None:
+    limit = int(rb.settings["ROWBOOK_SIGN_IN_ATTEMPTS"])
+    answers = [failed_sign_in(rb, "198.51.100.23")[0] for _ in range(limit)]
+    assert answers == [200] * (limit - 1) + [429], answers
+
+
+def sign_in_pause_minutes(rb: Rowbook) -> None:
+    minutes = rb.settings["ROWBOOK_SIGN_IN_PAUSE_MINUTES"]
+    for _ in range(int(rb.settings["ROWBOOK_SIGN_IN_ATTEMPTS"])):
+        status, page, retry_after = failed_sign_in(rb, "198.51.100.24")
+    assert status == 429 and f"paused for up to {minutes} minutes" in page
+    assert retry_after == str(int(minutes) * 60)
+
+
 EFFECTS: dict[str, Callable[[Rowbook], None]] = {
     "SECRET_KEY": secret_key, "SECRET_KEY_FALLBACKS": secret_key_fallbacks,
     "DOMAIN_NAME": domain_name, "ROWBOOK_EXTRA_HOSTS": extra_hosts,
@@ -193,13 +229,23 @@ EFFECTS: dict[str, Callable[[Rowbook], None]] = {
     "ROWBOOK_WORKERS": workers, "ROWBOOK_TRUST_PROXY": trust_proxy, "ROWBOOK_DEBUG": debug,
     "ROWBOOK_LOG_LEVEL": log_level, "ROWBOOK_INSTALL_METHOD": install_method,
     "ROWBOOK_UPDATE_CHECK": update_check, "ROWBOOK_RELEASE_FEED_URL": release_feed_url,
+    "ROWBOOK_SIGN_IN_ATTEMPTS": sign_in_attempts, "ROWBOOK_SIGN_IN_PAUSE_MINUTES": sign_in_pause_minutes,
 }
 # Seen in the second Rowbook of each method (they would hide the others' effects).
 SECOND = {"ROWBOOK_UPDATE_CHECK": "false", "ROWBOOK_LOG_LEVEL": "WARNING"}
 
 
+# The Rowbook each method runs here: Compose and the service image run the
+# newest release's image, the install without Docker this checkout. Each is
+# checked for the settings its own version reads, so a setting not released
+# yet is checked without Docker until its release's image exists.
+RUNS_RELEASE = {"compose": True, "image": True, "without-docker": False}
+
+
+@functools.cache
 def checked_in(method: str) -> list[str]:
-    return [var.name for var in config.VARIABLES if var.name not in SET_ELSEWHERE[method]]
+    variables = config_of(releases.newest()).VARIABLES if RUNS_RELEASE[method] else config.VARIABLES
+    return [var.name for var in variables if var.name not in SET_ELSEWHERE[method]]
 
 
 def test_every_setting_has_an_effect_check_for_each_method_that_sets_it():
@@ -222,12 +268,13 @@ def settings_for(method: str, db: dict[str, str], port: int, second: bool) -> di
         "SECRET_KEY_FALLBACKS": secrets.token_hex(32), "ROWBOOK_EXTRA_HOSTS": EXTRA_HOST,
         "ROWBOOK_HOST": "127.0.0.2", "ROWBOOK_PORT": str(port), "ROWBOOK_WORKERS": "3",
         "ROWBOOK_TRUST_PROXY": "true", "ROWBOOK_DEBUG": "true", "ROWBOOK_INSTALL_METHOD": method,
-        "ROWBOOK_RELEASE_FEED_URL": FEED_URL,
+        "ROWBOOK_RELEASE_FEED_URL": FEED_URL, "ROWBOOK_SIGN_IN_ATTEMPTS": "2",
+        "ROWBOOK_SIGN_IN_PAUSE_MINUTES": "7",
     }
     values["ROWBOOK_USER_DATABASE_URL"] = (f"postgresql://{values['POSTGRES_USER']}:{values['POSTGRES_PASSWORD']}"
                                            f"@{values.get('POSTGRES_HOST', 'db')}:{values.get('POSTGRES_PORT', '5432')}"
                                            f"/{values['POSTGRES_DB']}")
-    return {k: v for k, v in values.items() if k not in SET_ELSEWHERE[method]}
+    return {k: v for k, v in values.items() if k in checked_in(method)}
 
 
 def env_file(values: dict[str, str]) -> str:
@@ -290,7 +337,7 @@ def with_image(tmp_path: Path, second: bool, pg) -> Iterator[Rowbook]:  # noqa: 
         (tmp_path / "rowbook.env").write_text(env_file(values))
         inside = values.get("ROWBOOK_PORT", "8000")
         docker("run", "-d", "--name", name, "--network", name, "--env-file", str(tmp_path / "rowbook.env"),
-               "-p", f"127.0.0.1:{host_port}:{inside}", "rowbook/rowbook:0.1.3")
+               "-p", f"127.0.0.1:{host_port}:{inside}", f"rowbook/rowbook:{releases.newest()}")
 
         def logs() -> str:
             run = docker("logs", name, check=False)

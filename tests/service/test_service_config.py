@@ -50,6 +50,14 @@ BAD = {
         {"ROWBOOK_TRUST_PROXY": "maybe"},
         'rowbook: error: ROWBOOK_TRUST_PROXY must be one of true, false, 1, 0, yes, no '
         '(got "maybe"). Example: ROWBOOK_TRUST_PROXY=true'),
+    "no sign-in attempts": (
+        {"ROWBOOK_SIGN_IN_ATTEMPTS": "0"},
+        'rowbook: error: ROWBOOK_SIGN_IN_ATTEMPTS must be a whole number between 1 and 1000 '
+        '(got "0"). Example: ROWBOOK_SIGN_IN_ATTEMPTS=10'),
+    "sign-in pause in hours": (
+        {"ROWBOOK_SIGN_IN_PAUSE_MINUTES": "2h"},
+        'rowbook: error: ROWBOOK_SIGN_IN_PAUSE_MINUTES must be a whole number between 1 and 10080 '
+        '(got "2h"). Example: ROWBOOK_SIGN_IN_PAUSE_MINUTES=30'),
     "bad log level": ({"ROWBOOK_LOG_LEVEL": "LOUD"},
                       "rowbook: error: ROWBOOK_LOG_LEVEL must be one of DEBUG, INFO"),
     "missing POSTGRES_HOST": ({"POSTGRES_HOST": None},

@@ -111,3 +111,14 @@ def test_every_page_has_a_strict_content_security_policy(client, web):
         page = client.get(url)
         assert page["Content-Security-Policy"] == CONTENT_SECURITY_POLICY, url
     assert "script-src" not in CONTENT_SECURITY_POLICY and "'unsafe-inline'" not in CONTENT_SECURITY_POLICY
+
+
+def test_only_admins_see_the_version_in_the_footer(web):
+    import rowbook
+
+    from tests.service.rowbook_testkit import signed_in
+
+    shown = f"<footer>Rowbook {rowbook.__version__}</footer>"
+    assert "<footer>Rowbook</footer>" in new_client().get("/login/").content.decode()
+    assert shown not in signed_in("footer-user").get("/databases/").content.decode()
+    assert shown in signed_in("footer-admin", superuser=True).get("/databases/").content.decode()
