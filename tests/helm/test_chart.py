@@ -244,12 +244,15 @@ def test_the_pods_run_as_non_root_with_a_read_only_root_file_system(wanted):
     assert "emptyDir" in volumes[mounts["/tmp"]]
 
 
-def test_the_probes_ask_for_healthz_as_localhost():
+def test_the_probes_ask_as_localhost_and_only_readiness_depends_on_the_database():
     container = pod_spec(kind(render(MINIMAL), "Deployment"))["containers"][0]
     for probe in (container["readinessProbe"], container["livenessProbe"]):
         # The kubelet would send the pod's IP as Host, which Rowbook refuses with a 400.
-        assert probe["httpGet"]["path"] == "/healthz"
         assert probe["httpGet"]["httpHeaders"] == [{"name": "Host", "value": "localhost"}]
+    assert container["readinessProbe"]["httpGet"]["path"] == "/healthz"
+    # A database down, read-only or full fails /healthz (tests/service/test_service_database_full.py);
+    # liveness must not, or the kubelet restarts pods that a restart cannot fix.
+    assert container["livenessProbe"]["httpGet"]["path"] == "/static/rowbook/style.css"
     assert container["ports"] == [{"name": "http", "containerPort": 8000, "protocol": "TCP"}]
 
 

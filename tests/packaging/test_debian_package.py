@@ -177,23 +177,48 @@ def work_tree_package() -> Path:
 # It opens the package page of the built site; which methods the feed links
 # depends on the Upgrade page too (docs_site/hooks/releases_feed.py).
 @pytest.mark.reads_pages("docs/install/debian-package.md", "docs/upgrade.md")
-def test_about_page_of_a_package_install_shows_the_apt_steps(server, built_site, tmp_path):
-    """An admin of a package install opens About and updates when a newer
-    release is out: it names the install method, lists the steps of the
-    package page's upgrade section, and links to that section. Released
-    packages (0.1.3 and older) do not know the method yet: this installs the
-    work tree's package. The docs site, with a feed that has a newer release,
-    is served by the server itself, where Rowbook and the browser reach it."""
+def test_the_work_tree_package_stops_on_bad_settings_shows_the_apt_steps_and_stops_on_remove(
+        server, built_site, tmp_path):
+    """The work tree's package (what releases do not have yet), on one server:
+
+    - installed with PostgreSQL as its Recommends in one apt run, it makes
+      its database, or says how once PostgreSQL runs, and that makes it;
+    - started with incomplete settings, the service fails once with the
+      message in `systemctl status`, and does not restart every 5 s;
+    - an admin opens About and updates when a newer release is out: it
+      names the install method, lists the steps of the package page's
+      upgrade section, and links to that section (the docs site, with a feed
+      that has a newer release, is served by the server itself, where
+      Rowbook and the browser reach it);
+    - `apt-get remove` stops the service: nothing of Rowbook keeps running
+      from deleted files."""
     package = work_tree_package()
     newer = "0.2.0"
     address = server.address()
     feed_url = f"http://{address}:8081/releases.json"
 
-    root(server, "apt-get update -q && apt-get install -y -q postgresql")
+    # A plain install: PostgreSQL comes as a Recommends, in the same apt run,
+    # set up after Rowbook or before it (apt does not order Recommends). When
+    # after, the package says so and how to make the database: that makes it.
     subprocess.run(["docker", "cp", str(package), f"{server.container}:/tmp/rowbook.deb"], check=True)
-    root(server, "apt-get install -y -q /tmp/rowbook.deb")
+    output = root(server, "apt-get update -q && apt-get install -y -q /tmp/rowbook.deb").stdout
+    made = 'created the PostgreSQL user and database "rowbook"'
+    if made not in output:
+        assert "rowbook: PostgreSQL does not run on this server (yet), so Rowbook's database was not made." in output
+        assert "make it with: sudo dpkg-reconfigure rowbook" in output, output[-3000:]
+        output = root(server, "dpkg-reconfigure rowbook").stdout
+    assert made in output, output[-3000:]
     # The package says how it was installed, in the service and the rowbook command.
     assert "ROWBOOK_INSTALL_METHOD=deb" in root(server, "systemctl show -p Environment rowbook").stdout
+
+    # Started before DOMAIN_NAME is set: failed, saying why, and not started again.
+    root(server, "systemctl start rowbook")
+    assert unit_state(server, "failed") == "failed"
+    time.sleep(7)  # longer than RestartSec=5
+    assert root(server, "systemctl show -p NRestarts --value rowbook").stdout.strip() == "0"
+    assert unit_state(server, "failed") == "failed"
+    status = root(server, "systemctl status --no-pager -n 20 rowbook", check=False).stdout
+    assert "rowbook: error: DOMAIN_NAME is not set." in status, status
 
     subprocess.run(["docker", "cp", f"{built_site}/.", f"{server.container}:/srv/docs"], check=True)
     entries = [{"version": newer, "date": "2026-12-31", "summary": "A newer release."}, *load_releases()]
@@ -227,3 +252,19 @@ def test_about_page_of_a_package_install_shows_the_apt_steps(server, built_site,
                             "--password-file", str(tmp_path / "admin-password.txt"),
                             "--steps", str(tmp_path / "steps.yml")], capture_output=True, text=True, cwd=tmp_path)
     assert check.returncode == 0, check.stdout + check.stderr
+
+    # apt remove: the service stops with the program.
+    root(server, "apt-get remove -y -q rowbook")
+    assert unit_state(server, "inactive") == "inactive"
+    assert root(server, "pgrep -u rowbook", check=False).stdout == ""
+    assert healthz(server, deadline=0) == ""
+
+
+def unit_state(server: Machine, expected: str, deadline: float = 20) -> str:
+    """rowbook.service's state once it is `expected`, or after `deadline` seconds."""
+    end = time.monotonic() + deadline
+    while True:
+        state = root(server, "systemctl is-active rowbook", check=False).stdout.strip()
+        if state == expected or time.monotonic() > end:
+            return state
+        time.sleep(0.5)
