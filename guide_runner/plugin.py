@@ -252,8 +252,8 @@ class ScenarioItem(pytest.Item):
             return
         key = reuse.fingerprint(self.scenario.plan, environment)
         store = Path(self.config.getoption("--pass-store"))
-        failed_last = reuse.failed_last(self.scenario.name, store)
         if self.config.getoption("--changed"):
+            failed_last = reuse.failed_last(self.scenario.name, store)
             stored = None if failed_last else reuse.load(key, store)
             if stored is not None:
                 self.scenario.outcomes.update(stored.outcomes)
