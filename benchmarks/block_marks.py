@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.site import measure_pages
-from guide_runner.paths import DOCS
+from docs_site.paths import DOCS
 from guide_runner.site_config import site_config
 from tests.browser.site_build import build_site
 from tests.synthetic_results import docs_pages, write_report

@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from guide_runner.paths import ROOT
+from docs_site.paths import ROOT
 
 IMAGES = ["rowbook/rowbook:0.1.3", "rowbook/all-in-one:0.1.3", "postgres:15", "caddy:2",
           "debian:bookworm-slim"]

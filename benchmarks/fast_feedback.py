@@ -40,7 +40,7 @@ from benchmarks.containers import table
 from benchmarks.runner_overhead import measure
 from benchmarks.suite_times import cases, page_of, part_of
 from guide_runner import plan_file, timings
-from guide_runner.paths import ROOT
+from docs_site.paths import ROOT
 from guide_runner.reuse import latest_passes
 
 GOALS = {"cold": 600, "warm, nothing changed": 180}

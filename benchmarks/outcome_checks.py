@@ -18,7 +18,7 @@ from pathlib import Path
 
 from guide_runner import Kind, Scenario, plan_file, read_page
 from guide_runner import scenario as scenario_module
-from guide_runner.paths import DOCS, ROOT
+from docs_site.paths import DOCS, ROOT
 from guide_runner.shell import Session
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from guide_runner import Scenario, plan_file
 from guide_runner.languages import Kind
 from guide_runner.page import Block
-from guide_runner.paths import DOCS
+from docs_site.paths import DOCS
 
 PAGE = DOCS / "backup.md"
 DOCKER_VARIANTS = ["Docker Compose", "Service image", "Quickstart (all-in-one)"]

@@ -34,7 +34,7 @@ from pathlib import Path
 from benchmarks.containers import table
 from guide_runner import engine_lock
 from guide_runner.page import read_page
-from guide_runner.paths import ROOT
+from docs_site.paths import ROOT
 
 FROM, TO = "0.1.2", "0.1.3"
 PAGE = ROOT / "docs/replicas.md"

@@ -28,7 +28,7 @@ from pathlib import Path
 from guide_runner import Kind, Scenario, console, plan_file
 from guide_runner.machines import Machine
 from guide_runner.options import pairs
-from guide_runner.paths import DOCS, ROOT
+from docs_site.paths import DOCS, ROOT
 from guide_runner.plan import substituted
 from guide_runner.sandbox import Snapshot
 from guide_runner.scenario import page_env

@@ -19,7 +19,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from benchmarks.containers import table
-from guide_runner.paths import ROOT
+from docs_site.paths import ROOT
 
 
 def cases(report: Path) -> list[tuple[str, str, float]]:

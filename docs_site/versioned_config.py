@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from guide_runner import releases
-from guide_runner.paths import DOCS
+from docs_site.paths import DOCS
 from guide_runner.site_config import dump, nav_without, site_config
 
 

@@ -18,7 +18,7 @@ from typing import Callable
 
 import yaml
 
-from .paths import CADDY
+from .project import current
 
 _DOTENV_LINE = re.compile(r"^(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=.*$")
 _UNIT_LINE = re.compile(r"^(?:\[[A-Za-z][A-Za-z0-9 ._-]*\]|[A-Za-z][A-Za-z0-9]*\s*=.*)$")
@@ -101,9 +101,10 @@ def check_systemd(block: ConfigBlock) -> str:
 
 
 def check_caddyfile(block: ConfigBlock) -> str:
-    caddy = CADDY if CADDY.exists() else shutil.which("caddy")
+    unpacked = current().tools / "caddy"  # a project may unpack one for the runner
+    caddy = unpacked if unpacked.exists() else shutil.which("caddy")
     if not caddy:
-        raise ValueError("caddy is not installed on this machine: run scripts/setup.sh")
+        raise ValueError(f"caddy is not installed on this machine (checked PATH and {unpacked}): install it to check Caddyfiles")
     target = block.path
     if target is None:
         target = block.cwd / ".runner-Caddyfile"

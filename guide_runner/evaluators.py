@@ -20,7 +20,7 @@ from .languages import Kind
 from .options import pairs
 from .outcomes import GuideFailure, Outcome, Status, indent
 from .page import Block
-from .paths import ROOT
+from .project import current
 from .plan import substituted
 from .sandbox import Snapshot, describe
 from .shell import Result, Session, wait_for_url
@@ -192,7 +192,7 @@ def evaluate_outcome(block: Block, context: Context) -> Outcome:
         steps.write_text(options["steps"])
         command += ["--steps", str(steps)]
         if block.page.newest:  # the site shows the newest release's pictures; older renditions only check
-            command += ["--pictures", str((ROOT / block.page.path).parent)]
+            command += ["--pictures", str((current().root / block.page.path).parent)]
     # In the page's directory: a step may fill a field from a file the page made.
     status, seen = session.browser.check(command, session.cwd, float(options.get("timeout", 120)))
     if status:

@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .paths import ROOT
+from .project import current
 
 
 @dataclass(frozen=True)
@@ -53,11 +53,12 @@ class Machine:
         self.scratch = scratch
 
     def start(self, boot_timeout: float = 90) -> None:
+        root = current().root  # read-only: $RUNNER_REPO
         # systemd in a container without --privileged, as measured on this kind of machine (CONTRIBUTING.md, "The machine").
         _docker("run", "-d", "--name", self.container, "--hostname", "server",
                 "--cgroupns=host", "-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw",
                 "--tmpfs", "/run", "--tmpfs", "/run/lock",
-                "-v", f"{self.scratch}:{self.scratch}", "-v", f"{ROOT}:{ROOT}:ro", self.spec.image)
+                "-v", f"{self.scratch}:{self.scratch}", "-v", f"{root}:{root}:ro", self.spec.image)
         deadline = time.monotonic() + boot_timeout
         state = ""
         while time.monotonic() < deadline:

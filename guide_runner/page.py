@@ -23,7 +23,7 @@ from sybil.parsers.markdown.lexers import DirectiveInHTMLCommentLexer, RawFenced
 from . import releases
 from .languages import Kind, kind_of
 from .options import parse_options
-from .paths import relative
+from .project import current
 from .snippets import expand_snippets
 from .tabs import HEADING, TAB, Span, find_tabs, innermost, section_span
 
@@ -177,7 +177,7 @@ def read_page(path: Path, release: str | None = None) -> Page:
     release = release or releases.newest()
     source = path.read_text()
     text, line_of = expand_snippets(releases.render(source, release), release, source)
-    page_id = PageId(relative(path), release, release == releases.newest())
+    page_id = PageId(current().relative(path), release, release == releases.newest())
     document = Document(text, str(path))
 
     def line_at(offset: int) -> int:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .outcomes import as_rows, from_rows
-from .paths import DOCS, ROOT
+from .project import cached, current
 
 HOST_SCOPE = "the test host"
 LANE = "guide_runner_lane"  # the lane number, in a worker's workerinput
@@ -44,16 +44,17 @@ def lane_of(workerid: str) -> int:
     return int(workerid.removeprefix("lane"))
 
 
-@functools.cache
+@cached
 def _plans(path: str) -> dict[str, object]:
     from .plan import plan_file  # noqa: PLC0415 (the controller plans a page only when asked)
     from .releases import has_page, newest, older  # noqa: PLC0415
 
     plans = {}
-    name = Path(path).relative_to("docs").as_posix()
+    project = current()
+    name = (project.root / path).relative_to(project.docs).as_posix()
     for release in [newest(), *older()]:
         if has_page(release, name):
-            plans.update({plan.item_name: plan for plan in plan_file(ROOT / path, release)})
+            plans.update({plan.item_name: plan for plan in plan_file(project.root / path, release)})
     return plans
 
 
@@ -62,7 +63,7 @@ def scope_of(nodeid: str, plan=None) -> str:
     the scenario's, where the caller has it (a worker's item); else the page
     is planned here (the controller knows only test ids)."""
     path, _, name = nodeid.partition("::")
-    if not (path.endswith(".md") and (ROOT / path).resolve().is_relative_to(DOCS)):
+    if not (path.endswith(".md") and (current().root / path).resolve().is_relative_to(current().docs)):
         return path  # a test module: its module-scoped fixtures are set up once
     if plan is None:
         try:

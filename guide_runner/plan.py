@@ -173,7 +173,7 @@ def substituted(block: Block, replace: str, strict: bool = True) -> Block:
 def _with_files_of(block: Block, release: str) -> Block:
     """An older release's page downloads that release's files: its blocks see
     $RUNNER_FILES as that release's folder, not the scenario's."""
-    files = str(releases.snippet_dirs(release)[0].parent)
+    files = str(releases.files_root(release))
     options = {k: v.replace("$RUNNER_FILES", files) for k, v in block.options.items()}
     return dataclasses.replace(block, source=block.source.replace("$RUNNER_FILES", files), options=options)
 

@@ -1,6 +1,8 @@
 """pytest plugin: every page under docs/ is a test file, every variant of it a test.
 
-Registered through the `pytest11` entry point in guide_runner/pyproject.toml.
+Registered through the `pytest11` entry point in guide_runner/pyproject.toml,
+and off in every run whose rootdir has no [tool.guide_runner] table
+(project.py): it then collects nothing, writes nothing and calls no Docker.
 One pytest item runs a whole scenario (a page, or one variant of it) because
 its blocks depend on each other: `pytest --lf` re-runs the failed page from
 its first block.
@@ -8,7 +10,6 @@ its first block.
 
 from __future__ import annotations
 
-import functools
 import json
 import signal
 import subprocess
@@ -17,16 +18,17 @@ from pathlib import Path
 
 import pytest
 
-from . import engine_lock, lanes, parallel, ratchet, releases, reuse, run_facts
+from . import engine_lock, lanes, parallel, project, ratchet, releases, reuse, run_facts
 from .languages import Kind
 from .outcomes import GuideFailure
 from .page import Page, read_page
-from .paths import DOCS, REPORTS, ROOT, SCRIPTS
 from .plan import Plan, plan_page
+from .project import Project, cached
 from .report import Coverage
 from .sandbox import docker_available
 from .scenario import Scenario
 
+PROJECT = pytest.StashKey[Project]()  # set only where the rootdir configures the runner
 PAGES = pytest.StashKey[list[Page]]()  # every page collected, each rendition
 PAGE_FILES = pytest.StashKey[list[tuple[str, str]]]()  # the same, as (file, release): what a lane's worker sends
 SCENARIOS = pytest.StashKey[list[Scenario]]()  # every scenario that ran (or was skipped)
@@ -54,8 +56,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--lanes", type=int, default=0, metavar="N",
                     help="run the tests in N lanes side by side, each a Docker engine in a network namespace "
                          "of its own (guide_runner/lanes.py), one pytest-xdist worker in each")
-    group.addoption("--pass-store", metavar="DIR", default=str(reuse.STORE),
-                    help="where passing scenarios are stored for --changed (default: .cache/guide-passes)")
+    group.addoption("--pass-store", metavar="DIR", default=None,
+                    help="where passing scenarios are stored for --changed (default: guide-passes/ in the "
+                         "project's cache)")
+
+
+def _project(config: pytest.Config) -> Project | None:
+    """The project this run runs; None: the runner is off."""
+    return config.stash.get(PROJECT, None)
+
+
+def _pass_store(config: pytest.Config) -> Path:
+    chosen = config.getoption("--pass-store")
+    return Path(chosen) if chosen else config.stash[PROJECT].passes
 
 
 def _worker(config: pytest.Config) -> bool:
@@ -71,12 +84,25 @@ def _lane_count(config: pytest.Config) -> int:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config: pytest.Config) -> None:
-    """--lanes N: one pytest-xdist worker per lane, started inside it (parallel.py)."""
+    """The project, from the rootdir; --lanes N: one pytest-xdist worker per
+    lane, started inside it (parallel.py)."""
+    try:
+        found = project.load(config.rootpath)
+    except project.ProjectError as error:
+        raise pytest.UsageError(str(error)) from None
+    if found is None:
+        if config.getoption("--lanes") or config.getoption("--changed"):
+            raise pytest.UsageError(f"--lanes and --changed are the guide runner's: {config.rootpath / 'pyproject.toml'} "
+                                    "has no [tool.guide_runner] table to turn it on")
+        return
+    config.stash[PROJECT] = found
+    previous = project.use(found)
+    config.add_cleanup(lambda: project.use(previous))
     count = _lane_count(config)
     if count <= 0:
         return
     if not config.pluginmanager.hasplugin("xdist"):
-        raise pytest.UsageError("--lanes needs pytest-xdist: run scripts/setup.sh")
+        raise pytest.UsageError("--lanes needs pytest-xdist (pip install pytest-xdist)")
     config.option.numprocesses = None
     config.option.dist = "loadscope"  # with the scopes of parallel.scope_of (LaneScheduling)
     config.option.loadscopereorder = False  # the workers sort longest first
@@ -89,6 +115,8 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if _project(config) is None:
+        return
     config.stash[PAGES] = []
     config.stash[PAGE_FILES] = []
     config.stash[SCENARIOS] = []
@@ -119,7 +147,7 @@ class TestPasses:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
-        self.store = Path(config.getoption("--pass-store"))
+        self.store = _pass_store(config)
         self.keys: dict[str, str] = {}  # test id: fingerprint
         self.results: dict[str, list] = {}  # test id: [seconds so far, every phase so far passed]
         self.reused: list[reuse.StoredPass] = []
@@ -134,11 +162,14 @@ class TestPasses:
             _engine_locked(self.config)
             if any(isinstance(item, ScenarioItem) for item in items):
                 _images_built(self.config, at_collection=True)
-        files = reuse.repository_files()
+        if not running:
+            return  # --collect-only: no fingerprint, no Docker call, no file written
+        files = reuse.repository_files(self.config.stash[PROJECT].root)
         environment = self.config.stash[ENVIRONMENT] = reuse.environment(files) if files is not None else None
         tests = [item for item in items if not isinstance(item, ScenarioItem)]
         if environment is None or not tests:
             return
+        found = self.config.stash[PROJECT]
         machine = {part: digest for part, digest in environment.items() if part != "files"}
         # By folder and pages read: the tests of a folder read the same files.
         inputs: dict[tuple[str, frozenset[str] | None], str] = {}
@@ -147,7 +178,8 @@ class TestPasses:
             marker = item.get_closest_marker("reads_pages")
             what = (path.rpartition("/")[0] + "/", _pages_read(marker.args) if marker else None)
             if what not in inputs:
-                inputs[what] = reuse.inputs_of_test(path, files, pages=what[1])
+                inputs[what] = reuse.inputs_of_test(path, files, found.root, pages=what[1],
+                                                    pages_read_by_folder=found.pages_read_by_folder)
             self.keys[item.nodeid] = reuse.fingerprint_of_test(item.nodeid, inputs[what], machine)
         if not self.config.getoption("--changed"):
             return
@@ -194,11 +226,12 @@ class TestPasses:
         return [f"{folder}: {len(times)} tests, {sum(times):.0f} s saved" for folder, times in sorted(by_folder.items())]
 
 
-@functools.cache  # once per marker, not once per test it marks
+@cached  # once per marker, not once per test it marks
 def _pages_read(pages: tuple[str, ...]) -> frozenset[str]:
     """The pages a test reads (`@pytest.mark.reads_pages("docs/PAGE.md", ...)`),
     with every page their scenarios start from."""
-    return frozenset(pages).union(*(plan.pages for name in pages for plan in plan_page(read_page(ROOT / name))))
+    root = project.current().root
+    return frozenset(pages).union(*(plan.pages for name in pages for plan in plan_page(read_page(root / name))))
 
 
 def _engine_locked(config: pytest.Config) -> None:
@@ -210,7 +243,8 @@ def _engine_locked(config: pytest.Config) -> None:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
-    if file_path.suffix == ".md" and DOCS in file_path.parents:
+    found = _project(parent.config)
+    if found is not None and file_path.suffix == ".md" and found.docs in file_path.parents:
         return PageFile.from_parent(parent, path=file_path)
     return None
 
@@ -220,7 +254,7 @@ class PageFile(pytest.File):
     that has it shows it (items named `...@0.1.1`, run against that release)."""
 
     def collect(self):
-        name = self.path.relative_to(DOCS).as_posix()
+        name = self.path.relative_to(self.config.stash[PROJECT].docs).as_posix()
         for release in [releases.newest(), *reversed(releases.older())]:
             if not releases.has_page(release, name):
                 continue
@@ -238,7 +272,8 @@ class ScenarioItem(pytest.Item):
     def __init__(self, *, plan: Plan, **kwargs):
         super().__init__(**kwargs)
         self.scenario = Scenario(plan)
-        self.add_marker(pytest.mark.docker)
+        if self.config.stash[PROJECT].docker:
+            self.add_marker(pytest.mark.docker)
 
     def runtest(self) -> None:
         self.config.stash[SCENARIOS].append(self.scenario)
@@ -251,7 +286,7 @@ class ScenarioItem(pytest.Item):
             self.scenario.run()
             return
         key = reuse.fingerprint(self.scenario.plan, environment)
-        store = Path(self.config.getoption("--pass-store"))
+        store = _pass_store(self.config)
         if self.config.getoption("--changed"):
             failed_last = reuse.failed_last(self.scenario.name, store)
             stored = None if failed_last else reuse.load(key, store)
@@ -284,15 +319,17 @@ class ScenarioItem(pytest.Item):
 
 
 def _images_built(config: pytest.Config, at_collection: bool = False) -> None:
-    """Our images and the test servers, built once per run before the first
-    page (cached by the script: quick when nothing changed)."""
-    if config.stash.get(IMAGES, False) or not docker_available():
+    """The project's images (its build-images command: ours also builds the
+    test servers), built once per run before the first page (cached by the
+    script: quick when nothing changed)."""
+    command = config.stash[PROJECT].build_images
+    if config.stash.get(IMAGES, False) or not command or not config.stash[PROJECT].docker or not docker_available():
         return
-    run = subprocess.run([str(SCRIPTS / "build-images.sh")], capture_output=True, text=True)
+    run = subprocess.run(list(command), capture_output=True, text=True, cwd=config.stash[PROJECT].root)
     if run.returncode:
         if at_collection:
             return  # the first page says why, as its failure
-        raise GuideFailure(f"scripts/build-images.sh failed:\n{run.stdout[-2000:]}{run.stderr[-2000:]}")
+        raise GuideFailure(f"{' '.join(command)} failed:\n{run.stdout[-2000:]}{run.stderr[-2000:]}")
     config.stash[IMAGES] = True
 
 
@@ -322,7 +359,7 @@ def _coverage(config: pytest.Config) -> Coverage | None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus) -> None:
     config = session.config
-    if _worker(config):
+    if _project(config) is None or _worker(config):
         return  # the controller sees every worker's scenarios (LaneController)
     baseline = config.getoption("--coverage-baseline")
     coverage = _coverage(config)
@@ -344,7 +381,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus) -> None:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
-    if _worker(config):
+    if _project(config) is None or _worker(config):
         return
     reused = config.stash.get(REUSED, [])
     tests = config.pluginmanager.get_plugin("guide_runner.test_passes")
@@ -373,9 +410,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
             terminalreporter.write_line(drop)
     terminalreporter.section("guide coverage: what happened to every block of every page")
     terminalreporter.write(coverage.table())
+    reports = config.stash[PROJECT].reports
+    if reports is None:
+        return  # the project keeps no reports
     # With what the run ran on: the site shows it next to each page's marks.
-    written = coverage.write(REPORTS, run=run_facts.collect())
-    terminalreporter.write_line(f"written to {', '.join(str(p.relative_to(ROOT)) for p in written)}")
+    written = coverage.write(reports, run=run_facts.collect())
+    terminalreporter.write_line(f"written to {', '.join(config.stash[PROJECT].relative(p) for p in written)}")
 
 
 class LaneController:
@@ -389,8 +429,8 @@ class LaneController:
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         """Before pytest-xdist starts the workers: the images, then the lanes with them."""
-        if not docker_available():
-            raise pytest.UsageError("--lanes needs the Docker engine")
+        if not self.config.stash[PROJECT].docker or not docker_available():
+            raise pytest.UsageError("--lanes needs the Docker engine, and docker = true in [tool.guide_runner]")
         _engine_locked(self.config)
         _images_built(self.config)
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
@@ -418,9 +458,12 @@ class LaneController:
         self.seconds[report.nodeid] = self.seconds.get(report.nodeid, 0.0) + report.duration
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        # What each test took, for the next run's order (parallel.longest_first; tests/durations.json).
-        REPORTS.mkdir(exist_ok=True)
-        (REPORTS / "durations.json").write_text(
+        # What each test took, for the next run's order (parallel.longest_first; the project's durations).
+        reports = self.config.stash[PROJECT].reports
+        if reports is None:
+            return
+        reports.mkdir(exist_ok=True)
+        (reports / "durations.json").write_text(
             json.dumps({nodeid: round(s, 1) for nodeid, s in sorted(self.seconds.items())}, indent=1) + "\n")
 
 
@@ -434,8 +477,8 @@ class LaneWorker:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        store = Path(self.config.getoption("--pass-store"))
-        seconds = parallel.stored_seconds(reuse.latest_passes(store), ROOT / "tests" / "durations.json")
+        seconds = parallel.stored_seconds(reuse.latest_passes(_pass_store(self.config)),
+                                          self.config.stash[PROJECT].durations)
         items[:] = parallel.longest_first(items, seconds)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from .page import PageId
-from .paths import ROOT
+from .project import current
 
 TRACKED = ("verified", "executed", "skipped")
 
@@ -30,7 +30,7 @@ def drops(baseline: dict[str, dict[str, int]], totals: dict[str, dict[str, int]]
     """What went down, for the pages whose every scenario ran (`complete`)."""
     found = []
     for page, before in sorted(baseline.items()):
-        if not (ROOT / PageId.parse(page).path).exists():  # docs/page.md@0.1.1: that page's rendition
+        if not (current().root / PageId.parse(page).path).exists():  # docs/page.md@0.1.1: that page's rendition
             found.append(f"{page}: the page is gone (it had {before['verified'] + before['executed']} tested blocks)")
             continue
         if page not in complete:

@@ -26,14 +26,14 @@ import shutil
 import tempfile
 import tomllib
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from packaging.version import Version as _Version
 
-from .paths import DOCS_VERSIONS, RENDITIONS, ROOT
+from .project import cached, current
 from .site_config import snippets_options
 
+CURRENT = "current"  # the one release of a project without a releases file
 _START = re.compile(r"^\s*<!--\s*version:\s*(?P<when>since|before)\s+(?P<version>\S+)\s*-->\s*$")
 _END = re.compile(r"^\s*<!--\s*/version\s*-->\s*$")
 
@@ -45,7 +45,8 @@ def key(version: str) -> _Version:
 
 def snippet_folders() -> tuple[str, ...]:
     """The folders pages include files from: pymdownx.snippets' base_path."""
-    return tuple(snippets_options().get("base_path", ["."]))
+    options = snippets_options()
+    return tuple(options.get("base_path", ["."])) if options is not None else ()
 
 
 @dataclass(frozen=True)
@@ -55,10 +56,13 @@ class Version:
     replace: tuple[tuple[str, str], ...]  # (regex, replacement), applied to every line kept
 
 
-@cache
+@cached
 def versions() -> dict[str, Version]:
-    """Every release with docs, oldest first, from docs-versions.toml."""
-    data = tomllib.loads(DOCS_VERSIONS.read_text())["versions"]
+    """Every release with docs, oldest first, from docs-versions.toml; a
+    project without one has one release, `current`: its docs as they are."""
+    if current().releases is None:
+        return {CURRENT: Version(CURRENT, (), ())}
+    data = tomllib.loads(current().releases.read_text())["versions"]
     found = {name: Version(name, tuple(entry.get("without", [])),
                            tuple((pattern, new) for pattern, new in entry.get("replace", [])))
              for name, entry in data.items()}
@@ -97,7 +101,7 @@ def has_page(version: str, page: str) -> bool:
     return page not in versions()[version].without
 
 
-@cache
+@cached
 def snippet_dirs(version: str) -> list[Path]:
     """The folders pages include files from, as release `version` has them:
     the repository's own for the newest, rendered copies for older ones.
@@ -108,11 +112,19 @@ def snippet_dirs(version: str) -> list[Path]:
     scripts/test.sh, or lanes) each find it whole or make it whole, and none
     ever deletes a file another one reads. A changed input makes a new folder."""
     if version == newest():
-        return [ROOT / name for name in snippet_folders()]
-    out = RENDITIONS / f"{version}-{_rendition_digest(version)}"
+        return [current().root / name for name in snippet_folders()]
+    out = current().renditions / f"{version}-{_rendition_digest(version)}"
     if not out.is_dir():
         _render_into_place(version, out)
     return [out / name for name in snippet_folders()]
+
+
+def files_root(version: str) -> Path:
+    """Where the included folders of release `version` are ($RUNNER_FILES):
+    the project itself for the newest, its rendition for an older one."""
+    if version == newest():
+        return current().root
+    return snippet_dirs(version)[0].parent
 
 
 _NOT_RENDERED = ("wheels", "__pycache__")
@@ -120,16 +132,17 @@ _NOT_RENDERED = ("wheels", "__pycache__")
 
 def _sources(name: str) -> list[Path]:
     """The files of snippet folder `name` a rendition holds, in a stable order."""
-    return sorted(p for p in (ROOT / name).rglob("*")
-                  if p.is_file() and not set(p.relative_to(ROOT / name).parts) & set(_NOT_RENDERED))
+    folder = current().root / name
+    return sorted(p for p in folder.rglob("*")
+                  if p.is_file() and not set(p.relative_to(folder).parts) & set(_NOT_RENDERED))
 
 
 def _rendition_digest(version: str) -> str:
     """What a rendition of `version` is made of: its text rules and every file's path and bytes."""
-    digest = hashlib.sha256(DOCS_VERSIONS.read_bytes() + version.encode())
+    digest = hashlib.sha256(current().releases.read_bytes() + version.encode())
     for name in snippet_folders():
         for path in _sources(name):
-            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+            digest.update(str(path.relative_to(current().root)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
 
@@ -139,7 +152,7 @@ def _render_into_place(version: str, out: Path) -> None:
     try:
         for name in snippet_folders():
             target = partial / name
-            shutil.copytree(ROOT / name, target, ignore=shutil.ignore_patterns(*_NOT_RENDERED))
+            shutil.copytree(current().root / name, target, ignore=shutil.ignore_patterns(*_NOT_RENDERED))
             for path in target.rglob("*"):
                 if path.is_file():
                     try:

@@ -1,7 +1,7 @@
 """Reuse a pass while nothing it depends on has changed.
 
 Every scenario that passes is stored under its fingerprint, in
-`.cache/guide-passes/`: the blocks it ran and what happened to each. With
+the project's cache (`.cache/guide-passes/` here): the blocks it ran and what happened to each. With
 `--changed`, a scenario whose fingerprint has a stored pass is not run again:
 its blocks get the stored outcomes (so the coverage report and the site's
 marks stay whole), the test shows as REUSED, and the summary lists each reused
@@ -18,10 +18,11 @@ A scenario's fingerprint is a sha256 over everything its result depends on:
 - the plan: every block it runs, in order, with its page, line, options and
   text as the reader sees it (so the pages it starts from are in it, and a
   change to one of them runs every page that starts from it again);
-- the files its blocks can read: the runner itself, the service's source, the
-  included and downloaded files, the scripts, the Dockerfiles, the test
-  servers, the release lists (`INPUTS`; hashed from disk, so uncommitted
-  changes count);
+- the files its blocks can read (the project's `inputs`; here the runner
+  itself, the service's source, the included and downloaded files, the
+  scripts, the Dockerfiles, the test servers, the release lists; every file
+  of the repository where a project names none; hashed from disk, so
+  uncommitted changes count);
 - the machine it runs on: every tagged image by id, Docker's and Compose's
   versions, the host's Debian packages and the Python packages, by version.
 
@@ -40,19 +41,17 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .outcomes import Outcome, as_rows, from_rows
-from .paths import CACHE, ROOT
+from .project import current
 from .plan import Plan
 
-STORE = CACHE / "guide-passes"
-# What a page's blocks can read besides their own text ($RUNNER_REPO, $RUNNER_FILES).
-INPUTS = ("guide_runner", "rowbook", "snippets", "scripts", "docker", "deploy", "tests/machines",
-          "tests/stand-ins", "pyproject.toml", "releases.toml", "docs-versions.toml")
 
 
-def files_digest(files: list[str], root: Path = ROOT, inputs: tuple[str, ...] = INPUTS) -> str:
+def files_digest(files: list[str], root: Path, inputs: tuple[str, ...] | None) -> str:
     """The content of every input file among `files` (as git lists them, so
-    no bytecode, cache or build output counts), by path: a rename counts."""
-    names = [name for name in files if any(name == top or name.startswith(top + "/") for top in inputs)]
+    no bytecode, cache or build output counts), by path: a rename counts.
+    `inputs` None: every file."""
+    names = [name for name in files
+             if inputs is None or any(name == top or name.startswith(top + "/") for top in inputs)]
     return _content_digest(root, names)
 
 
@@ -68,13 +67,7 @@ def _content_digest(root: Path, names: list[str]) -> str:
     return digest.hexdigest()
 
 
-# Parts of tests/ that read no page of docs/, only the service, the images, the
-# chart and their own files (and the pages named): a change to another page
-# does not run them again. Every other test may read any file.
-READS_NO_PAGE = {"tests/service/": (), "tests/containers/": (), "tests/helm/": ("docs/install/kubernetes.md",)}
-
-
-def repository_files(root: Path = ROOT) -> list[str] | None:
+def repository_files(root: Path) -> list[str] | None:
     """Committed and new files, as git sees them (not what .gitignore leaves
     out: .cache, reports, bytecode). None outside a git checkout (a tarball):
     then nothing is fingerprinted, so nothing is stored or reused."""
@@ -88,49 +81,60 @@ def repository_files(root: Path = ROOT) -> list[str] | None:
     return sorted(name for name in run.stdout.decode().split("\0") if name)
 
 
-def inputs_of_test(test_path: str, files: list[str], root: Path = ROOT,
-                   pages: frozenset[str] | None = None) -> str:
+def inputs_of_test(test_path: str, files: list[str], root: Path,
+                   pages: frozenset[str] | None = None,
+                   pages_read_by_folder: dict[str, tuple[str, ...]] | None = None) -> str:
     """What a test outside the pages can read: every file, but the pages when
-    its folder reads none; `pages`: a test that reads only these pages (its
+    its folder reads none but those named (`pages_read_by_folder`); `pages`: a test that reads only these pages (its
     `reads_pages` marker, with the pages they start from) has the other pages
     left out, and the rest of docs/ (stylesheets, pictures) kept."""
-    folder = next((f for f in READS_NO_PAGE if test_path.startswith(f)), None)
+    docs = current().relative(current().docs) + "/"
+    folders = pages_read_by_folder or {}
+    folder = next((f for f in folders if test_path.startswith(f)), None)
     if folder is not None:
-        files = [f for f in files if not f.startswith("docs/") or f in READS_NO_PAGE[folder]]
+        files = [f for f in files if not f.startswith(docs) or f in folders[folder]]
     if pages is not None:
-        files = [f for f in files if not is_page(f) or f in pages]
+        files = [f for f in files if not is_page(f, docs) or f in pages]
     return _content_digest(root, files)
 
 
-def is_page(name: str) -> bool:
-    return name.startswith("docs/") and name.endswith(".md")
+def is_page(name: str, docs: str = "docs/") -> bool:
+    return name.startswith(docs) and name.endswith(".md")
 
 
-def machine_parts(run=subprocess.run) -> dict[str, str]:
+def machine_parts(run=subprocess.run, docker: bool = True) -> dict[str, str]:
     """What this machine brings: every tagged image by id, Docker's and
     Compose's versions, the host's Debian packages (Chromium, Caddy...) and
     the Python packages of this environment, by version. The images are
     listed, the packages digested: a miss can then name the images that
-    changed (why_run_again)."""
+    changed (why_run_again). `docker` False: a project whose pages use no
+    Docker; the engine is not asked."""
     def output(*command: str) -> str:
-        result = run(list(command), capture_output=True, text=True)
+        try:
+            result = run(list(command), capture_output=True, text=True)
+        except OSError:  # not installed here (dpkg-query outside Debian)
+            return f"({command[0]} not found)"
         return result.stdout if result.returncode == 0 else f"({' '.join(command)} failed)"
 
-    images = output("docker", "images", "--no-trunc", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}")
-    tagged = sorted(line for line in images.splitlines() if "<none>" not in line)
-    versions = output("docker", "version", "--format", "{{.Server.Version}}") + output(
-        "docker", "compose", "version", "--short")
-    debian = output("dpkg-query", "--show", "--showformat", "${Package} ${Version}\\n")
+    parts = {}
+    if docker:
+        images = output("docker", "images", "--no-trunc", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}")
+        parts["images"] = "\n".join(sorted(line for line in images.splitlines() if "<none>" not in line))
+        versions = output("docker", "version", "--format", "{{.Server.Version}}") + output(
+            "docker", "compose", "version", "--short")
+        parts["Docker and Compose"] = " ".join(versions.split())
+    parts["Debian packages"] = _digest(output("dpkg-query", "--show", "--showformat", "${Package} ${Version}\\n"))
     # A set: a folder twice on sys.path lists its packages twice.
     python = sorted({f"{d.metadata['Name']} {d.version}" for d in metadata.distributions()})
-    return {"images": "\n".join(tagged), "Docker and Compose": " ".join(versions.split()),
-            "Debian packages": _digest(debian), "Python packages": _digest("\n".join(python))}
+    parts["Python packages"] = _digest("\n".join(python))
+    return parts
 
 
 def environment(files: list[str], run=subprocess.run) -> dict[str, str]:
     """What every fingerprint of a run shares, by part: computed once, when
     collection ends (after the images are built, before any test can tag one)."""
-    return {"files": files_digest(files), **machine_parts(run)}
+    project = current()
+    return {"files": files_digest(files, project.root, project.inputs), **machine_parts(run, project.docker)}
 
 
 def _digest(text: str) -> str:
@@ -159,7 +163,7 @@ class StoredPass:
 
 
 def save(key: str, name: str, outcomes: dict[tuple[str, int], Outcome], seconds: float,
-         commit: str, store: Path = STORE, environment: dict[str, str] | None = None,
+         commit: str, store: Path, environment: dict[str, str] | None = None,
          timings: dict | None = None) -> None:
     store.mkdir(parents=True, exist_ok=True)
     record = {
@@ -172,7 +176,7 @@ def save(key: str, name: str, outcomes: dict[tuple[str, int], Outcome], seconds:
     (store / f"{key}.json").write_text(json.dumps(record, indent=1) + "\n")
 
 
-def load(key: str, store: Path = STORE) -> StoredPass | None:
+def load(key: str, store: Path) -> StoredPass | None:
     path = store / f"{key}.json"
     try:
         record = json.loads(path.read_text())
@@ -190,21 +194,21 @@ def _failure_file(name: str, store: Path) -> Path:
     return store / "failed" / _digest(name)
 
 
-def record_failure(name: str, store: Path = STORE) -> None:
+def record_failure(name: str, store: Path) -> None:
     path = _failure_file(name, store)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(name + "\n")
 
 
-def clear_failure(name: str, store: Path = STORE) -> None:
+def clear_failure(name: str, store: Path) -> None:
     _failure_file(name, store).unlink(missing_ok=True)
 
 
-def failed_last(name: str, store: Path = STORE) -> bool:
+def failed_last(name: str, store: Path) -> bool:
     return _failure_file(name, store).is_file()
 
 
-def latest_passes(store: Path = STORE) -> dict[str, dict]:
+def latest_passes(store: Path) -> dict[str, dict]:
     """The newest stored pass of each scenario or test, by name."""
     latest: dict[str, tuple[float, dict]] = {}
     for path in store.glob("*.json"):

@@ -14,7 +14,7 @@ import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .paths import ROOT
+from .project import current
 
 OS_RELEASE = Path("/etc/os-release")
 
@@ -31,7 +31,7 @@ def os_name(os_release: str) -> str | None:
 
 def _output(command: list[str], run=subprocess.run) -> str | None:
     try:
-        result = run(command, capture_output=True, text=True, timeout=30, cwd=ROOT)
+        result = run(command, capture_output=True, text=True, timeout=30, cwd=current().root)
     except (OSError, subprocess.TimeoutExpired):
         return None
     return result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else None

@@ -25,7 +25,7 @@ from .machines import Machine, MachineError
 from .outcomes import GuideFailure, Outcome, Status, indent
 from .page import Block
 from .parallel import host_lock
-from .paths import ROOT
+from .project import current
 from .plan import Plan
 from .sandbox import Snapshot, docker_available, logs_of_new_containers
 from .shell import Session
@@ -71,7 +71,7 @@ class Scenario:
     def _run(self) -> None:
         self.timings = Timings()
         scratch = Path(tempfile.mkdtemp(prefix="rowbook-docs-"))
-        snapshot = Snapshot.take() if docker_available() else None
+        snapshot = Snapshot.take() if current().docker and docker_available() else None
         # After the snapshot: the images the page pulls back are not its leftovers.
         absent = Absent.make(self.plan.absent)
         env = page_env(scratch, self.plan)
@@ -185,8 +185,8 @@ def page_env(scratch: Path, plan: Plan) -> dict[str, str]:
     # For hidden blocks only: where the repo is, where the files pages
     # include are as this release has them (docker/, snippets/), and a name
     # unique to this page.
-    env["RUNNER_REPO"] = str(ROOT)
-    env["RUNNER_FILES"] = str(releases.snippet_dirs(plan.page.release)[0].parent)
+    env["RUNNER_REPO"] = str(current().root)
+    env["RUNNER_FILES"] = str(releases.files_root(plan.page.release))
     name = str(plan.page).removesuffix(".md").replace(".md@", "-")
     env["RUNNER_SANDBOX"] = "rbdocs-" + re.sub(r"[^a-z0-9]+", "-", f"{name}-{plan.variant}".lower()).strip("-")[-40:]
     return env

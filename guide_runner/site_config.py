@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 from mkdocs.utils.yaml import get_yaml_loader
 
-from .paths import MKDOCS_YML, ROOT
+from .project import current
 
 # mkdocs.yml: `enabled: !ENV [ROWBOOK_DOCS_CHECK_LINKS, false]` on htmlproofer.
 CHECK_LINKS = "ROWBOOK_DOCS_CHECK_LINKS"
@@ -48,27 +48,34 @@ def _loader():
 
 def mkdocs_yml() -> dict:
     """mkdocs.yml as written (a fresh copy: callers may change it)."""
-    return yaml.load(MKDOCS_YML.read_text(), Loader=_loader())
+    return yaml.load(current().mkdocs_yml.read_text(), Loader=_loader())
 
 
-def snippets_options() -> dict:
-    """pymdownx.snippets' settings, as the site uses them."""
-    for entry in mkdocs_yml()["markdown_extensions"]:
+def snippets_options() -> dict | None:
+    """pymdownx.snippets' settings, as the site uses them; None when the site
+    does not use it (pages are then run as written)."""
+    extensions = mkdocs_yml().get("markdown_extensions") or []
+    if isinstance(extensions, dict):  # MkDocs also takes a mapping of name: settings
+        extensions = [{name: value} for name, value in extensions.items()]
+    for entry in extensions:
+        if entry == "pymdownx.snippets":
+            return {}
         if isinstance(entry, dict) and "pymdownx.snippets" in entry:
-            return dict(entry["pymdownx.snippets"])
-    raise RuntimeError("mkdocs.yml does not configure pymdownx.snippets")
+            return dict(entry["pymdownx.snippets"] or {})
+    return None
 
 
 def site_config(docs_dir: Path | None = None, **overrides) -> dict:
     """mkdocs.yml with absolute paths (snippet folders, hooks), to build the
     site from a config written anywhere, often with another docs_dir."""
     config = mkdocs_yml()
-    config["docs_dir"] = str(docs_dir or ROOT / "docs")
+    root = current().root
+    config["docs_dir"] = str(docs_dir or current().docs)
     for entry in config["markdown_extensions"]:
         if isinstance(entry, dict) and "pymdownx.snippets" in entry:
             options = entry["pymdownx.snippets"]
-            options["base_path"] = [str(ROOT / p) for p in options["base_path"]]
-    config["hooks"] = [str(ROOT / hook) for hook in config.get("hooks", [])]
+            options["base_path"] = [str(root / p) for p in options["base_path"]]
+    config["hooks"] = [str(root / hook) for hook in config.get("hooks", [])]
     config.update(overrides)
     return config
 

@@ -8,20 +8,21 @@ holds byte for byte what the reader sees on the site.
 from __future__ import annotations
 
 import difflib
-from functools import cache
 
 import markdown
 
 from . import releases
-from .paths import ROOT
+from .project import cached, current
 from .site_config import snippets_options
 
 
-@cache
+@cached
 def _preprocessor(release: str):
     options = snippets_options()
+    if options is None:
+        return None  # the site includes nothing: the page is what it shows
     folders = {d.name: d for d in releases.snippet_dirs(release)}
-    options["base_path"] = [str(folders.get(p, ROOT / p)) for p in options.get("base_path", ["."])]
+    options["base_path"] = [str(folders.get(p, current().root / p)) for p in options.get("base_path", ["."])]
     md = markdown.Markdown(extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": options})
     return md.preprocessors["snippet"]
 
@@ -29,7 +30,8 @@ def _preprocessor(release: str):
 def expand_snippets(text: str, release: str, source: str | None = None) -> tuple[str, list[int]]:
     """Expand --8<-- includes; also return, for each expanded line, its 1-based
     line in `source` (the page file; default: `text` itself)."""
-    expanded = _preprocessor(release).run(text.split("\n"))
+    preprocessor = _preprocessor(release)
+    expanded = preprocessor.run(text.split("\n")) if preprocessor else text.split("\n")
     original = (text if source is None else source).split("\n")
     line_of = [0] * len(expanded)
     matcher = difflib.SequenceMatcher(a=original, b=expanded, autojunk=False)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from guide_runner.paths import ROOT
+from docs_site.paths import ROOT
 
 
 

@@ -21,7 +21,7 @@ from docs_site.marks.results import FRESH, load, proof_of_file
 from guide_runner.languages import Kind
 from guide_runner.outcomes import Outcome, Status
 from guide_runner.page import Block
-from guide_runner.paths import DOCS, ROOT
+from docs_site.paths import DOCS, ROOT
 from guide_runner.site_config import dump, site_config
 from tests.synthetic_results import RUN, docs_pages, passed, report, write_report
 

@@ -9,7 +9,7 @@ import re
 import yaml
 
 from docs_site.where_to_set import SET_ELSEWHERE
-from guide_runner.paths import ROOT
+from docs_site.paths import ROOT
 from rowbook import config
 
 COMPOSE = ROOT / "docker" / "compose.yml"

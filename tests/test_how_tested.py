@@ -6,7 +6,7 @@ from __future__ import annotations
 from docs_site.hooks.how_tested import how_tested, ci_only_reason
 from guide_runner.languages import Kind
 from guide_runner.page import read_page
-from guide_runner.paths import DOCS
+from docs_site.paths import DOCS
 
 
 def test_a_ci_only_hidden_step_gives_its_comment_as_the_reason():

@@ -13,7 +13,7 @@ from markdown.extensions.toc import slugify
 
 from rowbook import config, install_methods
 from rowbook.core import release_feed  # Django-free at import time apart from the cache
-from guide_runner.paths import ROOT
+from docs_site.paths import ROOT
 from guide_runner.site_config import mkdocs_yml
 
 

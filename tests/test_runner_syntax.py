@@ -9,7 +9,7 @@ import json
 import shutil
 
 from docs_site.runner_syntax import visible_runner_syntax
-from guide_runner.paths import ROOT
+from docs_site.paths import ROOT
 from guide_runner.site_config import dump, site_config
 from tests.test_site_build import build
 

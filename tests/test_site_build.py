@@ -9,7 +9,7 @@ from pathlib import Path
 
 
 from guide_runner.site_config import dump, mkdocs_yml, site_config
-from guide_runner.paths import ROOT
+from docs_site.paths import ROOT
 
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 

@@ -18,7 +18,7 @@ import pytest
 from docs_site.checklists.checklist import section_headings
 from guide_runner.languages import Kind
 from guide_runner.page import read_page
-from guide_runner.paths import DOCS
+from docs_site.paths import DOCS
 from rowbook import install_methods, upgrade_steps
 
 UPGRADE_PAGE = DOCS / "upgrade.md"

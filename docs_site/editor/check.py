@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import lint, links, shell_blocks, style
 from .findings import Finding
-from guide_runner.paths import DOCS
+from docs_site.paths import DOCS
 
 
 

@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from guide_runner.paths import DOCS, MKDOCS_YML, ROOT
+from docs_site.paths import DOCS, MKDOCS_YML, ROOT
 from guide_runner.site_config import CHECK_LINKS, dump, site_config
 
 from .findings import Finding, shown_path

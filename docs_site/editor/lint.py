@@ -10,7 +10,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from guide_runner.paths import ROOT
+from docs_site.paths import ROOT
 
 from .findings import Finding, shown_path
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from guide_runner.console import parse as parse_console
 from guide_runner.languages import Kind
+from docs_site import paths  # noqa: F401 (sets the runner's project: this repository)
 from guide_runner.page import Block, read_page
 
 from .findings import Finding, shown_path

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from guide_runner.paths import DOCS
+from docs_site.paths import DOCS
 
 from docs_site.marks.html import page_line, with_line, with_marks
 from docs_site.marks.results import FRESH, PageProof, ResultsError, load, proof_of_file, release_of, results_path

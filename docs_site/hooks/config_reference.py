@@ -19,7 +19,7 @@ from contextlib import contextmanager
 
 from guide_runner import releases
 from docs_site.where_to_set import where
-from guide_runner.paths import RELEASES_TOML, ROOT
+from docs_site.paths import RELEASES_TOML, ROOT
 
 MARKER = "<!-- config-reference -->"
 TYPES = {

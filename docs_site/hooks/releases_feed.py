@@ -16,7 +16,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from packaging.version import InvalidVersion, Version
 
-from guide_runner.paths import RELEASES_TOML
+from docs_site.paths import RELEASES_TOML
 from rowbook import install_methods
 RELEASES_PAGE = "releases.md"  # the page the release list is appended to
 FEED_NAME = "releases.json"

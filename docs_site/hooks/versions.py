@@ -8,6 +8,7 @@ rendering twice changes nothing.
 
 from __future__ import annotations
 
+from docs_site import paths  # noqa: F401 (sets the runner's project: this repository)
 from guide_runner import releases
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from guide_runner import releases
 from guide_runner.languages import Kind
 from guide_runner.page import Page, PageId, read_page
-from guide_runner.paths import DOCS, REPORTS, ROOT, relative
+from docs_site.paths import DOCS, REPORTS, ROOT, relative
 
 from docs_site.marks.labels import Mark, mark_of
 

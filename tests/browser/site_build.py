@@ -17,7 +17,7 @@ from pathlib import Path
 
 
 from guide_runner.site_config import dump, site_config
-from guide_runner.paths import ROOT
+from docs_site.paths import ROOT
 
 
 

@@ -25,7 +25,7 @@ from docs_site.checklists.markdown import anchor
 from guide_runner import Scenario
 from guide_runner.languages import Kind
 from guide_runner.page import read_page
-from guide_runner.paths import DOCS
+from docs_site.paths import DOCS
 from guide_runner.plan import plan_page
 from tests.browser.clipboard import as_pasted, copied_by_buttons
 

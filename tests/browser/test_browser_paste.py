@@ -18,7 +18,7 @@ import pytest
 from guide_runner import Scenario
 from guide_runner.languages import Kind
 from guide_runner.page import read_page
-from guide_runner.paths import ROOT
+from docs_site.paths import ROOT
 from guide_runner.plan import plan_page
 from tests.browser.clipboard import as_pasted, copied_by_buttons
 

@@ -2,8 +2,8 @@
 scratch directory the way a reader sets one up (compose.yml + .env).
 
 Tests that only look at a healthy default stack share one per module, run by
-pytest-docker (`docker_services`; pyproject.toml sets --container-scope=module
-so it is gone before the guides run, which publish the same ports). Tests
+pytest-docker (`docker_services`; pytest_configure below sets its scope to the
+module, so it is gone before the guides run, which publish the same ports). Tests
 that change .env, profiles or volumes get a project of their own.
 """
 
@@ -17,10 +17,16 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from guide_runner.paths import ROOT
+from docs_site.paths import ROOT
 
 
 HERE = Path(__file__).parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # pytest-docker's default is one stack per session: it would still hold
+    # the published ports when the guides run.
+    config.option.container_scope = "module"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

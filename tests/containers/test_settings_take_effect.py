@@ -39,7 +39,7 @@ from psycopg import sql
 from docs_site.hooks.config_reference import config_of
 from docs_site.where_to_set import METHODS, SET_ELSEWHERE
 from guide_runner import releases
-from guide_runner.paths import ROOT
+from docs_site.paths import ROOT
 from rowbook import config
 from tests.containers.conftest import Project, docker
 from tests.service.rowbook_testkit import VENV_BIN, free_port, pg  # noqa: F401  (fixture)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import FIXTURE_SITE
-from guide_runner.paths import ROOT
+from docs_site.paths import ROOT
 
 CHECK = ROOT / "scripts" / "check-docs.sh"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import FIXTURE_SITE
-from guide_runner.paths import ROOT
+from docs_site.paths import ROOT
 from guide_runner.site_config import dump
 
 NAV = [{"Home": "index.md"}, {"Install": [{"Demo": "install/demo.md"}, {"Draft": "draft.md"}]},

@@ -16,7 +16,7 @@ from guide_runner.page import read_page
 from tests.synthetic_results import docs_pages, passed, write_report
 
 from .conftest import FIXTURE_SITE
-from guide_runner.paths import ROOT
+from docs_site.paths import ROOT
 from guide_runner.site_config import mkdocs_yml
 
 DOCS = ROOT / "docs"

@@ -18,7 +18,7 @@ import kubernetes_validate
 import yaml
 from kubernetes_validate.utils import latest_version, major_minor
 
-from guide_runner.paths import ROOT
+from docs_site.paths import ROOT
 
 CHART = ROOT / "deploy" / "helm" / "rowbook"
 # The example values files the docs page includes (snippets/ is where pages include files from).

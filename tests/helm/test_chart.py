@@ -17,7 +17,7 @@ import yaml
 
 from guide_runner.languages import Kind
 from guide_runner.page import read_page
-from guide_runner.paths import DOCS, RELEASES_TOML
+from docs_site.paths import DOCS, RELEASES_TOML
 from tests.helm.chart import (
     CHART, EXAMPLES, ChartRefused, api_problems, check, kind, lint_findings, load_values, pod_spec, render,
 )

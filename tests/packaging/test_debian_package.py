@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 from guide_runner.machines import Machine
-from guide_runner.paths import DOCS, ROOT
+from docs_site.paths import DOCS, ROOT
 
 from docs_site.hooks.releases_feed import feed, load_releases, methods_documented
 

@@ -14,8 +14,9 @@ import pytest
 
 from guide_runner import parallel, plan_file
 from guide_runner.outcomes import Outcome, Status
-from guide_runner.paths import ROOT
+from docs_site.paths import ROOT
 from guide_runner.report import Coverage
+from tests.runner.outside import configure_runner
 
 pytestmark = pytest.mark.reads_pages("docs/host-postgresql.md", "docs/reverse-proxy.md", "docs/logs.md")
 
@@ -141,14 +142,16 @@ pytest_plugins = ["pytester"]
 
 
 def test_lanes_without_pytest_xdist_say_what_to_install(pytester):
+    configure_runner(pytester)
     pytester.makepyfile("def test_one():\n    pass\n")
     result = pytester.runpytest("--lanes", "2", "-p", "no:xdist", "-p", "no:cacheprovider",
                                 "--coverage-baseline", "", "-o", "addopts=")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*--lanes needs pytest-xdist: run scripts/setup.sh*"])
+    result.stderr.fnmatch_lines(["*--lanes needs pytest-xdist (pip install pytest-xdist)*"])
 
 
 def test_collect_only_with_lanes_starts_none_and_collects_as_without(pytester):
+    configure_runner(pytester)
     pytester.makepyfile("def test_one():\n    pass\n\ndef test_two():\n    pass\n")
     result = pytester.runpytest("--lanes", "2", "--collect-only", "-q", "-p", "no:cacheprovider", "-o", "addopts=")
     assert result.ret == pytest.ExitCode.OK

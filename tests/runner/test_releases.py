@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
+from guide_runner import project
 from guide_runner import releases as versions
 from guide_runner.page import read_page
-from guide_runner.paths import ROOT
+from docs_site.paths import PROJECT, ROOT
 
 # Reads no page of docs/ (its pages are tests/runner/pages): --changed does not run it for a page change.
 pytestmark = pytest.mark.reads_pages()
@@ -55,8 +58,8 @@ def _files(folder):
 def test_a_rendition_is_named_for_its_inputs_and_made_whole_by_a_rename(tmp_path, monkeypatch):
     import threading
 
-    monkeypatch.setattr(versions, "RENDITIONS", tmp_path)
-    versions.snippet_dirs.cache_clear()
+    previous = project.use(dataclasses.replace(PROJECT, cache=tmp_path))  # clears the cached renditions
+    tmp_path = project.current().renditions
     try:
         dirs = versions.snippet_dirs("0.1.1")
         out = dirs[0].parent
@@ -95,4 +98,4 @@ def test_a_rendition_is_named_for_its_inputs_and_made_whole_by_a_rename(tmp_path
         assert versions.snippet_dirs("0.1.1")[0].parent.name == "0.1.1-changed"
         assert _files(out) == made
     finally:
-        versions.snippet_dirs.cache_clear()
+        project.use(previous)

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from guide_runner.parallel import host_lock
+from tests.runner.outside import configure_runner
 from guide_runner import plan_file
 from guide_runner.outcomes import Outcome, Status
-from guide_runner.paths import ROOT
+from docs_site.paths import PROJECT, ROOT
 from guide_runner.reuse import (files_digest, fingerprint, inputs_of_test, latest_passes, load, machine_parts,
                                 repository_files, save, why_run_again)
 
@@ -152,7 +153,7 @@ def test_a_changed_page_runs_the_tests_that_may_read_it_again_and_not_the_servic
         (tmp_path / name).write_text("one")
 
     def digests() -> dict[str, str]:
-        return {test: inputs_of_test(test, files, tmp_path) for test in
+        return {test: inputs_of_test(test, files, tmp_path, pages_read_by_folder=PROJECT.pages_read_by_folder) for test in
                 ("tests/service/test_a.py", "tests/helm/test_chart.py", "tests/browser/test_pages.py")}
 
     before = digests()
@@ -222,6 +223,9 @@ def test_changed_runs_a_test_again_whose_last_run_failed_though_its_inputs_did_n
         def test_reads_outside():
             assert Path({str(outcome)!r}).read_text() == "pass"
     """)
+    configure_runner(pytester)
+    # A git checkout: outside one, nothing is fingerprinted, so nothing is stored or reused.
+    subprocess.run(["git", "init", "-q"], cwd=pytester.path, check=True)
     changed = ["-p", "no:cacheprovider", f"--pass-store={tmp_path / 'store'}", "--changed"]
     with host_lock():  # the host's packages are in the fingerprint: no page may change them meanwhile
         outcome.write_text("pass")

@@ -17,7 +17,7 @@ import pytest
 
 from guide_runner import GuideFailure, Scenario, plan_file, timings
 from guide_runner.parallel import host_lock
-from guide_runner.paths import ROOT
+from docs_site.paths import ROOT
 
 PAGES = Path(__file__).parent / "pages"
 # Of docs/, it runs the Prerequisites page only.
@@ -184,7 +184,7 @@ def test_a_page_that_leaves_a_tagged_image_fails_naming_it():
 
 def test_a_page_interrupted_mid_block_leaves_nothing_behind():
     name = "rbdocs-tests-runner-pages-interrupt-interrupted"
-    code = "from pathlib import Path; from guide_runner import Scenario, plan_file; " \
+    code = "import docs_site.paths; from pathlib import Path; from guide_runner import Scenario, plan_file; " \
            "Scenario(plan_file(Path('tests/runner/pages/interrupt.md'))[0]).run()"
     runner = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:

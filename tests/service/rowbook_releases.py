@@ -6,7 +6,7 @@ import tarfile
 import tomllib
 from pathlib import Path
 
-from guide_runner.paths import ROOT as REPO
+from docs_site.paths import ROOT as REPO
 
 
 def releases() -> list[dict]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import rowbook
-from guide_runner.paths import ROOT as REPO
+from docs_site.paths import ROOT as REPO
 from tests.service.rowbook_releases import extract, releases
 
 TARGETS = [(r["version"], r["commit"]) for r in releases()]

@@ -1,0 +1,174 @@
+"""The project the runner runs: where its pages, site and files are.
+
+A project turns the runner on with a `[tool.guide_runner]` table in the
+`pyproject.toml` of pytest's rootdir; without one, the plugin does nothing
+(no option read, no file written, no Docker call):
+
+    [tool.guide_runner]
+    docs = "docs"                  # the pages (required)
+    mkdocs-yml = "mkdocs.yml"      # the site's configuration
+    docker = true                  # pages use the Docker engine: one run per engine, the leak
+                                   # check after each page (default false: never called)
+    releases = "docs-versions.toml"   # renditions per release (optional)
+    build-images = ["scripts/build-images.sh"]  # run before the first Docker page (optional)
+    reports = "reports"            # coverage.json and JUnit go here (optional: none written without it)
+    cache = ".cache/guide-runner"  # stored passes, renditions, tools
+    durations = "tests/durations.json"  # each test's seconds, for the order of lanes (optional)
+    inputs = ["src", "scripts"]    # what blocks may read besides their text (default: every file)
+
+    [tool.guide_runner.pages-read-by-folder]   # tests that read no page but these (optional)
+    "tests/service/" = []
+
+Paths are relative to the rootdir. The plugin activates the project for the
+run (`use`) and puts the previous one back when the run ends, so a pytester
+run of an outside project inside this one leaves this one's in place.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TABLE = "guide_runner"
+
+
+class ProjectError(Exception):
+    """The [tool.guide_runner] table is wrong: the message names the key and the fix."""
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    docs: Path
+    mkdocs_yml: Path
+    releases: Path | None = None
+    build_images: tuple[str, ...] = ()
+    reports: Path | None = None
+    cache: Path = Path()
+    durations: Path | None = None
+    inputs: tuple[str, ...] | None = None  # None: every file of the repository
+    pages_read_by_folder: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The leak check removes whatever is new in the engine after a page, whoever
+    # made it: only where the project says its pages use Docker.
+    docker: bool = False
+
+    @property
+    def passes(self) -> Path:
+        """Where passing scenarios and tests are stored (--changed)."""
+        return self.cache / "guide-passes"
+
+    @property
+    def renditions(self) -> Path:
+        return self.cache / "docs-versions"
+
+    @property
+    def tools(self) -> Path:
+        """Programs a project unpacks for the runner (caddy, to check Caddyfiles)."""
+        return self.cache / "tools"
+
+    def relative(self, path: Path) -> str:
+        """`path` as the project names it (docs/x.md), or as given when outside it."""
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def load(root: Path) -> Project | None:
+    """The project configured in `root`/pyproject.toml; None when it has no
+    [tool.guide_runner] table (the runner is then off)."""
+    root = root.resolve()
+    pyproject = root / "pyproject.toml"
+    if not pyproject.is_file():
+        return None
+    try:
+        table = tomllib.loads(pyproject.read_text()).get("tool", {}).get(TABLE)
+    except tomllib.TOMLDecodeError:
+        return None  # pytest itself says what is wrong with the file
+    if table is None:
+        return None
+    return from_table(root, table)
+
+
+_KEYS = {"docs", "mkdocs-yml", "docker", "releases", "build-images", "reports", "cache", "durations", "inputs",
+         "pages-read-by-folder"}
+
+
+def from_table(root: Path, table: dict) -> Project:
+    unknown = sorted(set(table) - _KEYS)
+    if unknown:
+        raise ProjectError(f"[tool.{TABLE}] in {root / 'pyproject.toml'}: unknown key {', '.join(unknown)} "
+                           f"(the keys are {', '.join(sorted(_KEYS))})")
+
+    def path(key: str, default: str | None = None) -> Path | None:
+        value = table.get(key, default)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value:
+            raise ProjectError(f"[tool.{TABLE}] {key} must be a path relative to {root}, not {value!r}")
+        return root / value
+
+    def strings(key: str) -> tuple[str, ...] | None:
+        value = table.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise ProjectError(f"[tool.{TABLE}] {key} must be a list of strings, not {value!r}")
+        return tuple(value)
+
+    if "docs" not in table:
+        raise ProjectError(f"[tool.{TABLE}] in {root / 'pyproject.toml'} needs docs = \"FOLDER\": "
+                           "the folder of the pages to run")
+    docs = path("docs")
+    if not docs.is_dir():
+        raise ProjectError(f"[tool.{TABLE}] docs = {table['docs']!r}: no such folder in {root}")
+    docker = table.get("docker", False)
+    if not isinstance(docker, bool):
+        raise ProjectError(f"[tool.{TABLE}] docker must be true or false, not {docker!r}")
+    folders = table.get("pages-read-by-folder", {})
+    if not isinstance(folders, dict):
+        raise ProjectError(f"[tool.{TABLE}.pages-read-by-folder] must be a table of folder = [pages]")
+    return Project(
+        root=root, docs=docs, mkdocs_yml=path("mkdocs-yml", "mkdocs.yml"), releases=path("releases"),
+        build_images=strings("build-images") or (), reports=path("reports"),
+        cache=path("cache", ".cache/guide-runner"), durations=path("durations"), inputs=strings("inputs"),
+        pages_read_by_folder={folder: tuple(pages) for folder, pages in folders.items()}, docker=docker,
+    )
+
+
+_current: Project | None = None
+_caches: list = []  # the cache_clear of every function cached with `cached`
+
+
+def cached(function):
+    """functools.cache for what is read from the current project: emptied when
+    another project is set (a pytester run of an outside project, then ours)."""
+    wrapped = functools.cache(function)
+    _caches.append(wrapped.cache_clear)
+    return wrapped
+
+
+def use(project: Project | None) -> Project | None:
+    """Make `project` the one the runner's modules read; returns the one before."""
+    global _current
+    previous, _current = _current, project
+    if previous is not project:
+        for clear in _caches:
+            clear()
+    return previous
+
+
+def use_unless_set(project: Project | None) -> None:
+    """Set `project` when no run has set one (a module imported inside a run keeps the run's)."""
+    if _current is None:
+        use(project)
+
+
+def current() -> Project:
+    """The project of this run (set by the plugin, or by a tool that reads the
+    pages outside pytest: the site's hooks, the benchmarks)."""
+    if _current is None:
+        raise ProjectError("no guide runner project is set: configure [tool.guide_runner] in pyproject.toml")
+    return _current

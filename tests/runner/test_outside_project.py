@@ -1,0 +1,168 @@
+"""The runner in a project that is not this one (issue #41): configured in one
+place, found from pytest's rootdir, and off where nothing configures it.
+
+Each test runs pytest in a subprocess, in pytester's folder, with `docker` and
+`dpkg-query` on PATH replaced by scripts that only write down that they were
+called: what is checked is that the runner does not call them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import guide_runner
+
+pytest_plugins = ["pytester"]
+
+MKDOCS_YML = """\
+site_name: Outside
+markdown_extensions:
+  - pymdownx.superfences
+  - pymdownx.tabbed:
+      alternate_style: true
+"""
+
+GETTING_STARTED = """\
+# Getting started
+
+Make a folder and go into it:
+
+```console
+$ mkdir work && cd work
+$ printf 'hello\\n' > greeting.txt
+$ cat greeting.txt
+hello
+```
+"""
+
+# A tab pair: each tab is a variant of the page, run from the top.
+TABS = """\
+# Your shell
+
+=== "bash"
+
+    ```console
+    $ NAME=bash; echo "hi from $NAME"
+    hi from bash
+    ```
+
+=== "sh"
+
+    ```console
+    $ sh -c 'echo hi from sh'
+    hi from sh
+    ```
+"""
+
+
+@pytest.fixture
+def spies(pytester, tmp_path):
+    """`docker` and `dpkg-query` that write their arguments to a log and fail."""
+    bin_dir, log = tmp_path / "spy-bin", tmp_path / "called.log"
+    bin_dir.mkdir()
+    for name in ("docker", "dpkg-query"):
+        spy = bin_dir / name
+        spy.write_text(f'#!/bin/sh\necho "{name} $*" >> {log}\nexit 1\n')
+        spy.chmod(0o755)
+    pytester._monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    pytester._monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    # Not inside this repository's run: its engine lock would say "already held".
+    pytester._monkeypatch.delenv("ROWBOOK_DOCS_ENGINE_LOCK", raising=False)
+    return log
+
+
+# What pytester itself writes beside the project: each run's output and basetemp.
+PYTESTERS_OWN = ("stdout", "stderr", "runpytest-")
+
+
+def files_in(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file() and not p.relative_to(folder).as_posix().startswith(PYTESTERS_OWN)}
+
+
+def package_files() -> dict[str, bytes]:
+    """The runner's own folder: an installed runner wrote its cache there."""
+    return files_in(Path(guide_runner.__file__).parent)
+
+
+def outside_docs(pytester) -> None:
+    pytester.makefile(".yml", mkdocs=MKDOCS_YML)
+    docs = pytester.path / "docs"
+    docs.mkdir()
+    (docs / "getting-started.md").write_text(GETTING_STARTED)
+    (docs / "shells.md").write_text(TABS)
+
+
+def test_an_unrelated_project_runs_as_without_the_runner(pytester, spies):
+    """No [tool.guide_runner]: same outcome as with the plugin disabled, no
+    Docker or dpkg-query call, no file written, its Markdown not collected."""
+    pytester.makepyfile(test_one="def test_one():\n    assert 1 + 1 == 2\n")
+    outside_docs(pytester)  # Markdown it has, but never asked the runner to run
+    pytester.makefile(".toml", pyproject="[tool.pytest.ini_options]\naddopts = \"-p no:cacheprovider\"\n")
+    before, package = files_in(pytester.path), package_files()
+
+    with_runner = pytester.runpytest_subprocess()
+    without = pytester.runpytest_subprocess("-p", "no:guide_runner")
+    assert with_runner.parseoutcomes() == without.parseoutcomes() == {"passed": 1}
+    assert with_runner.ret == without.ret == pytest.ExitCode.OK
+
+    pytester.makepyfile(test_one="def test_one():\n    assert 1 + 1 == 3\n")
+    broken = pytester.runpytest_subprocess()
+    assert broken.parseoutcomes() == {"failed": 1}
+    # --changed is the runner's: here a usage error, never a green run that skipped the failure.
+    changed = pytester.runpytest_subprocess("--changed")
+    assert changed.ret == pytest.ExitCode.USAGE_ERROR
+    changed.stderr.fnmatch_lines(["*--changed are the guide runner's*no [[]tool.guide_runner[]] table*"])
+
+    assert not spies.exists(), spies.read_text()
+    after = files_in(pytester.path)
+    assert set(after) == set(before)  # test_one.py rewritten in place, nothing added
+    assert package_files() == package
+
+
+def configured(pytester) -> None:
+    outside_docs(pytester)
+    pytester.makefile(".toml", pyproject='[tool.guide_runner]\ndocs = "docs"\n'
+                                         '[tool.pytest.ini_options]\naddopts = "-p no:cacheprovider"\n')
+
+
+def test_an_outside_mkdocs_project_runs_every_block_of_both_pages(pytester, spies):
+    configured(pytester)
+    before, package = files_in(pytester.path), package_files()
+
+    listed = pytester.runpytest_subprocess("--collect-only", "-q")
+    assert listed.ret == pytest.ExitCode.OK
+    listed.stdout.fnmatch_lines(["docs/getting-started.md::page", "docs/shells.md::bash", "docs/shells.md::sh"])
+    assert files_in(pytester.path) == before  # --collect-only writes nothing at all
+
+    run = pytester.runpytest_subprocess("-v")
+    assert run.parseoutcomes() == {"passed": 3}, run.stdout.str()
+    assert not spies.exists(), spies.read_text()  # docker = false: the engine is never asked
+    # No reports configured: none written; the cache (stored passes) only where it is configured.
+    written = set(files_in(pytester.path)) - set(before)
+    assert all(name.startswith(".cache/guide-runner/") for name in written), written
+    assert package_files() == package
+
+
+def test_an_outside_page_with_a_wrong_output_fails_naming_its_line(pytester, spies):
+    configured(pytester)
+    page = pytester.path / "docs" / "getting-started.md"
+    page.write_text(GETTING_STARTED.replace("hello\n```", "goodbye\n```"))
+    run = pytester.runpytest_subprocess()
+    assert run.parseoutcomes() == {"failed": 1, "passed": 2}
+    run.stdout.fnmatch_lines(["docs/getting-started.md:8 [[]page[]] output differs from the page", "-goodbye", "+hello"])
+
+
+def test_a_wrong_runner_table_is_a_usage_error_naming_the_key(pytester):
+    pytester.makefile(".toml", pyproject='[tool.guide_runner]\ndocs = "docs"\ndoc = "x"\n')
+    (pytester.path / "docs").mkdir()
+    run = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    assert run.ret == pytest.ExitCode.USAGE_ERROR
+    run.stderr.fnmatch_lines(["*[[]tool.guide_runner[]]*unknown key doc (the keys are*"])
+    (pytester.path / "docs").rmdir()
+    pytester.makefile(".toml", pyproject='[tool.guide_runner]\ndocs = "docs"\n')
+    run = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    assert run.ret == pytest.ExitCode.USAGE_ERROR
+    run.stderr.fnmatch_lines(["*docs = 'docs': no such folder in*"])
