@@ -166,3 +166,48 @@ def test_a_wrong_runner_table_is_a_usage_error_naming_the_key(pytester):
     run = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     assert run.ret == pytest.ExitCode.USAGE_ERROR
     run.stderr.fnmatch_lines(["*docs = 'docs': no such folder in*"])
+
+
+def test_the_built_wheel_in_a_fresh_venv_runs_an_outside_project(pytester, spies, tmp_path):
+    """As an outside project installs it: the wheel built from guide_runner/,
+    in a venv of its own (its dependencies from the package index)."""
+    import shutil
+    import subprocess
+    import sys
+    import venv
+
+    # Built from a copy: a build writes build/ beside its sources.
+    source = shutil.copytree(Path(guide_runner.__file__).parent, tmp_path / "source",
+                             ignore=shutil.ignore_patterns("*.egg-info", "build", "__pycache__"))
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels), str(source)],
+                   check=True, timeout=600)
+    wheel, = wheels.glob("rowbook_guide_runner-*.whl")
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(wheel)],
+                   check=True, timeout=600)
+    configured(pytester)
+    before = files_in(pytester.path)
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(python), "-m", "pytest", *args], cwd=pytester.path, capture_output=True,
+                              text=True, timeout=300)
+
+    listed = run("--collect-only", "-q")
+    assert listed.returncode == 0, listed.stdout + listed.stderr
+    assert "docs/shells.md::bash" in listed.stdout
+    assert files_in(pytester.path) == before
+    passed = run()
+    assert passed.returncode == 0 and "3 passed" in passed.stdout, passed.stdout + passed.stderr
+    page = pytester.path / "docs" / "getting-started.md"
+    page.write_text(GETTING_STARTED.replace("hello\n```", "goodbye\n```"))
+    failed = run()
+    assert failed.returncode == 1 and "docs/getting-started.md:8 [page] output differs from the page" in failed.stdout
+    assert not spies.exists(), spies.read_text()
+    # Only the folder's own cache is new; nothing under the venv's site-packages.
+    changed = {name for name, data in files_in(pytester.path).items() if before.get(name) != data}
+    assert all(name.startswith(".cache/guide-runner/") for name in changed - {"docs/getting-started.md"}), changed
+    site_packages = next((env_dir / "lib").glob("python3*/site-packages/guide_runner"))
+    assert not (site_packages / ".cache").exists() and not (site_packages.parent / ".cache").exists()
