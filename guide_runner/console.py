@@ -7,14 +7,20 @@ writes a placeholder that a reader also understands:
 - `...` inside a line stands for any text on that line;
 - `<version>`, `<hash>`, `<id>`, `<date>`, `<number>`, `<port>` stand for one such value.
 
-Trailing spaces and blank lines at the end are ignored.
+Trailing spaces and blank lines at the end are ignored. A command's two
+streams have no order between them (through Docker, a warning on stderr may
+come before or after the lines on stdout): the shown output matches when it
+is the two streams' lines interleaved in any way that keeps each stream's own
+order.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+import sys
 from dataclasses import dataclass
+from functools import cache
 
 PLACEHOLDERS = {
     "<version>": r"v?\d+(?:\.\d+)+(?:[-+~][0-9A-Za-z.+~-]*)?",
@@ -73,7 +79,9 @@ def _line_pattern(line: str) -> str:
     return "".join(parts)
 
 
-def matches(expected: str, actual: str) -> bool:
+def matches(expected: str, actual: str, streams: tuple[str, str] | None = None) -> bool:
+    """`actual`: the output as it came; `streams`: stdout and stderr apart,
+    where they were read apart (any interleaving of the two then matches)."""
     pattern = []
     for line in _normalise(expected):
         if line.strip() == "...":
@@ -81,7 +89,42 @@ def matches(expected: str, actual: str) -> bool:
         else:
             pattern.append(_line_pattern(line) + r"\n")
     text = "".join(line + "\n" for line in _normalise(actual))
-    return re.fullmatch("".join(pattern), text) is not None
+    if re.fullmatch("".join(pattern), text) is not None:
+        return True
+    if streams is None or not all(streams):
+        return False  # one stream only: its order is the order
+    return _interleaved(_normalise(expected), _normalise(streams[0]), _normalise(streams[1]))
+
+
+# An interleaving is searched over (shown line, stdout line, stderr line):
+# past this many states the output is too long to try every order.
+_MOST_STATES = 2_000_000
+
+
+def _interleaved(shown: list[str], out: list[str], err: list[str]) -> bool:
+    """Whether `shown` is `out` and `err` interleaved, each in its own order
+    (`...` lines standing for any lines of either)."""
+    if len(shown) * (len(out) + 1) * (len(err) + 1) > _MOST_STATES:
+        return False
+    patterns = [None if line.strip() == "..." else re.compile(_line_pattern(line)) for line in shown]
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 4 * (len(shown) + len(out) + len(err)) + 100))
+
+    @cache
+    def fits(i: int, j: int, k: int) -> bool:
+        if i == len(shown):
+            return j == len(out) and k == len(err)
+        pattern = patterns[i]
+        if pattern is None:  # `...`: ends here, or takes one more line of either stream
+            return (fits(i + 1, j, k) or (j < len(out) and fits(i, j + 1, k))
+                    or (k < len(err) and fits(i, j, k + 1)))
+        return ((j < len(out) and pattern.fullmatch(out[j]) is not None and fits(i + 1, j + 1, k))
+                or (k < len(err) and pattern.fullmatch(err[k]) is not None and fits(i + 1, j, k + 1)))
+
+    try:
+        return fits(0, 0, 0)
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 def diff(expected: str, actual: str) -> str:

@@ -126,7 +126,7 @@ def evaluate_console(block: Block, context: Context) -> Outcome:
                 result = session.run_interactive(command.command, answers, timeout)
             else:
                 result = session.run(command.command, timeout)
-            ok = result.exit_status == expected_exit and console.matches(command.expected, result.output)
+            ok = result.exit_status == expected_exit and console.matches(command.expected, result.output, result.streams)
             remaining = deadline - (time.monotonic() - started)
             if ok or remaining <= 0:
                 break

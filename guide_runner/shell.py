@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+import selectors
 import signal
 import subprocess
 import time
@@ -54,8 +55,10 @@ set -e -o pipefail
 class Result:
     command: str
     exit_status: int | None  # None: killed after its timeout
-    output: str
+    output: str  # both streams, line by line in the order the lines came
     seconds: float
+    # stdout and stderr apart; None where one terminal shows them (interactive blocks)
+    streams: tuple[str, str] | None = None
 
     def tail(self, lines: int = 20) -> str:
         return "\n".join(self.output.rstrip("\n").split("\n")[-lines:])
@@ -150,19 +153,23 @@ class Session:
         started = time.monotonic()
         process = subprocess.Popen(
             argv, cwd=cwd, env=self.env, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
         )
         try:
-            output, _ = process.communicate(timeout=timeout)
-            status = process.returncode
-        except subprocess.TimeoutExpired:
-            _kill_group(process)
-            output, _ = process.communicate()
-            status = None
+            merged, out, err, finished = _read_streams(process, started + timeout)
+            if finished:
+                status = process.wait()
+            else:
+                _kill_group(process)
+                more, more_out, more_err, _ = _read_streams(process, time.monotonic() + 10)
+                merged, out, err = merged + more, out + more_out, err + more_err
+                process.wait()
+                status = None
         except BaseException:  # Ctrl-C: take the block's processes down with us
             _kill_group(process)
             raise
-        return Result(source, status, self._as_shown(output.decode(errors="replace")), time.monotonic() - started)
+        shown = [self._as_shown(text.decode(errors="replace")) for text in (merged, out, err)]
+        return Result(source, status, shown[0], time.monotonic() - started, (shown[1], shown[2]))
 
     def run_interactive(self, source: str, answers: list[tuple[str, str]], timeout: float) -> Result:
         """Run in a pseudo-terminal, as a reader types: wait for each prompt,
@@ -214,6 +221,46 @@ class Session:
                 _kill_group(process, signal.SIGTERM, grace=10)
         self.background.clear()
         return stopped
+
+
+def _read_streams(process: subprocess.Popen, deadline: float) -> tuple[bytes, bytes, bytes, bool]:
+    """Read stdout and stderr until both close or `deadline`: (both streams
+    as whole lines in the order the lines came, stdout, stderr, closed).
+
+    Apart, because a program's two streams have no order between them once
+    they pass through Docker or ssh (`docker run` copies each on its own): a
+    page that shows a warning before the ok lines is right whichever comes
+    first here, as long as each stream's own lines keep their order
+    (console.matches)."""
+    selector = selectors.DefaultSelector()
+    pending = {process.stdout: b"", process.stderr: b""}
+    apart = {process.stdout: bytearray(), process.stderr: bytearray()}
+    merged = bytearray()
+    for stream in pending:
+        os.set_blocking(stream.fileno(), False)
+        selector.register(stream, selectors.EVENT_READ)
+    try:
+        while selector.get_map():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                merged += b"".join(pending.values())
+                return bytes(merged), bytes(apart[process.stdout]), bytes(apart[process.stderr]), False
+            for key, _ in selector.select(min(left, 1.0)):
+                stream = key.fileobj
+                chunk = os.read(stream.fileno(), 65536)
+                if not chunk:
+                    selector.unregister(stream)
+                    merged += pending[stream]
+                    pending[stream] = b""
+                    continue
+                apart[stream] += chunk
+                lines, _, rest = (pending[stream] + chunk).rpartition(b"\n")
+                if _:
+                    merged += lines + b"\n"
+                pending[stream] = rest
+    finally:
+        selector.close()
+    return bytes(merged), bytes(apart[process.stdout]), bytes(apart[process.stderr]), True
 
 
 def _kill_group(process: subprocess.Popen, sig=signal.SIGKILL, grace: float = 0) -> None:

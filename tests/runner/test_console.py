@@ -55,3 +55,52 @@ def test_anything_else_must_be_equal(expected, actual):
 
 def test_a_difference_is_a_unified_diff():
     assert console.diff("alpha\ngamma", "alpha\nbeta").endswith("-gamma\n+beta")
+
+
+# `rowbook check` through `docker run`: ok lines on stdout, a warning on stderr.
+SHOWN = "ok: settings\nwarning: 2 migrations not applied\nok: database\n"
+STDOUT, STDERR = "ok: settings\nok: database\n", "warning: 2 migrations not applied\n"
+
+
+@pytest.mark.parametrize("came", [
+    "warning: 2 migrations not applied\nok: settings\nok: database\n",
+    "ok: settings\nok: database\nwarning: 2 migrations not applied\n",
+])
+def test_the_two_streams_may_come_in_any_order_between_them(came):
+    assert not console.matches(SHOWN, came)  # read as one stream, the order differs
+    assert console.matches(SHOWN, came, (STDOUT, STDERR))
+
+
+def test_each_stream_keeps_its_own_order():
+    swapped = "ok: database\nwarning: 2 migrations not applied\nok: settings\n"
+    assert not console.matches(swapped, STDOUT + STDERR, (STDOUT, STDERR))
+    assert not console.matches(SHOWN, STDOUT + STDERR + "more\n", (STDOUT, STDERR + "more\n"))
+    # `...` stands for lines of either stream.
+    assert console.matches("ok: settings\n...\n", STDERR + STDOUT, (STDOUT, STDERR))
+    assert console.matches("warning: <number> migrations ...\n...\n", STDOUT + STDERR, (STDOUT, STDERR))
+
+
+def test_output_on_one_stream_is_compared_in_its_order():
+    assert not console.matches("b\na\n", "a\nb\n", ("a\nb\n", ""))
+
+
+def test_very_long_output_is_not_searched_for_every_order():
+    """A limit, so a long log cannot hold a worker: there the page must show the order that came."""
+    many = "".join(f"line {n}\n" for n in range(3000))
+    assert console.matches("warning\n" + many, "warning\n" + many, (many, "warning\n"))
+    assert not console.matches("warning\n" + many, many + "warning\n", (many, "warning\n"))
+    few = "".join(f"line {n}\n" for n in range(300))
+    assert console.matches("warning\n" + few, few + "warning\n", (few, "warning\n"))
+
+
+def test_a_command_s_streams_are_read_apart_and_together_in_order(tmp_path):
+    from guide_runner.shell import Session
+
+    session = Session(tmp_path, {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    result = session.run("echo out1; sleep 0.2; echo err1 >&2; sleep 0.2; printf 'out2'", timeout=30)
+    assert result.exit_status == 0
+    assert result.streams == ("out1\nout2", "err1\n")
+    assert result.output == "out1\nerr1\nout2"
+    timed_out = session.run("echo started; echo oops >&2; sleep 30", timeout=1)
+    assert timed_out.exit_status is None
+    assert timed_out.output == "started\noops\n" and timed_out.streams == ("started\n", "oops\n")
