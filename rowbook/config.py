@@ -148,7 +148,7 @@ from itertools import groupby
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from rowbook import envfile, hostnames, install_methods
+from rowbook import envfile, hostnames, install_methods, user_databases
 from rowbook.hostnames import quoted
 
 SECRET_KEY_HINT = (
@@ -214,6 +214,13 @@ VARIABLES: tuple[Var, ...] = (
                     '`rowbook migrate` imports this one once as the connection "From '
                     'ROWBOOK_USER_DATABASE_URL"; after that, unset ROWBOOK_USER_DATABASE_URL. '
                     'It will be removed in a later release.')),
+    Var("ROWBOOK_DATABASE_HOSTS", "dbhosts",
+        "The PostgreSQL servers users may add on the Databases page, separated by commas: "
+        "`private` (this machine and private networks: 127.0.0.0/8, 10.0.0.0/8, 172.16.0.0/12, "
+        "192.168.0.0/16, ::1, fc00::/7), IP addresses, networks (10.1.0.0/16), host names, "
+        "`*.example.com` (any name under it), or `*` (any server). A host name not listed is "
+        "allowed when every address it resolves to is. Rowbook then connects to those "
+        "addresses only.", "private,db.example.com", default="private"),
     Var("ROWBOOK_HOST", "str", "Address `rowbook serve` listens on.", "0.0.0.0", default="127.0.0.1"),
     Var("ROWBOOK_PORT", "port", "Port `rowbook serve` listens on.", "8000", default=8000),
     Var("ROWBOOK_WORKERS", "int", "Number of gunicorn worker processes for `rowbook serve`.", "2",
@@ -250,6 +257,7 @@ VARIABLES: tuple[Var, ...] = (
 )
 
 BY_NAME = {v.name: v for v in VARIABLES}
+PARSED_DEFAULTS = {"dbhosts"}
 INT_RANGES = {"port": (1, 65535), "int": (1, 64)}
 
 _URL_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
@@ -453,6 +461,8 @@ def _convert(var: Var, raw: str):
     if var.name == "SECRET_KEY_FALLBACKS":
         # Django's own keys never hold a comma, nor do keys made as SECRET_KEY_HINT says.
         return tuple(key.strip() for key in raw.split(",") if key.strip()), ""
+    if var.type == "dbhosts":
+        return user_databases.parse_allowed_hosts(raw, var.name)
     if var.type == "url":
         params, problem = parse_database_url(raw, var.name)
         return (None, problem) if problem else (params, "")
@@ -472,7 +482,8 @@ def load(environ=None) -> Result:
     raw_values, problems = gather(environ)
     result = Result(problems=problems)
     for var in VARIABLES:
-        result.values[var.name] = var.default
+        # A parsed type's default is written as a reader writes the value (the docs show it so).
+        result.values[var.name] = _convert(var, var.default)[0] if var.type in PARSED_DEFAULTS else var.default
         if var.secret:
             raw, problem, ending = raw_secret(var, raw_values)
             if ending:

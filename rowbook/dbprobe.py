@@ -112,9 +112,12 @@ def internal_hints(install_method: str, password_file_ending: str = "") -> Hints
 STATEMENT_TIMEOUT_MS = 20000
 
 
-def connect(params: dict, read_only: bool = False, **extra) -> psycopg.Connection:
+def connect(params: dict, read_only: bool = False, addresses: tuple[str, ...] = (), **extra) -> psycopg.Connection:
     """Open a connection; user databases are opened read-only at the server."""
     options = f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
+    if addresses:  # checked addresses of the host: libpq connects there, and checks TLS against the name
+        extra["hostaddr"] = ",".join(addresses)
+        params = {**params, "host": ",".join([str(params["host"])] * len(addresses))}
     if read_only:
         options += " -c default_transaction_read_only=on"
     return psycopg.connect(
@@ -133,14 +136,21 @@ class Refused(Exception):
         self.sentence = sentence
 
 
-def connect_user_database(params: dict, own: dict, hints: Hints) -> psycopg.Connection:
+def connect_user_database(params: dict, own: dict, hints: Hints,
+                          allowed: user_databases.AllowedHosts) -> psycopg.Connection:
     """A read-only connection to a user database, never to Rowbook's own
-    database `own` (internal_params), and only with SCRAM authentication
+    database `own` (internal_params), only to a host `allowed`
+    (ROWBOOK_DATABASE_HOSTS), and only with SCRAM authentication
     (rowbook/user_databases.py). Raises Refused, or psycopg.Error."""
     refused = user_databases.problem(params, own, hints.host_setting, hints.database_setting)
     if refused:
         raise Refused(refused)
-    conn = connect(params, read_only=True, require_auth=user_databases.REQUIRE_AUTH)
+    try:
+        addresses = user_databases.addresses_to_connect(str(params["host"]), params["port"], allowed,
+                                                        hints.host_setting)
+    except user_databases.NotAllowed as error:
+        raise Refused(error.sentence) from None
+    conn = connect(params, read_only=True, addresses=addresses, require_auth=user_databases.REQUIRE_AUTH)
     try:
         # The catalog, which any role may read (to_regclass needs USAGE on the schema).
         found = conn.execute(
@@ -156,10 +166,10 @@ def connect_user_database(params: dict, own: dict, hints: Hints) -> psycopg.Conn
     return conn
 
 
-def probe_user_database(params: dict, own: dict, hints: Hints) -> str:
+def probe_user_database(params: dict, own: dict, hints: Hints, allowed: user_databases.AllowedHosts) -> str:
     """'' if the user database answers SELECT 1 under the rules above, else why not."""
     try:
-        with connect_user_database(params, own, hints) as conn:
+        with connect_user_database(params, own, hints, allowed) as conn:
             conn.execute("SELECT 1")
     except Refused as refused:
         return refused.sentence

@@ -25,7 +25,8 @@ def _open(request):
         return active, None, active.problem
     hints = dbprobe.for_install_method(dbprobe.FORM, settings.ROWBOOK_INSTALL_METHOD)
     try:
-        conn = dbprobe.connect_user_database(active.params, dbprobe.internal_params(settings.ENV), hints)
+        conn = dbprobe.connect_user_database(active.params, dbprobe.internal_params(settings.ENV), hints,
+                                             settings.ENV["ROWBOOK_DATABASE_HOSTS"])
     except dbprobe.Refused as refused:  # e.g. a socket host stored before 0.1.4
         log.warning("refused to open user database %r: %s", active.name, refused.sentence)
         return active, None, refused.sentence

@@ -78,7 +78,8 @@ class ConnectionForm(forms.ModelForm):
         if self._connection_changed(params):
             problem = dbprobe.probe_user_database(
                 params, dbprobe.internal_params(settings.ENV),
-                dbprobe.for_install_method(dbprobe.FORM, settings.ROWBOOK_INSTALL_METHOD))
+                dbprobe.for_install_method(dbprobe.FORM, settings.ROWBOOK_INSTALL_METHOD),
+                settings.ENV["ROWBOOK_DATABASE_HOSTS"])
             if problem:
                 raise forms.ValidationError(f"Cannot connect: {problem}")
         self.cleaned_password = password

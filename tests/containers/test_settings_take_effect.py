@@ -15,6 +15,7 @@ reference prints."""
 from __future__ import annotations
 
 import functools
+import html
 import http.cookiejar
 import os
 import re
@@ -220,6 +221,19 @@ def sign_in_pause_minutes(rb: Rowbook) -> None:
     assert retry_after == str(int(minutes) * 60)
 
 
+def database_hosts(rb: Rowbook) -> None:
+    """A user adding a server outside the list is told which list refused it."""
+    opener = rb.signed_in()
+    _, form = rb.get("/databases/add/", opener=opener)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+    body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "name": "Outside", "host": "198.51.100.7",
+                                   "port": "5432", "dbname": "shop", "user": "reader", "password": "x"}).encode()
+    request = urllib.request.Request(rb.url + "/databases/add/", data=body, headers={"Host": DOMAIN})
+    with opener.open(request, timeout=20) as response:
+        page = html.unescape(response.read().decode())
+    assert f'(ROWBOOK_DATABASE_HOSTS: "{rb.settings["ROWBOOK_DATABASE_HOSTS"]}")' in page, page[-2000:]
+
+
 EFFECTS: dict[str, Callable[[Rowbook], None]] = {
     "SECRET_KEY": secret_key, "SECRET_KEY_FALLBACKS": secret_key_fallbacks,
     "DOMAIN_NAME": domain_name, "ROWBOOK_EXTRA_HOSTS": extra_hosts,
@@ -230,6 +244,7 @@ EFFECTS: dict[str, Callable[[Rowbook], None]] = {
     "ROWBOOK_LOG_LEVEL": log_level, "ROWBOOK_INSTALL_METHOD": install_method,
     "ROWBOOK_UPDATE_CHECK": update_check, "ROWBOOK_RELEASE_FEED_URL": release_feed_url,
     "ROWBOOK_SIGN_IN_ATTEMPTS": sign_in_attempts, "ROWBOOK_SIGN_IN_PAUSE_MINUTES": sign_in_pause_minutes,
+    "ROWBOOK_DATABASE_HOSTS": database_hosts,
 }
 # Seen in the second Rowbook of each method (they would hide the others' effects).
 SECOND = {"ROWBOOK_UPDATE_CHECK": "false", "ROWBOOK_LOG_LEVEL": "WARNING"}
@@ -269,7 +284,7 @@ def settings_for(method: str, db: dict[str, str], port: int, second: bool) -> di
         "ROWBOOK_HOST": "127.0.0.2", "ROWBOOK_PORT": str(port), "ROWBOOK_WORKERS": "3",
         "ROWBOOK_TRUST_PROXY": "true", "ROWBOOK_DEBUG": "true", "ROWBOOK_INSTALL_METHOD": method,
         "ROWBOOK_RELEASE_FEED_URL": FEED_URL, "ROWBOOK_SIGN_IN_ATTEMPTS": "2",
-        "ROWBOOK_SIGN_IN_PAUSE_MINUTES": "7",
+        "ROWBOOK_SIGN_IN_PAUSE_MINUTES": "7", "ROWBOOK_DATABASE_HOSTS": "private,db.example.com",
     }
     values["ROWBOOK_USER_DATABASE_URL"] = (f"postgresql://{values['POSTGRES_USER']}:{values['POSTGRES_PASSWORD']}"
                                            f"@{values.get('POSTGRES_HOST', 'db')}:{values.get('POSTGRES_PORT', '5432')}"

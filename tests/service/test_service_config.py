@@ -54,6 +54,21 @@ BAD = {
         {"ROWBOOK_SIGN_IN_ATTEMPTS": "0"},
         'rowbook: error: ROWBOOK_SIGN_IN_ATTEMPTS must be a whole number between 1 and 1000 '
         '(got "0"). Example: ROWBOOK_SIGN_IN_ATTEMPTS=10'),
+    "database hosts empty": (
+        {"ROWBOOK_DATABASE_HOSTS": " , "},
+        "rowbook: error: ROWBOOK_DATABASE_HOSTS is empty: no database could be added. Set it to private "
+        "(the default: this machine and private networks), or list the servers. "
+        "Example: ROWBOOK_DATABASE_HOSTS=private,db.example.com,203.0.113.0/24"),
+    "database hosts with a space": (
+        {"ROWBOOK_DATABASE_HOSTS": "private,db one.example.com"},
+        'rowbook: error: ROWBOOK_DATABASE_HOSTS holds "db one.example.com", which is not an IP address, '
+        "a network, a host name or *.domain (letters, digits, hyphens and dots only). "
+        "Example: ROWBOOK_DATABASE_HOSTS=private,db.example.com,203.0.113.0/24"),
+    "database hosts with an escape code": (
+        {"ROWBOOK_DATABASE_HOSTS": "private,\x1b[31mdb"},
+        'rowbook: error: ROWBOOK_DATABASE_HOSTS holds "\\x1b[31mdb", which is not an IP address, '
+        "a network, a host name or *.domain (letters, digits, hyphens and dots only). "
+        "Example: ROWBOOK_DATABASE_HOSTS=private,db.example.com,203.0.113.0/24"),
     "sign-in pause in hours": (
         {"ROWBOOK_SIGN_IN_PAUSE_MINUTES": "2h"},
         'rowbook: error: ROWBOOK_SIGN_IN_PAUSE_MINUTES must be a whole number between 1 and 10080 '

@@ -11,6 +11,7 @@ import socket
 import struct
 import threading
 from contextlib import contextmanager
+from html import unescape
 
 import pytest
 from psycopg import sql
@@ -205,3 +206,95 @@ def test_check_refuses_rowbooks_own_database_as_the_user_database_url(pg, intern
     assert out.returncode == 2, out.stdout + out.stderr
     assert f'ROWBOOK_USER_DATABASE_URL names Rowbook\'s own database ("{internal_db}")' in out.stderr
     assert_clean(out.stdout + out.stderr)
+
+
+# ROWBOOK_DATABASE_HOSTS: which servers a user may make Rowbook connect to.
+
+@pytest.fixture
+def database_hosts(monkeypatch):
+    """Set ROWBOOK_DATABASE_HOSTS for one test, as `rowbook serve` would read it."""
+    from django.conf import settings
+
+    from rowbook import user_databases
+
+    def set_to(raw: str) -> None:
+        allowed, problem = user_databases.parse_allowed_hosts(raw)
+        assert not problem
+        monkeypatch.setitem(settings.ENV, "ROWBOOK_DATABASE_HOSTS", allowed)
+    return set_to
+
+
+@pytest.mark.parametrize("host, shown", [
+    ("198.51.100.7", '"198.51.100.7"'),  # a public address (TEST-NET-2)
+    ("169.254.169.254", '"169.254.169.254"'),  # a cloud's metadata service: link-local, not private
+    ("::ffff:198.51.100.7", '"::ffff:198.51.100.7"'),  # the public address, written as IPv6
+])
+def test_by_default_a_server_outside_this_machine_and_private_networks_is_refused(client, web, host, shown):
+    with clear_text_password_server() as (port, received):
+        html = unescape(refused(client, form(web, "Outside", host=host, port=port)))
+    assert (f"Host {shown} is not among the servers this Rowbook may connect to (ROWBOOK_DATABASE_HOSTS: "
+            "this machine and private networks). An admin can add it to ROWBOOK_DATABASE_HOSTS") in html
+    assert received == []
+
+
+def test_an_unknown_host_name_is_refused_with_the_spelling_to_check(client, web):
+    html = unescape(refused(client, form(web, "Typo", host="no-such-server.invalid")))
+    assert 'Host: no server named "no-such-server.invalid" was found. Check the spelling' in html
+
+
+def test_a_name_is_allowed_by_its_addresses_or_by_itself(client, web, database_hosts):
+    database_hosts("10.0.0.0/8")  # loopback not listed: localhost resolves to it
+    html = unescape(refused(client, form(web, "By name", host="localhost")))
+    assert 'Host "localhost" (127.0.0.1) is not among the servers this Rowbook may connect to ' \
+           '(ROWBOOK_DATABASE_HOSTS: "10.0.0.0/8")' in html
+    assert "for example ROWBOOK_DATABASE_HOSTS=10.0.0.0/8,localhost" in html
+    database_hosts("10.0.0.0/8,LocalHost")  # listed by name (any case): allowed, and it connects
+    connection = add(client, web, "By name", host="localhost")
+    connection.delete()
+    database_hosts("127.0.0.1")
+    connection = add(client, web, "By address", host="localhost")
+    client.post(f"/databases/{connection.pk}/activate/")
+    database_hosts("10.0.0.0/8")  # narrowed after it was stored: browsing it is refused too
+    html = unescape(client.get("/tables/").content.decode())
+    assert "is not among the servers this Rowbook may connect to" in html and "auth_user" not in html
+    connection.delete()
+
+
+def test_any_host_is_allowed_with_a_star(client, web, database_hosts):
+    database_hosts("*")
+    with clear_text_password_server() as (port, received):
+        html = unescape(refused(client, form(web, "Anything", host="127.0.0.1", port=port)))
+    assert "did not ask for a SCRAM password" in html and received == []  # reached, and still no password
+
+
+def test_the_checked_addresses_are_the_ones_libpq_connects_to():
+    """A name's DNS answer is read once: libpq gets the checked addresses as
+    hostaddr, so a second answer (DNS rebinding) cannot lead it elsewhere."""
+    from rowbook import user_databases
+
+    allowed, _ = user_databases.parse_allowed_hosts("private")
+    answers = iter([[(None, None, None, "", ("10.1.2.3", 5432))], [(None, None, None, "", ("198.51.100.7", 5432))]])
+    assert user_databases.addresses_to_connect("db.example.net", 5432, allowed, "Host",
+                                               resolve=lambda *a, **k: next(answers)) == ("10.1.2.3",)
+    mixed = [(None, None, None, "", ("10.1.2.3", 5432)), (None, None, None, "", ("198.51.100.7", 5432))]
+    with pytest.raises(user_databases.NotAllowed, match=r'"db.example.net" \(198.51.100.7\) is not among'):
+        user_databases.addresses_to_connect("db.example.net", 5432, allowed, "Host", resolve=lambda *a, **k: mixed)
+
+
+@pytest.mark.parametrize("raw", ["*.example.com", "private,*.Example.COM", "db.example.com,*.example.com"])
+def test_a_wildcard_allows_names_under_the_domain_only(raw):
+    from rowbook import user_databases
+
+    allowed, problem = user_databases.parse_allowed_hosts(raw)
+    assert not problem
+    assert allowed.allows_name("db.example.com") and allowed.allows_name("a.b.example.com")
+    assert not allowed.allows_name("example.com.evil.net") and not allowed.allows_name("notexample.com")
+
+
+def test_hostile_database_hosts_settings_are_refused_without_a_traceback():
+    from rowbook import user_databases
+
+    for raw in ["x" * 10_000, "private,\x00", "private,db\u202e.example.com", "10.0.0.0/33", "*.", ",,,"]:
+        allowed, problem = user_databases.parse_allowed_hosts(raw)
+        assert allowed is None and problem.startswith("ROWBOOK_DATABASE_HOSTS ")
+        assert "\x00" not in problem and "\u202e" not in problem and len(problem) < 400

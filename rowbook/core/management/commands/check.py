@@ -102,7 +102,8 @@ class Command(BaseCommand):
         if params:
             problem = dbprobe.probe_user_database(
                 params, dbprobe.internal_params(settings.ENV),
-                dbprobe.for_install_method(dbprobe.USER_URL, settings.ROWBOOK_INSTALL_METHOD))
+                dbprobe.for_install_method(dbprobe.USER_URL, settings.ROWBOOK_INSTALL_METHOD),
+                settings.ENV["ROWBOOK_DATABASE_HOSTS"])
             if problem:
                 errors.append(problem)
             else:
@@ -137,7 +138,7 @@ class Command(BaseCommand):
                           "SECRET_KEY_FALLBACKS matches. Add the old key to SECRET_KEY_FALLBACKS, "
                           "or enter the password again on the Databases page (/databases/).")
                 continue
-            problem = dbprobe.probe_user_database(params, own, hints)
+            problem = dbprobe.probe_user_database(params, own, hints, settings.ENV["ROWBOOK_DATABASE_HOSTS"])
             if problem:
                 self.warn(f'stored database "{connection.name}": {problem}')
             else:

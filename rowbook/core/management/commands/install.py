@@ -30,7 +30,8 @@ class Command(BaseCommand):
         user_db = settings.ROWBOOK_USER_DATABASE
         if user_db:
             problem = dbprobe.probe_user_database(
-                user_db, internal, dbprobe.for_install_method(dbprobe.USER_URL, settings.ROWBOOK_INSTALL_METHOD))
+                user_db, internal, dbprobe.for_install_method(dbprobe.USER_URL, settings.ROWBOOK_INSTALL_METHOD),
+                env["ROWBOOK_DATABASE_HOSTS"])
             if problem:
                 fail(problem)
             out.write(f"rowbook: ok: user database \"{user_db['dbname']}\" on "
