@@ -19,7 +19,8 @@ class Kind(StrEnum):
 
 LANGUAGES: dict[str, Kind] = {
     "bash": Kind.SHELL, "sh": Kind.SHELL, "shell": Kind.SHELL,
-    "console": Kind.CONSOLE,
+    # Pygments' names for a terminal session: `$ ` commands and their output.
+    "console": Kind.CONSOLE, "shell-session": Kind.CONSOLE,
     **{language: Kind.CONFIG for language in CHECKERS},
 }
 

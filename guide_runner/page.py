@@ -28,7 +28,8 @@ from .snippets import expand_snippets
 from .tabs import HEADING, TAB, Span, find_tabs, innermost, section_span
 
 # ```lang title="file" ...   (the info line of a fence)
-FENCE_INFO = re.compile(r"(?P<language>[\w+-]*)(?P<attrs>[^\n]*)$\n", re.MULTILINE)
+# Spaces may come before the language: "``` sh" is a sh block to Python-Markdown too.
+FENCE_INFO = re.compile(r"[ \t]*(?P<language>[\w+-]*)(?P<attrs>[^\n]*)$\n", re.MULTILINE)
 TITLE = re.compile(r'title="(?P<title>[^"]*)"')
 # <!-- test: ... -->, <!-- test-hidden: bash ... -->, <!-- test-teardown: ... -->, <!-- test-page: ... -->,
 # <!-- test-outcome: url=... user=... password-file=... -->, optionally with the

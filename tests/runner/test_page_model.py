@@ -116,6 +116,12 @@ def test_a_fence_language_gives_the_block_kind(language, kind):
     assert LANGUAGES.get(language.lower(), Kind.UNKNOWN) == kind
 
 
+def test_a_space_before_the_language_and_pygments_session_name_are_read(tmp_path):
+    """Issue #41: an outside project wrote "``` sh" 899 times, and `shell-session` for console blocks."""
+    page = read_page(write(tmp_path, "# T\n\n``` sh\necho a\n```\n\n```shell-session\n$ echo b\nb\n```\n"))
+    assert [(b.language, b.kind, b.line) for b in page.blocks] == [("sh", Kind.SHELL, 3), ("shell-session", Kind.CONSOLE, 7)]
+
+
 def test_an_outcome_check_carries_its_options_and_the_sentence_that_promises_it(tmp_path):
     page = read_page(write(tmp_path, "\n".join([
         "# T",
