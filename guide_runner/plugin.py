@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from . import engine_lock, lanes, parallel, project, ratchet, releases, reuse, run_facts
+from . import dry_run, engine_lock, lanes, parallel, project, ratchet, releases, reuse, run_facts
 from .languages import Kind
 from .outcomes import GuideFailure
 from .page import Page, read_page
@@ -53,6 +53,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--changed", action="store_true",
                     help="run only the scenarios whose inputs changed since they last passed on this "
                          "machine; the others are reported as REUSED, with the run they come from")
+    group.addoption("--dry-run", action="store_true",
+                    help="print what each page would run, where and in which order; run nothing, write nothing")
     group.addoption("--lanes", type=int, default=0, metavar="N",
                     help="run the tests in N lanes side by side, each a Docker engine in a network namespace "
                          "of its own (guide_runner/lanes.py), one pytest-xdist worker in each")
@@ -75,9 +77,14 @@ def _worker(config: pytest.Config) -> bool:
     return hasattr(config, "workerinput")
 
 
+def _runs_nothing(config: pytest.Config) -> bool:
+    """--collect-only or --dry-run: no Docker, no fingerprint, no report."""
+    return config.option.collectonly or config.getoption("--dry-run")
+
+
 def _lane_count(config: pytest.Config) -> int:
-    """Lanes this process starts and hands tests to (0 on a worker or with --collect-only)."""
-    if _worker(config) or config.option.collectonly:
+    """Lanes this process starts and hands tests to (0 on a worker, --collect-only or --dry-run)."""
+    if _worker(config) or _runs_nothing(config):
         return 0
     return config.getoption("--lanes")
 
@@ -157,13 +164,13 @@ class TestPasses:
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         """After -m and -k: wait for the engine, build the images, then take
         the fingerprints, all before any test can tag an image."""
-        running = not self.config.option.collectonly
+        running = not _runs_nothing(self.config)
         if running and any(item.get_closest_marker("docker") for item in items) and docker_available():
             _engine_locked(self.config)
             if any(isinstance(item, ScenarioItem) for item in items):
                 _images_built(self.config, at_collection=True)
         if not running:
-            return  # --collect-only: no fingerprint, no Docker call, no file written
+            return  # --collect-only, --dry-run: no fingerprint, no Docker call, no file written
         files = reuse.repository_files(self.config.stash[PROJECT].root)
         environment = self.config.stash[ENVIRONMENT] = reuse.environment(files) if files is not None else None
         tests = [item for item in items if not isinstance(item, ScenarioItem)]
@@ -318,6 +325,25 @@ class ScenarioItem(pytest.Item):
         return self.path, first - 1, f"{self.scenario.page} [{self.name}]"
 
 
+def pytest_runtestloop(session: pytest.Session):
+    """--dry-run: each scenario's plan, instead of running it."""
+    config = session.config
+    if _project(config) is None or not config.getoption("--dry-run") or config.option.collectonly:
+        return None
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    say = (lambda line: reporter.write_line(line)) if reporter else print
+    others = 0
+    for item in session.items:
+        if isinstance(item, ScenarioItem):
+            for line in dry_run.describe(item.nodeid, item.scenario.plan):
+                say(line)
+        else:
+            others += 1
+    if others:
+        say(f"and {others} other tests (not pages): not run either")
+    return True
+
+
 def _images_built(config: pytest.Config, at_collection: bool = False) -> None:
     """The project's images (its build-images command: ours also builds the
     test servers), built once per run before the first page (cached by the
@@ -401,7 +427,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
         for line in ran_again:
             terminalreporter.write_line(line)
     coverage = _coverage(config)
-    if coverage is None or config.option.collectonly:
+    if coverage is None or _runs_nothing(config):
         return  # nothing ran: no table, and reports/coverage.json (which the site reads) stays as it is
     drops = config.stash.get(DROPS, [])
     if drops:

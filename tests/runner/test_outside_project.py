@@ -211,3 +211,22 @@ def test_the_built_wheel_in_a_fresh_venv_runs_an_outside_project(pytester, spies
     assert all(name.startswith(".cache/guide-runner/") for name in changed - {"docs/getting-started.md"}), changed
     site_packages = next((env_dir / "lib").glob("python3*/site-packages/guide_runner"))
     assert not (site_packages / ".cache").exists() and not (site_packages.parent / ".cache").exists()
+
+
+def test_a_dry_run_prints_what_each_page_would_run_and_runs_nothing(pytester, spies):
+    configured(pytester)
+    (pytester.path / "docs" / "install.md").write_text(
+        "# Install\n\n```bash\nsudo apt-get install -y cowsay\n```\n\n```python\nprint('shown only')\n```\n")
+    before = files_in(pytester.path)
+    run = pytester.runpytest_subprocess("--dry-run")
+    assert run.ret == pytest.ExitCode.OK, run.stdout.str()
+    run.stdout.fnmatch_lines([
+        "docs/getting-started.md::page: on this machine, in a scratch folder",
+        "  docs/getting-started.md:5 * console * runs, compares output: $ mkdir work && cd work (+3 lines)",
+        "docs/install.md::page: on this machine, in a scratch folder",
+        "  docs/install.md:3 * bash * runs [[]sudo[]]: sudo apt-get install -y cowsay",
+        "  docs/install.md:7 * python * not run: print('shown only')",
+        "docs/shells.md::bash: on this machine, in a scratch folder",
+    ])
+    assert "passed" not in run.stdout.str() and "guide coverage" not in run.stdout.str()
+    assert files_in(pytester.path) == before and not spies.exists()

@@ -1,0 +1,52 @@
+"""`pytest --dry-run`: what each scenario would run, where, in order; nothing run.
+
+For a page nobody annotated yet, this is the way to see, before anything
+runs on this machine, which blocks the runner takes for commands (and which
+use `sudo`), which it only checks, and which it leaves alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .languages import Kind
+from .plan import Plan
+
+_SUDO = re.compile(r"(^|[;&|(]\s*|\s)sudo\s")
+
+_DOES = {
+    Kind.SHELL: "runs",
+    Kind.CONSOLE: "runs, compares output",
+    Kind.CONFIG: "writes its file, checks it",
+    Kind.HIDDEN: "runs (hidden)",
+    Kind.TEARDOWN: "runs last, always (hidden)",
+    Kind.OUTCOME: "checks in a browser",
+    Kind.UNKNOWN: "not run",
+}
+
+
+def where(plan: Plan) -> str:
+    place = f"on a fresh {plan.machine} test server" if plan.machine else "on this machine, in a scratch folder"
+    if plan.changes_host:
+        place += f"; changes this machine: {plan.changes_host}"
+    return place
+
+
+def describe(name: str, plan: Plan) -> list[str]:
+    """One line for the scenario, then one per block in the order they run."""
+    if plan.skip:
+        return [f"{name}: skipped ({plan.skip})"]
+    lines = [f"{name}: {where(plan)}"]
+    order = [b for b in plan.blocks if b.kind != Kind.TEARDOWN] + [b for b in plan.blocks if b.kind == Kind.TEARDOWN]
+    for block in order:
+        first = next((line.strip() for line in block.source.splitlines() if line.strip()), "")
+        more = len([line for line in block.source.splitlines() if line.strip()]) - 1
+        text = (first[:70] + "...") if len(first) > 70 else first
+        if more > 0:
+            text += f" (+{more} line{'s' if more > 1 else ''})"
+        if block.kind == Kind.CONFIG and block.title:
+            text = f"{block.title}: {text}"
+        sudo = " [sudo]" if block.kind in (Kind.SHELL, Kind.CONSOLE, Kind.HIDDEN, Kind.TEARDOWN) and any(
+            _SUDO.search(" " + line) for line in block.source.splitlines()) else ""
+        lines.append(f"  {block.where:<40} {block.language or '-':<10} {_DOES[block.kind]}{sudo}: {text}")
+    return lines
