@@ -7,6 +7,8 @@ the browser for user databases. Messages never contain the password.
 from __future__ import annotations
 
 import re
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 import psycopg
@@ -120,12 +122,32 @@ def connect(params: dict, read_only: bool = False, addresses: tuple[str, ...] = 
         params = {**params, "host": ",".join([str(params["host"])] * len(addresses))}
     if read_only:
         options += " -c default_transaction_read_only=on"
-    return psycopg.connect(
-        host=params["host"], port=params["port"], dbname=params["dbname"],
-        user=params["user"], password=params.get("password") or None,
-        connect_timeout=CONNECT_TIMEOUT, application_name="rowbook", options=options,
-        autocommit=True, **extra,
-    )
+    if params.get("sslmode"):
+        extra["sslmode"] = params["sslmode"]
+    with _root_certificate(params) as root:
+        if root:
+            extra["sslrootcert"] = root
+        return psycopg.connect(
+            host=params["host"], port=params["port"], dbname=params["dbname"],
+            user=params["user"], password=params.get("password") or None,
+            connect_timeout=CONNECT_TIMEOUT, application_name="rowbook", options=options,
+            autocommit=True, **extra,
+        )
+
+
+@contextmanager
+def _root_certificate(params: dict):
+    """The file libpq reads the CA from while it connects: the stored PEM in a
+    temporary file (removed once connected), "system" (the machine's CAs) for
+    a verify mode without one, or None."""
+    pem = params.get("ca_certificate") or ""
+    if not pem.strip():
+        yield "system" if str(params.get("sslmode", "")).startswith("verify-") else None
+        return
+    with tempfile.NamedTemporaryFile("w", prefix="rowbook-ca-", suffix=".pem") as handle:
+        handle.write(pem)
+        handle.flush()
+        yield handle.name
 
 
 class Refused(Exception):
@@ -196,6 +218,25 @@ def primary_message(exc: Exception) -> str:
     return " ".join(primary.split()).rstrip(".")
 
 
+def _tls_problem(lower: str, params: dict, where: str) -> str:
+    """A TLS failure in words a user can act on; '' for any other error."""
+    if "server does not support ssl" in lower:
+        return (f"the server at {where} does not offer TLS, and this database is set to require it. "
+                "Turn TLS on in that server (ssl = on in postgresql.conf), or choose \"TLS if the server "
+                "offers it\".")
+    if "does not match host name" in lower:
+        return (f"the certificate of the server at {where} is not made for the host name "
+                f"\"{params['host']}\". Enter a host name the certificate lists, or choose the TLS "
+                "setting that checks the CA only.")
+    if "certificate verify failed" in lower or "root certificate" in lower:
+        given = "the CA certificate entered" if (params.get("ca_certificate") or "").strip() else \
+            "a CA this machine trusts (none was entered)"
+        return (f"the certificate of the server at {where} is not signed by {given}. Paste the "
+                "certificate of the CA that signed the server's certificate (PEM, -----BEGIN "
+                "CERTIFICATE-----).")
+    return ""
+
+
 def describe(exc: Exception, params: dict, hints: Hints) -> str:
     """One sentence for a failed connection attempt, without the password."""
     where = f"{params['host']}:{params['port']}"
@@ -214,6 +255,9 @@ def describe(exc: Exception, params: dict, hints: Hints) -> str:
     if "password authentication failed" in lower or "no password supplied" in lower \
             or "authentication failed" in lower:
         return f'authentication failed for user "{params["user"]}" on {where}. {hints.password}'
+    tls = _tls_problem(lower, params, where)
+    if tls:
+        return tls
     if "does not exist" in lower and "database" in lower:
         return f'database "{params["dbname"]}" does not exist on {where}. {hints.database}'
     reach_words = {

@@ -1,5 +1,6 @@
 """Add/edit a stored connection; it is tested before it is saved."""
 
+from cryptography import x509
 from django import forms
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -12,6 +13,9 @@ from rowbook.connections.models import Connection, undecryptable
 from rowbook.core.logsafe import printable
 
 
+MAX_CA_CHARACTERS = 65536  # a chain of a few certificates; nothing a CA sends is longer
+
+
 class ConnectionForm(forms.ModelForm):
     password = forms.CharField(
         required=False, strip=False,
@@ -22,13 +26,18 @@ class ConnectionForm(forms.ModelForm):
 
     class Meta:
         model = Connection
-        fields = ["name", "host", "port", "dbname", "user"]
+        fields = ["name", "host", "port", "dbname", "user", "tls", "ca_certificate"]
+        widgets = {"ca_certificate": forms.Textarea(attrs={"rows": 4, "spellcheck": "false",
+                                                           "placeholder": "-----BEGIN CERTIFICATE-----"})}
+        help_texts = {"ca_certificate": "For the two checked TLS settings: the certificate (PEM) of the "
+                                        "CA that signed the server's. Empty: the CAs this machine trusts."}
 
     # The stored version the form was made from: a save on an older one is refused.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["tls"].required = False
         if self.instance.pk:
             self.fields["password"].help_text = "Leave empty to keep the stored password."
             self.fields["version"].initial = self.instance.version
@@ -50,6 +59,27 @@ class ConnectionForm(forms.ModelForm):
             raise forms.ValidationError(names.taken_message(existing.name))
         return name
 
+    def clean_tls(self):
+        # A form from before TLS settings (an open tab during an upgrade) sends none: the old behaviour.
+        return self.cleaned_data.get("tls") or "prefer"
+
+    def clean_ca_certificate(self):
+        pem = self.cleaned_data["ca_certificate"].strip()
+        if not pem:
+            return ""
+        if len(pem) > MAX_CA_CHARACTERS:
+            raise forms.ValidationError(f"CA certificate is too long ({len(pem)} characters; at most "
+                                        f"{MAX_CA_CHARACTERS}). Paste the CA's certificate only.")
+        if "PRIVATE KEY" in pem:
+            raise forms.ValidationError("CA certificate holds a private key: never paste a key here. "
+                                        "Paste the CA's certificate (-----BEGIN CERTIFICATE-----) only.")
+        try:
+            x509.load_pem_x509_certificates(pem.encode())
+        except (ValueError, UnicodeError):
+            raise forms.ValidationError("CA certificate is not a certificate in PEM form. Paste it from "
+                                        "-----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----.") from None
+        return pem + "\n"
+
     def clean_host(self):
         host = self.cleaned_data["host"]
         problem = user_databases.host_problem(host, "Host")
@@ -61,20 +91,25 @@ class ConnectionForm(forms.ModelForm):
         data = super().clean()
         if self.errors:
             return data
+        if data.get("ca_certificate") and not str(data.get("tls", "")).startswith("verify-"):
+            self.add_error("ca_certificate", "A CA certificate is used only by the two TLS settings that "
+                           "check the certificate: choose one of them, or leave this empty.")
+            return data
         password = data.get("password") or ""
         if not password and self.instance.pk and self.instance.password_encrypted:
             if self._server_changed(data):
                 # A stored password goes only to the server and user it was saved for.
-                self.add_error("password", "Enter the password again: the host, port or user "
-                               "changed, and Rowbook sends a stored password only to the server "
-                               "and user it was saved for.")
+                self.add_error("password", "Enter the password again: the host, port, user or "
+                               "TLS setting changed, and Rowbook sends a stored password only to "
+                               "the server and user it was saved for, the way it was saved.")
                 return data
             try:
                 password = self.instance.params()["password"]
             except UndecryptablePassword:
                 raise forms.ValidationError(undecryptable(self.instance.name)) from None
         params = {"host": data["host"], "port": data["port"], "dbname": data["dbname"],
-                  "user": data["user"], "password": password}
+                  "user": data["user"], "password": password, "sslmode": data["tls"],
+                  "ca_certificate": data.get("ca_certificate", "")}
         if self._connection_changed(params):
             problem = dbprobe.probe_user_database(
                 params, dbprobe.internal_params(settings.ENV),
@@ -89,14 +124,16 @@ class ConnectionForm(forms.ModelForm):
         """Host, port or user differ from the stored connection's."""
         stored = self.instance
         return (str(data["host"]).lower() != str(stored.host).lower()
-                or int(data["port"]) != int(stored.port) or data["user"] != stored.user)
+                or int(data["port"]) != int(stored.port) or data["user"] != stored.user
+                or data["tls"] != stored.tls or data.get("ca_certificate", "") != stored.ca_certificate)
 
     def _connection_changed(self, params) -> bool:
         """A plain rename needs no new connection test."""
         if not self.instance.pk or self.cleaned_data.get("password"):
             return True
-        return any(self.initial.get(key) != params[key]
-                   for key in ("host", "port", "dbname", "user"))
+        return any(self.initial.get(key) != params[key] for key in ("host", "port", "dbname", "user")) \
+            or self.initial.get("tls") != params["sslmode"] \
+            or (self.initial.get("ca_certificate") or "") != params["ca_certificate"]
 
     def save(self, commit=True):
         connection = super().save(commit=False)

@@ -24,6 +24,16 @@ class ConnectionParams(dict):
                      for key, value in self.items()})
 
 
+# libpq's sslmode, as a user chooses it for a server. No "disable": "prefer"
+# already talks to a server without TLS, and says so on the Databases page.
+TLS_CHOICES = [
+    ("prefer", "TLS if the server offers it, not checked (anyone on the way can turn it off)"),
+    ("require", "TLS always, the server's certificate not checked"),
+    ("verify-ca", "TLS always, the certificate signed by the CA below"),
+    ("verify-full", "TLS always, the certificate signed by the CA below and made for this host name"),
+]
+
+
 class Connection(models.Model):
     name = models.CharField(max_length=100)  # unique ignoring case: see Meta
     host = models.CharField(max_length=255)
@@ -38,6 +48,9 @@ class Connection(models.Model):
     # Raised by every edit: an edit made on an older form is refused (forms.py). A
     # database default too: rows written by an older Rowbook (a going back) get one.
     version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
+    # Database defaults too, for rows an older Rowbook writes after a going back.
+    tls = models.CharField("TLS", max_length=11, choices=TLS_CHOICES, default="prefer", db_default="prefer")
+    ca_certificate = models.TextField("CA certificate", blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["name"]
@@ -72,7 +85,7 @@ class Connection(models.Model):
         """Connection params for psycopg; raises crypto.UndecryptablePassword."""
         password = crypto.decrypt(self.password_encrypted) if self.password_encrypted else ""
         return ConnectionParams(host=self.host, port=self.port, dbname=self.dbname, user=self.user,
-                                password=password)
+                                password=password, sslmode=self.tls, ca_certificate=self.ca_certificate)
 
     @property
     def where(self) -> str:

@@ -186,7 +186,7 @@ def test_changing_host_port_or_user_asks_for_the_password_again(client, web):
                                form(web, "Moves", password="", version=version_of(connection), **change))
             html = page.content.decode()
             assert page.status_code == 200, change
-            assert "Enter the password again: the host, port or user changed" in html, change
+            assert "Enter the password again: the host, port, user or TLS setting changed" in html, change
             assert_clean(html)
     assert received == []
     connection.refresh_from_db()
