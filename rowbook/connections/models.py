@@ -88,6 +88,12 @@ class Connection(models.Model):
                                 password=password, sslmode=self.tls, ca_certificate=self.ca_certificate)
 
     @property
+    def tls_summary(self) -> str:
+        """How the connection is protected, in a few words for the Databases page."""
+        return {"prefer": "TLS if offered, not checked", "require": "TLS, certificate not checked",
+                "verify-ca": "TLS, CA checked", "verify-full": "TLS, CA and host name checked"}.get(self.tls, self.tls)
+
+    @property
     def where(self) -> str:
         return f"{self.dbname} on {self.host}:{self.port} as {self.user}"
 

@@ -75,6 +75,7 @@ def test_verify_full_with_the_servers_ca_connects_over_tls_and_browses(client, w
     connection = added(client, form(web, "Checked", host="localhost", tls="verify-full", ca_certificate=ca))
     try:
         assert connection.tls == "verify-full" and "BEGIN CERTIFICATE" in connection.ca_certificate
+        assert "TLS, CA and host name checked" in client.get("/databases/").content.decode()
         client.post(f"/databases/{connection.pk}/activate/")
         page = client.get("/tables/")
         assert page.status_code == 200 and "Cannot" not in page.content.decode()
