@@ -32,7 +32,10 @@ _BASH_OWN = (
     "OLDPWD OPTERR OPTIND OSTYPE PIPESTATUS PPID PS4 PWD RANDOM SECONDS SHELLOPTS SHLVL SRANDOM UID _"
 ).split()
 
+# Aliases expand as in the reader's (interactive) terminal; functions and
+# aliases a block defines are kept for the next block, like its variables.
 _PRELUDE = """\
+shopt -s expand_aliases
 __rb_before=$(compgen -v)
 [[ -f {state} ]] && source {state}
 cd {cwd}
@@ -42,6 +45,8 @@ __rb_save() {{
         export -p | grep -v -E '^declare -x ({own})='
         comm -13 <(sort <<<"$__rb_before") <(compgen -v | sort) | grep -v -x -E '__rb_.*|{own_alt}' |
             while read -r name; do declare -p "$name" 2>/dev/null; done | grep -E '^declare -[-a-zA-Z]* '
+        compgen -A function | grep -v -x -E '__rb_.*' | while read -r name; do declare -f "$name"; done
+        alias -p
     }} > {state}.new && mv {state}.new {state}
     pwd > {cwdfile}
     return $rc

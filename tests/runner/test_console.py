@@ -104,3 +104,16 @@ def test_a_command_s_streams_are_read_apart_and_together_in_order(tmp_path):
     timed_out = session.run("echo started; echo oops >&2; sleep 30", timeout=1)
     assert timed_out.exit_status is None
     assert timed_out.output == "started\noops\n" and timed_out.streams == ("started\n", "oops\n")
+
+
+def test_functions_and_aliases_carry_to_the_next_block_as_in_one_terminal(tmp_path):
+    """Issue #41: a page that defines a helper function or an alias, then uses it below."""
+    from guide_runner.shell import Session
+
+    session = Session(tmp_path, {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    assert session.run("greet() { echo \"hello $1\"; }\nalias ll='echo listing'\nll", timeout=30).output == "listing\n"
+    later = session.run("greet reader\nll", timeout=30)
+    assert (later.exit_status, later.output) == (0, "hello reader\nlisting\n")
+    session.run("unset -f greet; unalias ll", timeout=30)
+    gone = session.run("type greet ll >/dev/null 2>&1 || echo gone", timeout=30)
+    assert gone.output == "gone\n"
