@@ -186,9 +186,12 @@ def test_a_page_interrupted_mid_block_leaves_nothing_behind():
     name = "rbdocs-tests-runner-pages-interrupt-interrupted"
     code = "import docs_site.paths; from pathlib import Path; from guide_runner import Scenario, plan_file; " \
            "Scenario(plan_file(Path('tests/runner/pages/interrupt.md'))[0]).run()"
-    runner = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # Ctrl-C's signal as a terminal delivers it: a run started in the background
+    # (`.ci/run &`) has SIGINT ignored, and a child would inherit that.
+    runner = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
-        for _ in range(120):  # until the container runs and the page sits in `sleep 599.5`
+        for _ in range(240):  # until the container runs and the page sits in `sleep 599.5`
             if subprocess.run(["docker", "ps", "-q", "--filter", f"name={name}"],
                               capture_output=True, text=True).stdout.strip():
                 break
@@ -203,12 +206,15 @@ def test_a_page_interrupted_mid_block_leaves_nothing_behind():
         except subprocess.TimeoutExpired:
             runner.kill()
             pytest.fail(f"the interrupted page did not finish its clean-up in 180 s:\n{runner.communicate()[0].decode()[-3000:]}")
+        assert b"KeyboardInterrupt" in output
+        assert subprocess.run(["docker", "ps", "-aq", "--filter", f"name={name}"],
+                              capture_output=True, text=True).stdout == ""
+        assert subprocess.run(["pgrep", "-f", "sleep 599.5"], capture_output=True).returncode == 1
     finally:
+        # What this test made, also when the runner failed to clean it up (the assertions above say so).
         runner.kill()
-    assert b"KeyboardInterrupt" in output
-    assert subprocess.run(["docker", "ps", "-aq", "--filter", f"name={name}"],
-                          capture_output=True, text=True).stdout == ""
-    assert subprocess.run(["pgrep", "-f", "sleep 599.5"], capture_output=True).returncode == 1
+        subprocess.run(["docker", "rm", "-f", name], capture_output=True)
+        subprocess.run(["pkill", "-f", "sleep 599.5"], capture_output=True)
 
 
 def test_coverage_below_the_baseline_fails_the_run(tmp_path):
