@@ -2,9 +2,9 @@
 scratch directory the way a reader sets one up (compose.yml + .env).
 
 Tests that only look at a healthy default stack share one per module, run by
-pytest-docker (`docker_services`; pytest_configure below sets its scope to the
-module, so it is gone before the guides run, which publish the same ports). Tests
-that change .env, profiles or volumes get a project of their own.
+pytest-docker (`docker_services`, here for one module, so it is gone before
+the guides run, which publish the same ports). Tests that change .env,
+profiles or volumes get a project of their own.
 """
 
 from __future__ import annotations
@@ -18,15 +18,10 @@ from pathlib import Path
 
 import pytest
 from docs_site.paths import ROOT
+from pytest_docker.plugin import get_docker_services
 
 
 HERE = Path(__file__).parent
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    # pytest-docker's default is one stack per session: it would still hold
-    # the published ports when the guides run.
-    config.option.container_scope = "module"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -132,6 +127,18 @@ def docker_setup() -> list[str]:
 @pytest.fixture(scope="module")
 def docker_cleanup() -> list[str]:
     return ["down -v --remove-orphans"]
+
+
+@pytest.fixture(scope="module")
+def docker_services(docker_compose_command, docker_compose_file, docker_compose_project_name, docker_setup,
+                    docker_cleanup):
+    """pytest-docker's own, for one module: its default is one stack per session,
+    which would still hold the published ports when the guides run. (Its
+    --container-scope option would do it from addopts, but then pytest could
+    not start in a venv without pytest-docker.)"""
+    with get_docker_services(docker_compose_command, docker_compose_file, docker_compose_project_name,
+                             docker_setup, docker_cleanup) as services:
+        yield services
 
 
 @pytest.fixture(scope="module")
