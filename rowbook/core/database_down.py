@@ -128,14 +128,19 @@ def server_error(request, *args, **kwargs):
 
 class DatabaseBackMiddleware:
     """Logs the one line that says the database is back: the first answer
-    after an outage that is not an error."""
+    after an outage that is not an error, from a request that used the
+    database. A page that needs none (the sign-in form, for someone signed
+    out) proves nothing: it would log "back" and "unreachable" again per visit."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        from django.db import connection
+
         response = self.get_response(request)
-        if _down and response.status_code < 500:
+        # Django closes the connection when the response is finished, after this.
+        if _down and response.status_code < 500 and connection.connection is not None:
             came_back()
         return response
 

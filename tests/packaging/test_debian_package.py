@@ -26,6 +26,7 @@ from docs_site.paths import DOCS, ROOT
 from docs_site.hooks.releases_feed import feed, load_releases, methods_documented
 
 from tests.service.rowbook_releases import releases
+from tests.service.test_service_sign_in_limit import Browser
 
 pytestmark = [pytest.mark.docker, pytest.mark.reads_pages()]
 
@@ -181,8 +182,9 @@ def test_the_work_tree_package_stops_on_bad_settings_shows_the_apt_steps_and_sto
         server, built_site, tmp_path):
     """The work tree's package (what releases do not have yet), on one server:
 
-    - installed with PostgreSQL as its Recommends in one apt run, it makes
-      its database, or says how once PostgreSQL runs, and that makes it;
+    - installed before PostgreSQL, it says how to make its database once
+      PostgreSQL runs, and the page's answer makes it (the page itself
+      installs PostgreSQL first);
     - started with incomplete settings, the service fails once with the
       message in `systemctl status`, and does not restart every 5 s;
     - an admin opens About and updates when a newer release is out: it
@@ -190,6 +192,8 @@ def test_the_work_tree_package_stops_on_bad_settings_shows_the_apt_steps_and_sto
       upgrade section, and links to that section (the docs site, with a feed
       that has a newer release, is served by the server itself, where
       Rowbook and the browser reach it);
+    - PostgreSQL stopped: a sign-in answers 503 with the cause, `rowbook
+      check` names it, and Rowbook carries on once it runs again;
     - `apt-get remove` stops the service: nothing of Rowbook keeps running
       from deleted files."""
     package = work_tree_package()
@@ -197,17 +201,18 @@ def test_the_work_tree_package_stops_on_bad_settings_shows_the_apt_steps_and_sto
     address = server.address()
     feed_url = f"http://{address}:8081/releases.json"
 
-    # A plain install: PostgreSQL comes as a Recommends, in the same apt run,
-    # set up after Rowbook or before it (apt does not order Recommends). When
-    # after, the package says so and how to make the database: that makes it.
+    # Rowbook before PostgreSQL (the page installs PostgreSQL first: the other
+    # order; in one `apt install rowbook`, apt may set its Recommends up in
+    # either). The package says so, and the page's answer makes the database.
     subprocess.run(["docker", "cp", str(package), f"{server.container}:/tmp/rowbook.deb"], check=True)
-    output = root(server, "apt-get update -q && apt-get install -y -q /tmp/rowbook.deb").stdout
-    made = 'created the PostgreSQL user and database "rowbook"'
-    if made not in output:
-        assert "rowbook: PostgreSQL does not run on this server (yet), so Rowbook's database was not made." in output
-        assert "make it with: sudo dpkg-reconfigure rowbook" in output, output[-3000:]
-        output = root(server, "dpkg-reconfigure rowbook").stdout
-    assert made in output, output[-3000:]
+    output = root(server, "apt-get update -q && apt-get install -y -q --no-install-recommends /tmp/rowbook.deb").stdout
+    assert "rowbook: PostgreSQL does not run on this server (yet), so Rowbook's database was not made." in output
+    assert "make it with: sudo dpkg-reconfigure rowbook" in output, output[-3000:]
+    page = (DOCS / "install" / "debian-package.md").read_text()
+    fix = "sudo apt-get install -y postgresql && sudo dpkg-reconfigure rowbook"
+    assert "apt says `PostgreSQL does not run on this server (yet)`" in page and f"`{fix}`" in page
+    output = root(server, fix).stdout
+    assert 'created the PostgreSQL user and database "rowbook"' in output, output[-3000:]
     # The package says how it was installed, in the service and the rowbook command.
     assert "ROWBOOK_INSTALL_METHOD=deb" in root(server, "systemctl show -p Environment rowbook").stdout
 
@@ -235,6 +240,17 @@ def test_the_work_tree_package_stops_on_bad_settings_shows_the_apt_steps_and_sto
     assert healthz(server) == "ok"
     root(server, f"ROWBOOK_ADMIN_PASSWORD={PASSWORD} rowbook createadmin --no-input "
                  "--username admin --email admin@example.com")
+
+    # PostgreSQL stopped: signing in answers 503 with the cause (the page's
+    # failure box quotes it), `rowbook check` names it; back by itself.
+    root(server, "systemctl stop postgresql")
+    status, answer, _ = Browser(8000, address=address, Host="rowbook.localhost").sign_in("admin", PASSWORD)
+    assert status == 503 and "Rowbook cannot reach its database" in answer, (status, answer)
+    assert "Rowbook shows `Rowbook cannot reach its database`" in page
+    check = root(server, "rowbook check", check=False)
+    assert check.returncode == 2 and "cannot reach PostgreSQL at 127.0.0.1:5432" in check.stderr, check.stderr
+    root(server, "systemctl start postgresql")
+    assert healthz(server) == "ok"
 
     (tmp_path / "admin-password.txt").write_text(PASSWORD)
     steps = [

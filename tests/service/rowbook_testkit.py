@@ -65,6 +65,16 @@ class Cluster:
     host: str
     port: int
     tmp: Path
+    options: str = ""  # the server's options: what start() starts it with again
+
+    def crash(self) -> None:
+        """Stop the server as a crash or a kill would: every process at once, no
+        shutdown checkpoint (the next start recovers from the write-ahead log)."""
+        _as_postgres([str(pg_bindir() / "pg_ctl"), "-D", str(self.tmp / "data"), "-m", "immediate", "-w", "stop"])
+
+    def start(self) -> None:
+        _as_postgres([str(pg_bindir() / "pg_ctl"), "-D", str(self.tmp / "data"), "-o", self.options, "-w",
+                      "-t", "60", "-l", str(self.tmp / "server.log"), "start"])
 
     def connect(self, dbname="postgres", **kw):
         return psycopg.connect(host=self.host, port=self.port, user="postgres",
@@ -82,10 +92,10 @@ class Cluster:
         return f"postgresql://{user}:{password}@{self.host}:{self.port}/{dbname}"
 
 
-def _as_postgres(cmd: list[str], **kw) -> subprocess.CompletedProcess:
+def _as_postgres(cmd: list[str], check: bool = True, **kw) -> subprocess.CompletedProcess:
     if os.geteuid() == 0:  # initdb refuses to run as root
         cmd = ["runuser", "-u", "postgres", "--", *cmd]
-    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
+    return subprocess.run(cmd, check=check, capture_output=True, text=True, **kw)
 
 
 def _fill_user_databases(cluster: Cluster) -> None:
@@ -145,16 +155,14 @@ def cluster():
                       "--auth=scram-sha-256", f"--pwfile={pwfile}", "--no-sync"])
         options = (f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off "
                    "-c synchronous_commit=off -c full_page_writes=off")
-        _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-t", "60",
-                      "-l", str(tmp / "server.log"), "start"])
+        made = Cluster("127.0.0.1", port, tmp, options)
+        made.start()
         started = True
-        made = Cluster("127.0.0.1", port, tmp)
         _fill_user_databases(made)
         yield made
     finally:
-        if started:
-            _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w",
-                          "stop"])
+        if started:  # a test may have stopped it already
+            _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"], check=False)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -135,3 +135,34 @@ def test_a_role_that_may_not_make_temporary_tables_is_not_called_unhealthy(web):
         with web.connect() as conn:
             conn.execute(sql.SQL("GRANT TEMPORARY ON DATABASE rowbook_web TO PUBLIC, {}").format(role))
         connection.close()
+
+
+def test_signing_in_on_a_full_disk_never_gives_a_500(small_disk):
+    """On a real `rowbook serve`, 20 people sign in while the disk is full.
+    A sign-in whose session fits in a page PostgreSQL has already succeeds;
+    one that needs a new page gets the page that names the full disk. Never a
+    500 or a 400, never a traceback, at most one log line each way; with room
+    again everyone signs in."""
+    from tests.service.test_service_serve import Server
+    from tests.service.test_service_sign_in_limit import Browser
+
+    _cluster, env, disk = small_disk
+    server = Server(env)
+    try:
+        filler = fill(disk)
+        try:
+            answers = [Browser(server.port).sign_in("alice", ADMIN_PASSWORD) for _ in range(20)]
+        finally:
+            filler.unlink()
+        for status, page, headers in answers:
+            signed = status == 200 and "Sign out" in page
+            named = (status == 503 and "The disk of Rowbook&#x27;s database is full" in page
+                     and "Free some space" in page and headers.get("Retry-After") == "30")
+            assert signed or named, (status, page)
+        status, page, _ = Browser(server.port).sign_in("alice", ADMIN_PASSWORD)
+        assert status == 200 and "Sign out" in page, page
+    finally:
+        log = server.stop()
+    assert_clean(log)
+    assert log.count("internal database full: answering 503 until it is back") <= 1, log
+    assert log.count("internal database is back after") <= 1, log

@@ -30,8 +30,8 @@ class Browser:
     """One browser: its own cookies, a user agent and, behind the proxy, the
     X-Forwarded-For header the proxy sends for it."""
 
-    def __init__(self, port: int, **headers):
-        self.url = f"http://127.0.0.1:{port}"
+    def __init__(self, port: int, address: str = "127.0.0.1", **headers):
+        self.url = f"http://{address}:{port}"
         self.headers = {"Host": "rowbook.example.com", **headers}
         jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))

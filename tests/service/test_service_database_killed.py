@@ -1,0 +1,73 @@
+"""Rowbook's own PostgreSQL killed under a running `rowbook serve` (issue #40):
+every page a signed-in person opens, and signing in, answer 503 naming the
+cause;
+the log holds one line when it goes and one when it is back, no traceback;
+once PostgreSQL is started again (crash recovery), the same browser is still
+signed in and the stored database is still there. Nothing is lost.
+
+The server is a cluster of its own (the shared one serves other tests at the
+same time), stopped as a kill stops it: every process at once, no shutdown
+checkpoint."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.service.rowbook_testkit import ADMIN_PASSWORD, assert_clean, base_env, cluster, run_rowbook
+from tests.service.test_service_serve import Server
+from tests.service.test_service_sign_in_limit import Browser
+
+UNREACHABLE = "Rowbook cannot reach its database"
+
+
+@pytest.fixture
+def served():
+    """`rowbook serve` (one worker, so its log lines can be counted) on a
+    cluster of its own, with an admin and the stored database "shop"; yields
+    (cluster, server)."""
+    with cluster() as own:
+        # As PostgreSQL's default (the test clusters turn it off for speed, on
+        # their command line, which only a database's own setting overrides):
+        # a commit is on disk before Rowbook is told, so a kill cannot undo it.
+        database = own.create_db("rowbook_killed")
+        with own.connect() as conn:
+            conn.execute(f"ALTER DATABASE {database} SET synchronous_commit = on")
+        env = base_env(own, database, ROWBOOK_ADMIN_PASSWORD=ADMIN_PASSWORD)
+        made = run_rowbook(["install", "--no-input", "--username", "boss", "--email", "boss@example.com"], env)
+        assert made.returncode == 0, made.stdout + made.stderr
+        server = Server(env)
+        try:
+            yield own, server
+        finally:
+            if server.proc.poll() is None:
+                server.stop()
+
+
+def test_postgresql_killed_gives_503_pages_two_log_lines_and_loses_nothing(served):
+    own, server = served
+    browser = Browser(server.port)
+    status, page, _ = browser.sign_in("boss", ADMIN_PASSWORD)
+    assert status == 200 and "Sign out" in page and "shop" in page, page
+
+    own.crash()
+    try:
+        signed_out = Browser(server.port)
+        answers = [browser.open(path) for path in ("/", "/tables/", "/databases/", "/about/", "/login/")]
+        # The sign-in form itself needs no database; signing in does.
+        answers.append(signed_out.sign_in("boss", ADMIN_PASSWORD))
+        for status, page, headers in answers:
+            assert status == 503, (status, page)
+            assert UNREACHABLE in page and "Nothing is lost" in page and "rowbook check" in page, page
+            assert headers.get("Retry-After") == "30"
+        status, _page, _ = signed_out.open("/healthz")
+        assert status == 503
+    finally:
+        own.start()
+
+    # Back by itself: the same browser, still signed in, sees its stored database.
+    status, page, _ = browser.open("/databases/")
+    assert status == 200 and "Sign out" in page and "shop" in page, page
+    log = server.stop()
+    assert_clean(log)
+    assert log.count(f"internal database unreachable: answering 503 until it is back ({UNREACHABLE})") == 1, log
+    assert log.count("internal database is back after") == 1, log
