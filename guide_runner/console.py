@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import difflib
 import re
-import sys
 from dataclasses import dataclass
-from functools import cache
 
 PLACEHOLDERS = {
     "<version>": r"v?\d+(?:\.\d+)+(?:[-+~][0-9A-Za-z.+~-]*)?",
@@ -103,28 +101,35 @@ _MOST_STATES = 2_000_000
 
 def _interleaved(shown: list[str], out: list[str], err: list[str]) -> bool:
     """Whether `shown` is `out` and `err` interleaved, each in its own order
-    (`...` lines standing for any lines of either)."""
+    (`...` lines standing for any lines of either). Walks the shown lines
+    once, keeping every (stdout, stderr) position the lines so far can end at."""
     if len(shown) * (len(out) + 1) * (len(err) + 1) > _MOST_STATES:
         return False
-    patterns = [None if line.strip() == "..." else re.compile(_line_pattern(line)) for line in shown]
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, 4 * (len(shown) + len(out) + len(err)) + 100))
+    reach = {(0, 0)}
+    for line in shown:
+        if line.strip() == "...":
+            reach = _any_lines_after(reach, len(out), len(err))
+            continue
+        pattern = re.compile(_line_pattern(line))
+        reach = ({(j + 1, k) for j, k in reach if j < len(out) and pattern.fullmatch(out[j])}
+                 | {(j, k + 1) for j, k in reach if k < len(err) and pattern.fullmatch(err[k])})
+        if not reach:
+            return False
+    return (len(out), len(err)) in reach
 
-    @cache
-    def fits(i: int, j: int, k: int) -> bool:
-        if i == len(shown):
-            return j == len(out) and k == len(err)
-        pattern = patterns[i]
-        if pattern is None:  # `...`: ends here, or takes one more line of either stream
-            return (fits(i + 1, j, k) or (j < len(out) and fits(i, j + 1, k))
-                    or (k < len(err) and fits(i, j, k + 1)))
-        return ((j < len(out) and pattern.fullmatch(out[j]) is not None and fits(i + 1, j + 1, k))
-                or (k < len(err) and pattern.fullmatch(err[k]) is not None and fits(i + 1, j, k + 1)))
 
-    try:
-        return fits(0, 0, 0)
-    finally:
-        sys.setrecursionlimit(limit)
+def _any_lines_after(reach: set[tuple[int, int]], n_out: int, n_err: int) -> set[tuple[int, int]]:
+    """Every position at or past one of `reach` in both streams: where `...`
+    can end, having taken any lines of either."""
+    fewest_err = n_err + 1  # the smallest stderr position reached with stdout at or before j
+    starts = {}
+    for j, k in reach:
+        starts[j] = min(starts.get(j, n_err + 1), k)
+    after = set()
+    for j in range(n_out + 1):
+        fewest_err = min(fewest_err, starts.get(j, n_err + 1))
+        after.update((j, k) for k in range(fewest_err, n_err + 1))
+    return after
 
 
 def diff(expected: str, actual: str) -> str:

@@ -39,8 +39,8 @@ def describe(name: str, plan: Plan) -> list[str]:
     lines = [f"{name}: {where(plan)}"]
     order = [b for b in plan.blocks if b.kind != Kind.TEARDOWN] + [b for b in plan.blocks if b.kind == Kind.TEARDOWN]
     for block in order:
-        first = next((line.strip() for line in block.source.splitlines() if line.strip()), "")
-        more = len([line for line in block.source.splitlines() if line.strip()]) - 1
+        written = [line.strip() for line in block.source.splitlines() if line.strip()] or [""]
+        first, more = written[0], len(written) - 1
         text = (first[:70] + "...") if len(first) > 70 else first
         if more > 0:
             text += f" (+{more} line{'s' if more > 1 else ''})"

@@ -28,7 +28,8 @@ REDIRECTED = re.compile(r"(?<![<0-9])<(?![<(])|<<")
 
 def command_lines(block: Block) -> list[tuple[int, str]]:
     """(line number, command) of each command a reader would paste: continuation
-    lines joined, here-document bodies and comments left out."""
+    lines and compound commands joined, here-document bodies and comments
+    left out."""
     if block.kind == Kind.CONSOLE:  # its commands as the console evaluator reads them
         try:
             parsed = console.parse(block.source)
@@ -37,27 +38,47 @@ def command_lines(block: Block) -> list[tuple[int, str]]:
         return [(block.line + 1 + command.line,
                  " ".join(part.removesuffix("\\").strip() for part in command.command.split("\n")))
                 for command in parsed]
-    lines = block.source.split("\n")
     commands: list[tuple[int, str]] = []
-    pending, start, terminator = "", 0, ""
-    for offset, line in enumerate(lines):
+    compound: list[str] = []  # the lines of a compound command read so far
+    start, terminator, depth, continued = 0, "", 0, ""
+    for offset, line in enumerate(block.source.split("\n")):
         if terminator:
             if line.strip() == terminator:
                 terminator = ""
             continue
-        if not pending:
+        if not continued and not compound:
             start = offset
         if line.rstrip().endswith("\\"):
-            pending += line.rstrip()[:-1] + " "
+            continued += line.rstrip()[:-1] + " "
             continue
-        command = (pending + line).strip()
-        pending = ""
-        heredoc = HEREDOC.search(command)
+        logical, continued = (continued + line).strip(), ""
+        if not logical or logical.startswith("#"):
+            continue
+        heredoc = HEREDOC.search(logical)
         if heredoc:
             terminator = heredoc.group(2)
-        if command and not command.startswith("#"):
-            commands.append((block.line + 1 + start, command))
+        # Bash reads a compound command (`{ ... }`, `if ... fi`, a loop) whole
+        # before it runs any of it: what a command inside reads comes after it.
+        compound.append(logical)
+        depth = max(depth + _opened(logical), 0)
+        if depth == 0:
+            commands.append((block.line + 1 + start, " ".join(compound)))
+            compound = []
+    if compound:  # never closed: one command to the end
+        commands.append((block.line + 1 + start, " ".join(compound)))
     return commands
+
+
+# Their words where a command starts: `echo wait for it` opens nothing.
+COMPOUND_OPEN = re.compile(r"(?:^|[;&|()]\s*|\b(?:then|do|else)\s+)(?:\{|if|for|while|until|case|select)(?=\s|$)")
+COMPOUND_CLOSE = re.compile(r"(?:^|[;&]\s*)(?:\}|fi|done|esac)(?=[\s;&|)<>]|$)")
+QUOTED = re.compile(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"")
+
+
+def _opened(line: str) -> int:
+    """How many compound commands this line opens, less those it closes."""
+    words = QUOTED.sub("''", line.split(" #")[0])
+    return len(COMPOUND_OPEN.findall(words)) - len(COMPOUND_CLOSE.findall(words))
 
 
 def swallowed(block: Block) -> list[str]:

@@ -63,6 +63,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                          "project's cache)")
 
 
+def _say(config: pytest.Config):
+    """A line to the terminal: through pytest's reporter, else (no reporter
+    yet, or a plugin run without it) print."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    return reporter.write_line if reporter else print
+
+
 def _project(config: pytest.Config) -> Project | None:
     """The project this run runs; None: the runner is off."""
     return config.stash.get(PROJECT, None)
@@ -164,13 +171,12 @@ class TestPasses:
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         """After -m and -k: wait for the engine, build the images, then take
         the fingerprints, all before any test can tag an image."""
-        running = not _runs_nothing(self.config)
-        if running and any(item.get_closest_marker("docker") for item in items) and docker_available():
+        if _runs_nothing(self.config):
+            return  # --collect-only, --dry-run: no fingerprint, no Docker call, no file written
+        if any(item.get_closest_marker("docker") for item in items) and docker_available():
             _engine_locked(self.config)
             if any(isinstance(item, ScenarioItem) for item in items):
                 _images_built(self.config, at_collection=True)
-        if not running:
-            return  # --collect-only, --dry-run: no fingerprint, no Docker call, no file written
         files = reuse.repository_files(self.config.stash[PROJECT].root)
         environment = self.config.stash[ENVIRONMENT] = reuse.environment(files) if files is not None else None
         tests = [item for item in items if not isinstance(item, ScenarioItem)]
@@ -244,8 +250,7 @@ def _pages_read(pages: tuple[str, ...]) -> frozenset[str]:
 def _engine_locked(config: pytest.Config) -> None:
     """Before the first test that uses Docker: wait until no other run uses
     this engine (guide_runner/engine_lock.py)."""
-    reporter = config.pluginmanager.get_plugin("terminalreporter")
-    say = (lambda line: reporter.write_line(line)) if reporter else print
+    say = _say(config)
     config.stash[ENGINE_LOCK] = engine_lock.acquire(say)
 
 
@@ -330,8 +335,7 @@ def pytest_runtestloop(session: pytest.Session):
     config = session.config
     if _project(config) is None or not config.getoption("--dry-run") or config.option.collectonly:
         return None
-    reporter = config.pluginmanager.get_plugin("terminalreporter")
-    say = (lambda line: reporter.write_line(line)) if reporter else print
+    say = _say(config)
     others = 0
     for item in session.items:
         if isinstance(item, ScenarioItem):
@@ -459,8 +463,7 @@ class LaneController:
             raise pytest.UsageError("--lanes needs the Docker engine, and docker = true in [tool.guide_runner]")
         _engine_locked(self.config)
         _images_built(self.config)
-        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
-        lanes.start(self.config.stash[CLAIMED], say=(lambda line: reporter.write_line(line)) if reporter else print)
+        lanes.start(self.config.stash[CLAIMED], say=_say(self.config))
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node) -> None:

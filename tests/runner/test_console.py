@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from guide_runner import console
@@ -117,3 +119,26 @@ def test_functions_and_aliases_carry_to_the_next_block_as_in_one_terminal(tmp_pa
     session.run("unset -f greet; unalias ll", timeout=30)
     gone = session.run("type greet ll >/dev/null 2>&1 || echo gone", timeout=30)
     assert gone.output == "gone\n"
+
+
+def _interleavings(out: list[str], err: list[str]):
+    if not out or not err:
+        yield out + err
+        return
+    for rest in _interleavings(out[1:], err):
+        yield [out[0], *rest]
+    for rest in _interleavings(out, err[1:]):
+        yield [err[0], *rest]
+
+
+def test_the_search_agrees_with_trying_every_order():
+    """Against every interleaving tried one by one (small cases, with `...`
+    anywhere), matched as one stream."""
+    rng = random.Random(20261206)
+    for _ in range(400):
+        out = [rng.choice("abc") for _ in range(rng.randint(0, 4))]
+        err = [rng.choice("abc") for _ in range(rng.randint(0, 3))]
+        shown = [rng.choice(["a", "b", "c", "..."]) for _ in range(rng.randint(0, 5))]
+        text = lambda lines: "".join(line + "\n" for line in lines)
+        expected = any(console.matches(text(shown), text(order)) for order in _interleavings(out, err))
+        assert console.matches(text(shown), text(out + err), (text(out), text(err))) == expected, (shown, out, err)

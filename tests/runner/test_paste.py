@@ -28,6 +28,9 @@ def problems(tmp_path: Path, block: str, language: str = "bash") -> list[str]:
     "ssh admin@server uptime\necho next",
     "cd ~/rowbook && docker compose exec -T db dropdb rowbook\necho next",
     "docker compose exec -T db \\\n  dropdb rowbook\necho next",
+    # A group is read whole, then run: what a command inside reads are the lines after the group.
+    "{\n  echo report\n  docker compose run --rm rowbook rowbook check\n} > report.txt\necho next",
+    "for name in a b; do\n  docker compose exec -T db dropdb \"$name\"\ndone\necho next",
 ])
 def test_a_command_that_reads_the_terminal_before_more_lines_is_refused_naming_it(tmp_path, block):
     (problem,) = problems(tmp_path, block)
@@ -49,6 +52,11 @@ def test_a_command_that_reads_the_terminal_before_more_lines_is_refused_naming_i
     "ssh -n admin@server uptime\necho next",
     "tee backup.sh > /dev/null <<'EOF'\ndocker compose exec -T db pg_dump rowbook\ncp .env x\nEOF\nchmod +x backup.sh",
     "# docker compose exec -T db psql\necho next",
+    # The group is the block's last command: bash has read every pasted line before it runs.
+    "echo first\n{\n  docker compose run --rm rowbook rowbook check\n  echo done\n} > report.txt",
+    "if true; then\n  docker compose exec -T db psql\n  echo inside\nfi",
+    "{\n  docker compose run --rm rowbook rowbook check\n  echo more\n} < /dev/null > report.txt\necho next",
+    "echo wait for it\ndocker compose exec -T db psql",  # `for` as a word opens nothing
 ])
 def test_a_command_with_its_input_given_or_last_is_fine(tmp_path, block):
     assert problems(tmp_path, block) == []
