@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from . import dry_run, engine_lock, lanes, parallel, project, ratchet, releases, reuse, run_facts
+from . import dry_run, engine_lock, lanes, parallel, project, ratchet, releases, reuse, run_facts, shards
 from .languages import Kind
 from .outcomes import GuideFailure
 from .page import Page, read_page
@@ -37,6 +37,7 @@ DROPS = pytest.StashKey[list[str]]()
 IMAGES = pytest.StashKey[bool]()
 ENGINE_LOCK = pytest.StashKey[object]()
 CLAIMED = pytest.StashKey["list[lanes.Lane]"]()  # the lanes this run claimed (--lanes)
+SHARD = pytest.StashKey[shards.Shard]()  # --shard: the part of the suite this run runs
 # What every fingerprint of this run shares (reuse.environment); None outside a git checkout.
 ENVIRONMENT = pytest.StashKey["dict[str, str] | None"]()
 REUSED = pytest.StashKey[list[reuse.StoredPass]]()  # scenarios
@@ -58,6 +59,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--lanes", type=int, default=0, metavar="N",
                     help="run the tests in N lanes side by side, each a Docker engine in a network namespace "
                          "of its own (guide_runner/lanes.py), one pytest-xdist worker in each")
+    group.addoption("--shard", metavar="K/N", default=None,
+                    help="run part K of N of the collected tests, for N machines: every test in exactly one "
+                         "part, tests that share a setup together, parts balanced by the project's committed "
+                         "durations (guide_runner/shards.py)")
     group.addoption("--pass-store", metavar="DIR", default=None,
                     help="where passing scenarios are stored for --changed (default: guide-passes/ in the "
                          "project's cache)")
@@ -105,10 +110,15 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
     except project.ProjectError as error:
         raise pytest.UsageError(str(error)) from None
     if found is None:
-        if config.getoption("--lanes") or config.getoption("--changed"):
-            raise pytest.UsageError(f"--lanes and --changed are the guide runner's: {config.rootpath / 'pyproject.toml'} "
-                                    "has no [tool.guide_runner] table to turn it on")
+        if config.getoption("--lanes") or config.getoption("--changed") or config.getoption("--shard"):
+            raise pytest.UsageError(f"--lanes, --changed and --shard are the guide runner's: "
+                                    f"{config.rootpath / 'pyproject.toml'} has no [tool.guide_runner] table to turn it on")
         return
+    if config.getoption("--shard"):
+        try:
+            config.stash[SHARD] = shards.parse(config.getoption("--shard"))
+        except ValueError as error:
+            raise pytest.UsageError(str(error)) from None
     config.stash[PROJECT] = found
     previous = project.use(found)
     config.add_cleanup(lambda: project.use(previous))
@@ -171,6 +181,12 @@ class TestPasses:
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         """After -m and -k: wait for the engine, build the images, then take
         the fingerprints, all before any test can tag an image."""
+        shard = self.config.stash.get(SHARD, None)
+        if shard is not None:
+            kept, others = shards.select(items, shard, self.config.stash[PROJECT].durations)
+            if others:
+                self.config.hook.pytest_deselected(items=others)
+            items[:] = kept
         if _runs_nothing(self.config):
             return  # --collect-only, --dry-run: no fingerprint, no Docker call, no file written
         if any(item.get_closest_marker("docker") for item in items) and docker_available():

@@ -21,6 +21,10 @@ STATUSES = [Status.VERIFIED, Status.EXECUTED, Status.PARSED, Status.HIDDEN, Stat
             Status.NOT_RUN, Status.NOT_COLLECTED]
 
 
+class ReportMismatch(Exception):
+    """Reports that cannot be merged: they are not of the same pages."""
+
+
 class Coverage:
     def __init__(self, pages: list[Page], scenarios: list[Scenario | ScenarioResult]) -> None:
         self.pages: dict[str, dict[int, dict]] = {page.path: _blocks_before_running(page) for page in pages}
@@ -38,6 +42,33 @@ class Coverage:
                 if key not in recorded or outcome.status.rank < Status(entry["status"]).rank:
                     entry["status"], entry["detail"] = str(outcome.status), outcome.detail
                 recorded.add(key)
+
+    @classmethod
+    def merged(cls, reports: list[dict]) -> "Coverage":
+        """One report of several parts' reports (coverage.json's data, shards.py):
+        a block counts as a single run would count it, the worst of what the
+        parts that ran it recorded; blocks no part ran stay as they were."""
+        if not reports:
+            raise ReportMismatch("no report to merge")
+        coverage = cls.__new__(cls)
+        coverage.digests = {page: data["source_sha256"] for page, data in reports[0]["pages"].items()}
+        coverage.skipped_variants = {}
+        coverage.pages = {}
+        for report in reports:
+            digests = {page: data["source_sha256"] for page, data in report["pages"].items()}
+            if digests != coverage.digests:
+                differ = sorted(set(digests.items()) ^ set(coverage.digests.items()))
+                raise ReportMismatch(f"the parts ran different pages, or other versions of them: {differ[0][0]} "
+                                     "(every part must run the same commit)")
+            coverage.skipped_variants.update(report.get("skipped_variants", {}))
+        for page in coverage.digests:
+            blocks = [[dict(entry) for entry in report["pages"][page]["blocks"]] for report in reports]
+            merged = {}
+            for entries in zip(*blocks):
+                ran = [e for e in entries if not (e["status"] == Status.NOT_RUN and not e["detail"])]
+                merged[entries[0]["line"]] = min(ran, key=lambda e: Status(e["status"]).rank) if ran else entries[0]
+            coverage.pages[page] = merged
+        return coverage
 
     def totals(self) -> dict[str, dict[str, int]]:
         result = {}

@@ -50,9 +50,17 @@ fi
 # They keep the Docker engine in sight (not hidden with DOCKER_HOST): their
 # passes are stored under the machine's images like every test's, so the next
 # --changed run reuses them (guide_runner/reuse.py).
+# On N machines (CI's matrix, .github/workflows/tests.yml): ROWBOOK_DOCS_SHARD=K/N
+# runs part K of both (guide_runner/shards.py).
+shard=()
+if [[ -n "${ROWBOOK_DOCS_SHARD:-}" ]]; then
+    shard=(--shard "$ROWBOOK_DOCS_SHARD")
+    echo "==> part $ROWBOOK_DOCS_SHARD of the suite (ROWBOOK_DOCS_SHARD)"
+fi
 printf '\n==> Tests without Docker, beside the Docker tests (their output below, at the end)\n'
 started=$SECONDS
-nice -n 10 .venv/bin/pytest -m "not docker" --junitxml=reports/junit-beside.xml tests > reports/beside.log 2>&1 &
+nice -n 10 .venv/bin/pytest -m "not docker" "${shard[@]}" --junitxml=reports/junit-beside.xml tests \
+    > reports/beside.log 2>&1 &
 beside=$!
 # Stopped with the Docker tests, however they end; and no lane left behind,
 # even if their pytest was killed before it could stop the lanes itself.
@@ -60,7 +68,7 @@ trap 'kill "$beside" 2>/dev/null || true; .venv/bin/python -m guide_runner.lanes
 lanes="${ROWBOOK_DOCS_LANES:-$(nproc)}"
 echo "==> Docker tests in $lanes lanes (ROWBOOK_DOCS_LANES)"
 docker_status=0
-.venv/bin/pytest -m docker --lanes "$lanes" --junitxml=reports/junit-docker.xml || docker_status=$?
+.venv/bin/pytest -m docker --lanes "$lanes" "${shard[@]}" --junitxml=reports/junit-docker.xml || docker_status=$?
 beside_status=0
 wait "$beside" || beside_status=$?
 trap - EXIT

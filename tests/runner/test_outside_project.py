@@ -114,7 +114,7 @@ def test_an_unrelated_project_runs_as_without_the_runner(pytester, spies):
     # --changed is the runner's: here a usage error, never a green run that skipped the failure.
     changed = pytester.runpytest_subprocess("--changed")
     assert changed.ret == pytest.ExitCode.USAGE_ERROR
-    changed.stderr.fnmatch_lines(["*--changed are the guide runner's*no [[]tool.guide_runner[]] table*"])
+    changed.stderr.fnmatch_lines(["*--changed and --shard are the guide runner's*no [[]tool.guide_runner[]] table*"])
 
     assert not spies.exists(), spies.read_text()
     after = files_in(pytester.path)
