@@ -34,6 +34,8 @@ ALLOWED_HOSTS = [DOMAIN_NAME, *EXTRA_HOSTS, "localhost", "127.0.0.1"]
 # trusting http://DOMAIN too would let a page served in clear post as the user.
 CSRF_TRUSTED_ORIGINS = [f"{scheme}://{host}" for host in (DOMAIN_NAME, *EXTRA_HOSTS)
                         for scheme in (("https",) if ENV["ROWBOOK_TRUST_PROXY"] else ("https", "http"))]
+# A refused form: a page that says why and what to do, not "CSRF verification failed".
+CSRF_FAILURE_VIEW = "rowbook.core.csrf.failure"
 
 # Parsed connection params of the 0.1.1 single user database, or None.
 ROWBOOK_USER_DATABASE = ENV["ROWBOOK_USER_DATABASE_URL"]
