@@ -73,13 +73,24 @@ def scope_of(nodeid: str, plan=None) -> str:
     return HOST_SCOPE if plan is not None and plan.changes_host else nodeid
 
 
-def longest_first(items: list, seconds: dict[str, float]) -> list:
-    """Whole scopes, longest first, each scope's tests in their own order."""
+def by_scope(items: list) -> dict[str, list]:
+    """The items of each scope (scope_of), in collection order."""
     scopes: dict[str, list] = {}
     for item in items:
         scenario = getattr(item, "scenario", None)
         scopes.setdefault(scope_of(item.nodeid, scenario.plan if scenario else None), []).append(item)
-    total = {scope: sum(seconds.get(_name_of(item), seconds.get(item.nodeid, 0.0)) for item in members) for scope, members in scopes.items()}
+    return scopes
+
+
+def scope_seconds(members: list, seconds: dict[str, float], unknown: float) -> float:
+    """A scope's stored seconds; `unknown` for each test with none."""
+    return sum(seconds.get(_name_of(item), seconds.get(item.nodeid, unknown)) for item in members)
+
+
+def longest_first(items: list, seconds: dict[str, float]) -> list:
+    """Whole scopes, longest first, each scope's tests in their own order."""
+    scopes = by_scope(items)
+    total = {scope: scope_seconds(members, seconds, 0.0) for scope, members in scopes.items()}
     order = sorted(scopes, key=lambda scope: -total[scope])  # stable: unknown ones keep collection order
     return [item for scope in order for item in scopes[scope]]
 

@@ -66,16 +66,11 @@ def deal(seconds_by_scope: dict[str, float], count: int) -> dict[str, int]:
 def select(items: list, shard: Shard, committed: Path | None) -> tuple[list, list]:
     """(the items of this part, the others), each list in collection order."""
     seconds = parallel.stored_seconds({}, committed) if committed else {}
-    scopes: dict[str, str] = {}
-    totals: dict[str, float] = {}
-    for item in items:
-        scenario = getattr(item, "scenario", None)
-        scope = scopes[item.nodeid] = parallel.scope_of(item.nodeid, scenario.plan if scenario else None)
-        name = scenario.name if scenario is not None else item.nodeid
-        totals[scope] = totals.get(scope, 0.0) + seconds.get(name, seconds.get(item.nodeid, UNKNOWN_SECONDS))
-    parts = deal(totals, shard.count)
-    kept = [item for item in items if parts[scopes[item.nodeid]] == shard.index]
-    return kept, [item for item in items if parts[scopes[item.nodeid]] != shard.index]
+    scopes = parallel.by_scope(items)
+    parts = deal({scope: parallel.scope_seconds(members, seconds, UNKNOWN_SECONDS)
+                  for scope, members in scopes.items()}, shard.count)
+    ours = {item.nodeid for scope, members in scopes.items() if parts[scope] == shard.index for item in members}
+    return [item for item in items if item.nodeid in ours], [item for item in items if item.nodeid not in ours]
 
 
 def main(argv: list[str]) -> int:

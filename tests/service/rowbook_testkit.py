@@ -67,10 +67,12 @@ class Cluster:
     tmp: Path
     options: str = ""  # the server's options: what start() starts it with again
 
-    def crash(self) -> None:
+    def crash(self, check: bool = True) -> None:
         """Stop the server as a crash or a kill would: every process at once, no
-        shutdown checkpoint (the next start recovers from the write-ahead log)."""
-        _as_postgres([str(pg_bindir() / "pg_ctl"), "-D", str(self.tmp / "data"), "-m", "immediate", "-w", "stop"])
+        shutdown checkpoint (the next start recovers from the write-ahead log).
+        check=False: it may be stopped already."""
+        _as_postgres([str(pg_bindir() / "pg_ctl"), "-D", str(self.tmp / "data"), "-m", "immediate", "-w", "stop"],
+                     check=check)
 
     def start(self) -> None:
         _as_postgres([str(pg_bindir() / "pg_ctl"), "-D", str(self.tmp / "data"), "-o", self.options, "-w",
@@ -161,8 +163,8 @@ def cluster():
         _fill_user_databases(made)
         yield made
     finally:
-        if started:  # a test may have stopped it already
-            _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"], check=False)
+        if started:
+            made.crash(check=False)  # a test may have stopped it already
         shutil.rmtree(tmp, ignore_errors=True)
 
 
