@@ -8,8 +8,12 @@
 #                                Rowbook, for a package of what is not released
 #
 # The image builds (scripts/build-images.sh) install from these directories,
-# and so does the test of the Install without Docker guide. Cached: a release
-# whose wheel was built from its commit (noted in .commit) is not built again.
+# and so does the test of the Install without Docker guide. A release's
+# dependencies are the files of its lock, packaging/locks/VERSION.txt
+# (scripts/lock-release.py), checked by their hashes: the same on every
+# machine and day. The work tree has no lock: it takes what pip resolves.
+# Cached: a release whose wheel was built from its commit and its lock (noted
+# in .commit) is not built again.
 #
 # Usage: scripts/build-wheelhouse.sh [VERSION|work-tree ...]   (default: every release)
 set -euo pipefail
@@ -31,7 +35,12 @@ for version in "${versions[@]}"; do
             | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
         wheel="$(ls "$dir"/rowbook-*.whl 2>/dev/null | head -1 || true)"
     else
-        commit="$("$python" scripts/release-info.py "$version" commit)"
+        lock="packaging/locks/$version.txt"
+        if [[ ! -f "$lock" ]]; then
+            echo "wheelhouse: release $version has no lock ($lock): run scripts/lock-release.py $version" >&2
+            exit 1
+        fi
+        commit="$("$python" scripts/release-info.py "$version" commit) $(sha256sum "$lock" | cut -c1-16)"
         wheel="$dir/rowbook-$version-py3-none-any.whl"
     fi
     # Built from this release's commit? (A release's commit may move before it ships.)
@@ -42,10 +51,16 @@ for version in "${versions[@]}"; do
     echo "wheelhouse: building $version from ${commit:0:24}"
     if [[ "$version" != work-tree ]]; then
         src="$(mktemp -d)"
-        git archive "$commit" | tar -x -C "$src"
+        git archive "${commit%% *}" | tar -x -C "$src"
     fi
     rm -rf "$dir.partial" && mkdir -p "$dir.partial"
-    "$python" -m pip wheel --quiet --wheel-dir "$dir.partial" "$src" >/dev/null
+    if [[ "$version" == work-tree ]]; then
+        "$python" -m pip wheel --quiet --wheel-dir "$dir.partial" "$src" >/dev/null
+    else
+        "$python" -m pip wheel --quiet --no-deps --wheel-dir "$dir.partial" "$src" >/dev/null
+        "$python" -m pip download --quiet --no-deps --only-binary=:all: --require-hashes \
+            --dest "$dir.partial" -r "$lock" >/dev/null
+    fi
     echo "$commit" > "$dir.partial/.commit"
     [[ "$src" == "$PWD" ]] || rm -rf "$src"
     rm -rf "$dir"
