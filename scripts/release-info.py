@@ -47,14 +47,16 @@ def debian_changelog(version: str) -> str:
         when = datetime.datetime.fromisoformat(subprocess.run(
             ["git", "-C", str(ROOT), "log", "-1", "--format=%cI"], capture_output=True, text=True,
             check=True).stdout.strip()).astimezone(datetime.timezone.utc)
-        version, distribution = work_tree_version(), "UNRELEASED"
+        version, distribution, urgency = work_tree_version(), "UNRELEASED", "medium"
         summary = "  * Built from the work tree, not a release: for the tests."
     else:
         entry = release(version)
         when = datetime.datetime.fromisoformat(f"{entry['date']}T12:00:00+00:00")
         distribution = "stable"
+        # Debian's word for "fixes a security problem: install it soon".
+        urgency = "high" if entry.get("security") else "medium"
         summary = textwrap.fill(entry["summary"], width=76, initial_indent="  * ", subsequent_indent="    ")
-    return (f"rowbook ({version}) {distribution}; urgency=medium\n\n{summary}\n\n"
+    return (f"rowbook ({version}) {distribution}; urgency={urgency}\n\n{summary}\n\n"
             f" -- Rowbook Docs <docs@rowbook.example>  {when.strftime('%a, %d %b %Y %H:%M:%S +0000')}\n")
 
 

@@ -52,6 +52,8 @@ def load_releases(path: Path = RELEASES_TOML) -> list[dict]:
             raise PluginError(f"{path}: release {version}: summary must be one line of text")
         if not isinstance(entry.get("notes", ""), str):
             raise PluginError(f"{path}: release {version}: notes must be text")
+        if not isinstance(entry.get("security", False), bool):
+            raise PluginError(f"{path}: release {version}: security must be true or false")
     return sorted(entries, key=lambda e: Version(str(e["version"])), reverse=True)
 
 
@@ -75,6 +77,9 @@ def feed(entries: list[dict], methods: list[install_methods.InstallMethod] = ins
         }
         if entry.get("notes"):
             item["notes"] = entry["notes"].strip()
+        if entry.get("security"):
+            # Releases up to 0.1.4 show only the summary, which says so too.
+            item["security"] = True
         releases.append(item)
     # Installs of 0.1.1 and 0.1.2 accept only final versions in "releases":
     # pre-releases go in a list of their own, which they do not read.
