@@ -268,6 +268,10 @@ def describe(exc: Exception, params: dict, hints: Hints) -> str:
         "name or service not known": "unknown host name",
         "no route to host": "no route to host",
         "network is unreachable": "network is unreachable",
+        # Up, but not taking new sessions: it will be back, or down, in a moment.
+        "the database system is shutting down": "it is shutting down",
+        "the database system is starting up": "it is starting up",
+        "the database system is in recovery mode": "it is recovering from a crash",
     }
     for needle, reason in reach_words.items():
         if needle in lower:

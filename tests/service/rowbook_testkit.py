@@ -74,6 +74,11 @@ class Cluster:
         _as_postgres([str(pg_bindir() / "pg_ctl"), "-D", str(self.tmp / "data"), "-m", "immediate", "-w", "stop"],
                      check=check)
 
+    def stop_command(self, mode: str) -> list[str]:
+        """pg_ctl's stop in `mode` (smart waits for every session to end), as the cluster's owner."""
+        command = [str(pg_bindir() / "pg_ctl"), "-D", str(self.tmp / "data"), "-m", mode, "-w", "stop"]
+        return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
     def start(self) -> None:
         _as_postgres([str(pg_bindir() / "pg_ctl"), "-D", str(self.tmp / "data"), "-o", self.options, "-w",
                       "-t", "60", "-l", str(self.tmp / "server.log"), "start"])

@@ -11,6 +11,9 @@ checkpoint."""
 
 from __future__ import annotations
 
+import subprocess
+import time
+
 import pytest
 
 from tests.service.rowbook_testkit import ADMIN_PASSWORD, assert_clean, base_env, cluster, run_rowbook
@@ -71,3 +74,29 @@ def test_postgresql_killed_gives_503_pages_two_log_lines_and_loses_nothing(serve
     assert_clean(log)
     assert log.count(f"internal database unreachable: answering 503 until it is back ({UNREACHABLE})") == 1, log
     assert log.count("internal database is back after") == 1, log
+
+
+def test_a_postgresql_that_is_shutting_down_is_unreachable_for_rowbook_check():
+    """Stopping PostgreSQL takes a moment (longer while sessions stay open):
+    meanwhile it answers "the database system is shutting down". `rowbook
+    check` says it cannot reach PostgreSQL, and why, instead of blaming the
+    connection settings (seen once right after `systemctl stop postgresql`)."""
+    with cluster() as own:
+        database = own.create_db("rowbook_stopping")
+        env = base_env(own, database)
+        # A smart shutdown waits for this session to end: until then, new ones are refused.
+        with own.connect():
+            stop = subprocess.Popen(own.stop_command("smart"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                for _ in range(100):
+                    check = run_rowbook(["check"], env)
+                    if "shutting down" in check.stderr:
+                        break
+                    time.sleep(0.1)
+                assert check.returncode == 2, check.stdout + check.stderr
+                assert (f"rowbook: error: cannot reach PostgreSQL at {own.host}:{own.port} (it is shutting down). "
+                        "Check POSTGRES_HOST/POSTGRES_PORT and that PostgreSQL is running.") in check.stderr, check.stderr
+                assert_clean(check.stdout + check.stderr)
+            finally:
+                stop.kill()
+        own.crash(check=False)
