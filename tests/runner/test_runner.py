@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from guide_runner import GuideFailure, Scenario, plan_file, timings
+from guide_runner import GuideFailure, Scenario, plan_file, releases, timings
 from guide_runner.parallel import host_lock
 from docs_site.paths import ROOT
 
@@ -254,24 +254,26 @@ def test_changed_reuses_a_pass_whose_inputs_are_unchanged_and_keeps_the_coverage
     first = subprocess.run([*pytest_run[:3], tagger, *pytest_run[3:], "--changed"], cwd=ROOT, capture_output=True,
                            text=True)
     assert first.returncode == 0, first.stdout
-    # Nothing stored yet: all three renditions (0.1.3, 0.1.2, 0.1.1) ran, and are stored.
-    assert "4 passed" in first.stdout and "reused" not in first.stdout
+    # Nothing stored yet: every rendition (one per release) ran, and is stored.
+    renditions = len(releases.versions())
+    assert f"{renditions + 1} passed" in first.stdout and "reused" not in first.stdout
     assert "docs/prerequisites.md@0.1.1 [page]: no pass stored on this machine" in first.stdout
-    assert len(list(store.glob("*.json"))) == 4
+    assert len(list(store.glob("*.json"))) == renditions + 1
     # Each scenario's pass says where its time went (benchmarks/fast_feedback.py adds them up).
     stored = [json.loads(path.read_text()) for path in store.glob("*.json")]
     scenario_timings = [record["timings"] for record in stored if record["name"].startswith("docs/")]
-    assert len(scenario_timings) == 3
+    assert len(scenario_timings) == renditions
     assert all(t["parts"][timings.COMMANDS] > 0 and 0 < t["cores busy"] <= t["cores"] for t in scenario_timings)
     second = subprocess.run([*pytest_run[:3], tagger, *pytest_run[3:], "--changed"], cwd=ROOT, capture_output=True,
                             text=True)
     # The baseline holds: the reused outcomes count as the run's own.
     assert second.returncode == 0, second.stdout
-    assert "docs/prerequisites.md RRR" in second.stdout and "1 deselected, 3 reused in " in second.stdout
+    assert f"docs/prerequisites.md {'R' * renditions}" in second.stdout
+    assert f"1 deselected, {renditions} reused in " in second.stdout
     # Each with the run it comes from.
     assert "docs/prerequisites.md@0.1.1 [page]: passed " in second.stdout
     without = subprocess.run(pytest_run, cwd=ROOT, capture_output=True, text=True)
-    assert "3 passed" in without.stdout and "reused" not in without.stdout  # without --changed, it runs
+    assert f"{renditions} passed" in without.stdout and "reused" not in without.stdout  # without --changed, it runs
 
 
 def test_a_replace_option_substitutes_text_for_the_test_only():
