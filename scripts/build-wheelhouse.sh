@@ -40,7 +40,8 @@ for version in "${versions[@]}"; do
             echo "wheelhouse: release $version has no lock ($lock): run scripts/lock-release.py $version" >&2
             exit 1
         fi
-        commit="$("$python" scripts/release-info.py "$version" commit) $(sha256sum "$lock" | cut -c1-16)"
+        ref="$("$python" scripts/release-info.py "$version" commit)"
+        commit="$ref $(sha256sum "$lock" | cut -c1-16)"  # what .commit notes: the commit and its lock
         wheel="$dir/rowbook-$version-py3-none-any.whl"
     fi
     # Built from this release's commit? (A release's commit may move before it ships.)
@@ -51,7 +52,7 @@ for version in "${versions[@]}"; do
     echo "wheelhouse: building $version from ${commit:0:24}"
     if [[ "$version" != work-tree ]]; then
         src="$(mktemp -d)"
-        git archive "${commit%% *}" | tar -x -C "$src"
+        git archive "$ref" | tar -x -C "$src"
     fi
     rm -rf "$dir.partial" && mkdir -p "$dir.partial"
     if [[ "$version" == work-tree ]]; then

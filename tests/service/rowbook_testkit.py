@@ -71,13 +71,14 @@ class Cluster:
         """Stop the server as a crash or a kill would: every process at once, no
         shutdown checkpoint (the next start recovers from the write-ahead log).
         check=False: it may be stopped already."""
-        _as_postgres([str(pg_bindir() / "pg_ctl"), "-D", str(self.tmp / "data"), "-m", "immediate", "-w", "stop"],
-                     check=check)
+        _as_postgres(self._pg_ctl_stop("immediate"), check=check)
 
     def stop_command(self, mode: str) -> list[str]:
         """pg_ctl's stop in `mode` (smart waits for every session to end), as the cluster's owner."""
-        command = [str(pg_bindir() / "pg_ctl"), "-D", str(self.tmp / "data"), "-m", mode, "-w", "stop"]
-        return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+        return _postgres_command(self._pg_ctl_stop(mode))
+
+    def _pg_ctl_stop(self, mode: str) -> list[str]:
+        return [str(pg_bindir() / "pg_ctl"), "-D", str(self.tmp / "data"), "-m", mode, "-w", "stop"]
 
     def start(self) -> None:
         _as_postgres([str(pg_bindir() / "pg_ctl"), "-D", str(self.tmp / "data"), "-o", self.options, "-w",
@@ -99,10 +100,13 @@ class Cluster:
         return f"postgresql://{user}:{password}@{self.host}:{self.port}/{dbname}"
 
 
+def _postgres_command(cmd: list[str]) -> list[str]:
+    """`cmd` as the postgres user when we are root (initdb refuses to run as root)."""
+    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
+
+
 def _as_postgres(cmd: list[str], check: bool = True, **kw) -> subprocess.CompletedProcess:
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        cmd = ["runuser", "-u", "postgres", "--", *cmd]
-    return subprocess.run(cmd, check=check, capture_output=True, text=True, **kw)
+    return subprocess.run(_postgres_command(cmd), check=check, capture_output=True, text=True, **kw)
 
 
 def _fill_user_databases(cluster: Cluster) -> None:

@@ -45,11 +45,14 @@ class Browser:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode(), dict(error.headers)
 
-    def sign_in(self, username: str, password: str) -> tuple[int, str, dict]:
-        _, form, _ = self.open("/login/")
+    def submit(self, path: str, fields: dict) -> tuple[int, str, dict]:
+        """Sends the form of the page at `path`, with its CSRF token, as the page does."""
+        _, form, _ = self.open(path)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
-        return self.open("/login/", {"csrfmiddlewaretoken": token, "username": username,
-                                     "password": password, "next": "/databases/"})
+        return self.open(path, {"csrfmiddlewaretoken": token, **fields})
+
+    def sign_in(self, username: str, password: str) -> tuple[int, str, dict]:
+        return self.submit("/login/", {"username": username, "password": password, "next": "/databases/"})
 
 
 def signed_in(answer) -> bool:
