@@ -52,13 +52,14 @@ class Machine:
         self.container = container
         self.scratch = scratch
 
-    def start(self, boot_timeout: float = 90) -> None:
+    def start(self, boot_timeout: float = 90, image: str | None = None) -> None:
+        """Boot the server: a fresh one, or `image`, a checkpoint of one (checkpoints.py)."""
         root = current().root  # read-only: $RUNNER_REPO
         # systemd in a container without --privileged, as measured on this kind of machine (CONTRIBUTING.md, "The machine").
         _docker("run", "-d", "--name", self.container, "--hostname", "server",
                 "--cgroupns=host", "-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw",
                 "--tmpfs", "/run", "--tmpfs", "/run/lock",
-                "-v", f"{self.scratch}:{self.scratch}", "-v", f"{root}:{root}:ro", self.spec.image)
+                "-v", f"{self.scratch}:{self.scratch}", "-v", f"{root}:{root}:ro", image or self.spec.image)
         deadline = time.monotonic() + boot_timeout
         state = ""
         while time.monotonic() < deadline:
@@ -73,6 +74,11 @@ class Machine:
                                + self.diagnostics())
         # The reader owns their home and the runner's state files in it.
         self.root("chown", "-R", f"{self.spec.user}:{self.spec.user}", str(self.scratch))
+
+    def reboot(self, image: str) -> None:
+        """Boot again from `image` (a commit of this server), as a restore from a checkpoint boots."""
+        subprocess.run(["docker", "rm", "-f", "-v", self.container], capture_output=True)
+        self.start(image=image)
 
     def root(self, *command: str) -> subprocess.CompletedProcess:
         return _docker("exec", "-u", "root", self.container, *command)

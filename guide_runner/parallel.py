@@ -6,9 +6,11 @@ engine and loopback only. pytest-xdist does the rest (sending tests, one
 JUnit report, Ctrl-C); this module adds what it cannot know:
 
 - which tests must stay together (`scope_of`): the tests of one module
-  (their module fixtures start a stack or a test server once), and the
+  (their module fixtures start a stack or a test server once), the
   scenarios that change the test host itself (`changes-host=` on the page,
-  one at a time, in one lane, under the host lock);
+  one at a time, in one lane, under the host lock), and a base page on a
+  test server with the scenarios that start from it (its checkpoint lives in
+  one lane's engine: checkpoints.py), the base first;
 - longest first (`longest_first`), from the runner's stored passes, else
   from the durations committed in tests/durations.json;
 - one coverage report: each worker sends what its scenarios did, and the
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from . import checkpoints
 from .outcomes import as_rows, from_rows
 from .project import cached, current
 
@@ -70,16 +73,31 @@ def scope_of(nodeid: str, plan=None) -> str:
             plan = _plans(path).get(name)
         except Exception:  # noqa: BLE001 (a page that cannot be planned fails in its own test)
             return nodeid
-    return HOST_SCOPE if plan is not None and plan.changes_host else nodeid
+    if plan is None:
+        return nodeid
+    return HOST_SCOPE if plan.changes_host else checkpoints.scope_of(plan) or nodeid
 
 
 def by_scope(items: list) -> dict[str, list]:
-    """The items of each scope (scope_of), in collection order."""
+    """The items of each scope (scope_of), in collection order, but a base
+    page on a test server before the scenarios that start from it."""
     scopes: dict[str, list] = {}
     for item in items:
         scenario = getattr(item, "scenario", None)
         scopes.setdefault(scope_of(item.nodeid, scenario.plan if scenario else None), []).append(item)
+    for members in scopes.values():
+        members.sort(key=lambda item: not _is_base(item))  # stable: the rest keep their order
     return scopes
+
+
+def together(items: list) -> list:
+    """Each scope's tests one after the other (by_scope), where its first one was: a serial run's order."""
+    return [item for members in by_scope(items).values() for item in members]
+
+
+def _is_base(item) -> bool:
+    scenario = getattr(item, "scenario", None)
+    return scenario is not None and checkpoints.is_base(scenario.plan)
 
 
 def scope_seconds(members: list, seconds: dict[str, float], unknown: float) -> float:
@@ -141,17 +159,22 @@ class ScenarioResult:
     page: str
     skip: str
     outcomes: dict
+    from_checkpoint: str = ""  # checkpoints.py: the base it started from
+    checkpoint_note: str = ""  # a base's: why it was not checkpointed
 
     def as_json(self) -> dict:
-        return {"name": self.name, "page": self.page, "skip": self.skip, "outcomes": as_rows(self.outcomes)}
+        return {"name": self.name, "page": self.page, "skip": self.skip, "outcomes": as_rows(self.outcomes),
+                "from_checkpoint": self.from_checkpoint, "checkpoint_note": self.checkpoint_note}
 
     @classmethod
     def from_json(cls, data: dict) -> "ScenarioResult":
-        return cls(data["name"], data["page"], data["skip"], from_rows(data["outcomes"]))
+        return cls(data["name"], data["page"], data["skip"], from_rows(data["outcomes"]),
+                   data.get("from_checkpoint", ""), data.get("checkpoint_note", ""))
 
     @classmethod
     def of(cls, scenario) -> "ScenarioResult":
-        return cls(scenario.name, str(scenario.page), scenario.skip, dict(scenario.outcomes))
+        return cls(scenario.name, str(scenario.page), scenario.skip, dict(scenario.outcomes),
+                   scenario.from_checkpoint, scenario.checkpoint_note)
 
 
 def worker_output(pages: list[tuple[str, str]], planned: dict[str, int], scenarios: list) -> dict:

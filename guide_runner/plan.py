@@ -125,7 +125,7 @@ def base_blocks(bases: list[Base], starting: PageId) -> list[Block]:
         blocks = blocks + base.page.blocks_for(base.variant)
         options = base.starting_options
         if "from-version" in options:
-            blocks = [_with_files_of(block, base.release) for block in blocks]
+            blocks = [with_files_of(block, base.release) for block in blocks]
         if "from-replace" in options:
             blocks = [_replaced(block, options["from-replace"]) for block in blocks]
         if "from-env" in options:
@@ -170,7 +170,7 @@ def substituted(block: Block, replace: str, strict: bool = True) -> Block:
     return dataclasses.replace(block, source=source)
 
 
-def _with_files_of(block: Block, release: str) -> Block:
+def with_files_of(block: Block, release: str) -> Block:
     """An older release's page downloads that release's files: its blocks see
     $RUNNER_FILES as that release's folder, not the scenario's."""
     files = str(releases.files_root(release))

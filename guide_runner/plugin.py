@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from . import dry_run, engine_lock, lanes, parallel, project, ratchet, releases, reuse, run_facts, shards
+from .checkpoints import Checkpoints
 from .languages import Kind
 from .outcomes import GuideFailure
 from .page import Page, read_page
@@ -41,6 +42,7 @@ SHARD = pytest.StashKey[shards.Shard]()  # --shard: the part of the suite this r
 # What every fingerprint of this run shares (reuse.environment); None outside a git checkout.
 ENVIRONMENT = pytest.StashKey["dict[str, str] | None"]()
 REUSED = pytest.StashKey[list[reuse.StoredPass]]()  # scenarios
+CHECKPOINTS = pytest.StashKey[Checkpoints]()  # of test servers, made and used in this process (checkpoints.py)
 RAN_AGAIN = pytest.StashKey[list[str]]()  # with --changed: each scenario that ran, and why
 
 
@@ -189,6 +191,7 @@ class TestPasses:
             items[:] = kept
         if _runs_nothing(self.config):
             return  # --collect-only, --dry-run: no fingerprint, no Docker call, no file written
+        self._checkpoints(items)
         if any(item.get_closest_marker("docker") for item in items) and docker_available():
             _engine_locked(self.config)
             if any(isinstance(item, ScenarioItem) for item in items):
@@ -226,6 +229,17 @@ class TestPasses:
         if deselected:
             self.config.hook.pytest_deselected(items=deselected)
             items[:] = kept
+
+    def _checkpoints(self, items: list[pytest.Item]) -> None:
+        """The checkpoints this process may make (a base whose dependents it
+        runs), removed when it ends; in a serial run, each base runs before
+        the scenarios that start from it (a lane's worker sorts longest first,
+        LaneWorker)."""
+        plans = [item.scenario.plan for item in items if isinstance(item, ScenarioItem)]
+        made = self.config.stash[CHECKPOINTS] = Checkpoints.for_plans(plans)
+        self.config.add_cleanup(made.remove_all)
+        if not _worker(self.config):
+            items[:] = parallel.together(items)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.nodeid not in self.keys:
@@ -310,8 +324,9 @@ class ScenarioItem(pytest.Item):
             self.scenario.mark_skipped()
             pytest.skip(f"{self.scenario.name}: {self.scenario.plan.skip}")
         environment = self.config.stash.get(ENVIRONMENT, None)
+        checkpoints = self.config.stash.get(CHECKPOINTS, None)
         if environment is None:  # not a git checkout: nothing to fingerprint
-            self.scenario.run()
+            self.scenario.run(checkpoints)
             return
         key = reuse.fingerprint(self.scenario.plan, environment)
         store = _pass_store(self.config)
@@ -328,7 +343,7 @@ class ScenarioItem(pytest.Item):
             self.config.stash[RAN_AGAIN].append(f"{self.scenario.name}: {why}")
         started = time.monotonic()
         try:
-            self.scenario.run()
+            self.scenario.run(checkpoints)
         except BaseException:
             reuse.record_failure(self.scenario.name, store)
             raise

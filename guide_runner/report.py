@@ -32,6 +32,9 @@ class Coverage:
         self.digests = {page.path: page.digest for page in pages}
         # "page [variant]": why it did not run
         self.skipped_variants = {s.name: s.skip for s in scenarios if s.skip}
+        # checkpoints.py: "page [variant]": the base it started from; a base: why it was not checkpointed
+        self.from_checkpoint = {s.name: s.from_checkpoint for s in scenarios if s.from_checkpoint}
+        self.not_checkpointed = {s.name: s.checkpoint_note for s in scenarios if s.checkpoint_note}
         recorded: set[tuple[str, int]] = set()
         for scenario in scenarios:
             for key, outcome in scenario.outcomes.items():
@@ -52,7 +55,7 @@ class Coverage:
             raise ReportMismatch("no report to merge")
         coverage = cls.__new__(cls)
         coverage.digests = {page: data["source_sha256"] for page, data in reports[0]["pages"].items()}
-        coverage.skipped_variants = {}
+        coverage.skipped_variants, coverage.from_checkpoint, coverage.not_checkpointed = {}, {}, {}
         coverage.pages = {}
         for report in reports:
             digests = {page: data["source_sha256"] for page, data in report["pages"].items()}
@@ -61,6 +64,8 @@ class Coverage:
                 raise ReportMismatch(f"the parts ran different pages, or other versions of them: {differ[0][0]} "
                                      "(every part must run the same commit)")
             coverage.skipped_variants.update(report.get("skipped_variants", {}))
+            coverage.from_checkpoint.update(report.get("checkpoints", {}).get("started_from", {}))
+            coverage.not_checkpointed.update(report.get("checkpoints", {}).get("not_made", {}))
         for page in coverage.digests:
             blocks = [[dict(entry) for entry in report["pages"][page]["blocks"]] for report in reports]
             merged = {}
@@ -113,6 +118,13 @@ class Coverage:
             out += ["", "why blocks were skipped, not collected, failed or not run:", *notes]
         if self.skipped_variants:
             out += ["", "variants not run:", *(f"  {name}: {why}" for name, why in sorted(self.skipped_variants.items()))]
+        if self.from_checkpoint:
+            out += ["", "started from a checkpoint (the base page's server as it ended, rebooted; "
+                        "the base's own scenario ran its blocks):",
+                    *(f"  {name}: from {base}" for name, base in sorted(self.from_checkpoint.items()))]
+        if self.not_checkpointed:
+            out += ["", "base pages not checkpointed:",
+                    *(f"  {name}: {why}" for name, why in sorted(self.not_checkpointed.items()))]
         outcomes = self.outcomes()
         unchecked = [page for page, o in outcomes.items() if not o["checks"]]
         # Only in a project that checks outcomes at all: elsewhere it would name every page.
@@ -127,6 +139,7 @@ class Coverage:
         data = {
             "totals": {str(s): sum(c[s] for c in totals.values()) for s in STATUSES},
             "skipped_variants": self.skipped_variants,
+            "checkpoints": {"started_from": self.from_checkpoint, "not_made": self.not_checkpointed},
             "outcomes": self.outcomes(),
             "pages": {page: {"counts": totals[page], "blocks": list(blocks.values()),
                              "source_sha256": self.digests[page]}

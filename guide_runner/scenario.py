@@ -1,9 +1,11 @@
 """Run one planned scenario: its blocks in page order, in a sandbox, then its teardown.
 
-Setup and cleanup are named steps: `_start` (scratch directory, engine
-snapshot, the server if the page needs one), `_run_blocks`, and `_clean_up`
-(teardown blocks, background commands, the server, whatever the page left in
-the Docker engine), which runs whatever happened.
+Setup and cleanup are named steps: the start in `_run` (scratch directory,
+engine snapshot, the server if the page needs one, from a checkpoint where
+one serves), `_run_blocks`, `_checkpoint` (a base whose dependents wait for
+it, checkpoints.py), and `_clean_up` (teardown blocks, background commands,
+the server, whatever the page left in the Docker engine), which runs
+whatever happened.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ import re
 import shutil
 import sys
 import tempfile
+import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import releases
+from .checkpoints import Checkpoint, CheckpointError, Checkpoints, reboot_check
 from .evaluators import Context, evaluate, terminal_for, timeout_of
 from .images import Absent
 from .languages import Kind
@@ -37,6 +41,10 @@ class Scenario:
     plan: Plan
     outcomes: dict[tuple[str, int], Outcome] = field(default_factory=dict)  # by (page, line)
     timings: Timings | None = None  # of its last run; none before it runs
+    from_checkpoint: str = ""  # the base scenario whose checkpoint it started from, if any
+    checkpoint_note: str = ""  # a base's: why its dependents replay it instead
+    # The last outcome check that passed, with the password it signed in with: a base's reboot check.
+    last_check: tuple[Block, bytes] | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
@@ -63,14 +71,19 @@ class Scenario:
         for block in self.plan.own_blocks:
             self.outcomes[block.key] = Outcome(Status.SKIPPED, f"variant skipped: {self.plan.skip}")
 
-    def run(self) -> None:
+    def run(self, checkpoints: Checkpoints | None = None) -> None:
+        """`checkpoints`: the run's checkpoints of test servers, to start from
+        one or to make one (checkpoints.py); None: always from nothing."""
         # A page that changes the test host waits for any other one, in any lane or run.
         with host_lock() if self.plan.changes_host else nullcontext():
-            self._run()
+            self._run(checkpoints)
 
-    def _run(self) -> None:
+    def _run(self, checkpoints: Checkpoints | None) -> None:
         self.timings = Timings()
-        scratch = Path(tempfile.mkdtemp(prefix="rowbook-docs-"))
+        checkpoint = checkpoints.serving(self.plan) if checkpoints is not None else None
+        self.from_checkpoint = checkpoint.base if checkpoint else ""
+        self.checkpoint_note, self.last_check = "", None
+        scratch = checkpoint.restore_scratch() if checkpoint else Path(tempfile.mkdtemp(prefix="rowbook-docs-"))
         snapshot = Snapshot.take() if current().docker and docker_available() else None
         # After the snapshot: the images the page pulls back are not its leftovers.
         absent = Absent.make(self.plan.absent)
@@ -84,10 +97,12 @@ class Scenario:
             if machine is not None:
                 try:
                     with self.timings.part(SERVER):
-                        machine.start()
+                        machine.start(image=checkpoint.image if checkpoint else None)
                 except MachineError as error:
                     raise GuideFailure(f"{self.name}: {error}") from None
-            failure = self._run_blocks(session, machine, snapshot)
+            failure = self._run_blocks(session, machine, snapshot, checkpoint)
+            if not failure and machine is not None and checkpoints is not None and checkpoints.wants(self.plan):
+                failure = self._checkpoint(checkpoints, session, machine, snapshot)
         finally:
             problems = self._clean_up(session, machine, snapshot, scratch)
             problems += [f"could not put back the image {tag}" for tag in absent.restore()]
@@ -100,14 +115,20 @@ class Scenario:
         if problems:
             raise GuideFailure(f"{self.name}: " + "\n".join(problems))
 
-    def _run_blocks(self, session: Session, machine: Machine | None, snapshot: Snapshot | None) -> str:
-        """Every block but the teardowns, in order; after a failure the rest are
-        "not run". Returns the failure's report, or ""."""
+    def _run_blocks(self, session: Session, machine: Machine | None, snapshot: Snapshot | None,
+                    checkpoint: Checkpoint | None = None) -> str:
+        """Every block but the teardowns, in order, but those a checkpoint
+        stands for; after a failure the rest are "not run". Returns the
+        failure's report, or ""."""
         context = Context(session, self.variant, snapshot)
         failed_at: Block | None = None
         failure = ""
+        done = checkpoint.count if checkpoint else 0  # the base's own scenario reports them
         for block in self.blocks:
             if block.kind == Kind.TEARDOWN:
+                continue
+            if done:
+                done -= 1
                 continue
             if failed_at is not None:
                 self.outcomes[block.key] = Outcome(Status.NOT_RUN, f"after the failure at {failed_at.where}")
@@ -115,11 +136,61 @@ class Scenario:
             try:
                 with self.timings.part(part_of(block.kind)):
                     self.outcomes[block.key] = evaluate(block, context)
+                if block.kind == Kind.OUTCOME and self.outcomes[block.key].status == Status.VERIFIED:
+                    self.last_check = (block, _password_of(block, session))
             except GuideFailure as error:
                 self.outcomes[block.key] = Outcome(Status.FAILED, str(error).split("\n")[0])
                 failed_at = block
                 failure = str(error) + "\n\n" + _diagnostics(machine, snapshot)
         return failure.rstrip()
+
+    def _checkpoint(self, checkpoints: Checkpoints, session: Session, machine: Machine,
+                    snapshot: Snapshot | None) -> str:
+        """Commit the base's server for the scenarios that start from it, once
+        it has survived a reboot from that commit (checkpoints.py). Returns a
+        failure's report, or ""."""
+        last_check = self.last_check
+        if session.has_background() or last_check is None:
+            why = "it left a background process" if last_check else "it checks no outcome to prove a reboot"
+            self.checkpoint_note = f"not checkpointed: {why}; the pages that start from it replay it"
+            return ""
+        with self.timings.part(SERVER):
+            try:
+                checkpoint = checkpoints.make(self.plan, machine.container, session.scratch, self.name)
+            except CheckpointError as error:
+                return f"{self.name}: {error}"
+            if snapshot is not None:  # the run's, removed at its end: not a leftover of this page
+                snapshot.ids["image"].add(checkpoint.image)
+            try:
+                machine.reboot(checkpoint.image)
+            except MachineError as error:
+                checkpoints.discard(checkpoint)
+                return f"{self.name}: its server does not boot again from its end state: {error}"
+        block, password = last_check
+        check = reboot_check(block, password, session.scratch)
+        error = self._check_after_reboot(check, session, snapshot, checkpoints.reboot_seconds)
+        if error is not None:
+            checkpoints.discard(checkpoint)
+            return (f"{self.name} works only until its server reboots: booted again from its end state, "
+                    f"the outcome check of {block.where} fails.\n{indent(str(error))}\n\n"
+                    "The pages that start from this one start from a reboot of its end state (a checkpoint), "
+                    "and so does a reader's server after any restart: whatever the page starts by hand must "
+                    "also start at boot (systemctl enable).\n\n" + machine.diagnostics())
+        return ""
+
+    def _check_after_reboot(self, check: Block, session: Session, snapshot: Snapshot | None,
+                            seconds: float) -> GuideFailure | None:
+        """The check, tried again for `seconds` while the rebooted server's services start, as a reader would wait."""
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                with self.timings.part(part_of(Kind.OUTCOME)):
+                    evaluate(check, Context(session, self.variant, snapshot))
+                return None
+            except GuideFailure as error:
+                if time.monotonic() > deadline:
+                    return error
+            time.sleep(2)
 
     def _clean_up(self, session: Session, machine: Machine | None, snapshot: Snapshot | None,
                   scratch: Path) -> list[str]:
@@ -156,6 +227,15 @@ class Scenario:
                 self.outcomes[block.key] = Outcome(Status.HIDDEN, "teardown")
         session.stop_background()
         return problems
+
+
+def _password_of(block: Block, session: Session) -> bytes:
+    """The password an outcome check signed in with, as its file held it then."""
+    session = terminal_for(block, session)  # on the reader's computer, maybe
+    path = session.cwd / block.options["password-file"]
+    if session.machine is not None:
+        return session.machine.read_file(str(path))
+    return path.read_bytes()
 
 
 def _diagnostics(machine: Machine | None, snapshot: Snapshot | None) -> str:

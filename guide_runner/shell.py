@@ -32,6 +32,8 @@ _BASH_OWN = (
     "OLDPWD OPTERR OPTIND OSTYPE PIPESTATUS PPID PS4 PWD RANDOM SECONDS SHELLOPTS SHLVL SRANDOM UID _"
 ).split()
 
+# The runner's own variables (RUNNER_*) are not kept: each block gets them
+# from the scenario, also one that starts from another's checkpoint.
 # Aliases expand as in the reader's (interactive) terminal; functions and
 # aliases a block defines are kept for the next block, like its variables.
 _PRELUDE = """\
@@ -42,7 +44,7 @@ cd {cwd}
 __rb_save() {{
     local rc=$?
     {{
-        export -p | grep -v -E '^declare -x ({own})='
+        export -p | grep -v -E '^declare -x ({own}|RUNNER_[A-Z_]+)='
         comm -13 <(sort <<<"$__rb_before") <(compgen -v | sort) | grep -v -x -E '__rb_.*|{own_alt}' |
             while read -r name; do declare -p "$name" 2>/dev/null; done | grep -E '^declare -[-a-zA-Z]* '
         compgen -A function | grep -v -x -E '__rb_.*' | while read -r name; do declare -f "$name"; done
@@ -79,7 +81,8 @@ class Session:
         self.home.mkdir(parents=True, exist_ok=True)
         self.state = scratch / ".runner-state.sh"
         self.cwdfile = scratch / ".runner-cwd"
-        self.cwdfile.write_text(str(self.home))
+        if not self.cwdfile.exists():  # it does in a scratch folder put back from a checkpoint
+            self.cwdfile.write_text(str(self.home))
         self.env = env
         self.background: list[subprocess.Popen] = []
         self.count = 0
@@ -217,6 +220,11 @@ class Session:
         )
         self.background.append(process)
         return process
+
+    def has_background(self) -> bool:
+        """A command of this terminal, or of the reader's computer's, still runs in the background."""
+        running = any(process.poll() is None for process in self.background)
+        return running or (self._computer is not None and self._computer.has_background())
 
     def stop_background(self) -> list[str]:
         stopped = self._computer.stop_background() if self._computer is not None else []

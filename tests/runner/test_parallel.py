@@ -24,15 +24,37 @@ PAGES = Path(__file__).parent / "pages"
 
 
 def item(nodeid: str, scenario_name: str | None = None):
-    scenario = SimpleNamespace(name=scenario_name, plan=SimpleNamespace(changes_host="")) if scenario_name else None
+    plan = SimpleNamespace(changes_host="", machine="", blocks=[])
+    scenario = SimpleNamespace(name=scenario_name, plan=plan) if scenario_name else None
     return SimpleNamespace(nodeid=nodeid, scenario=scenario)
 
 
 def test_a_page_that_changes_the_test_host_says_so_and_runs_in_the_host_scope():
     assert parallel.scope_of("docs/host-postgresql.md::page") == parallel.HOST_SCOPE
     assert parallel.scope_of("docs/reverse-proxy.md::With Docker Compose") == parallel.HOST_SCOPE
-    # Its other variant runs on a test server, not on the host: a scope of its own.
-    assert parallel.scope_of("docs/reverse-proxy.md::Without Docker") == "docs/reverse-proxy.md::Without Docker"
+    # Its other variant runs on a test server, not on the host: with the page it starts from (below).
+    assert parallel.scope_of("docs/reverse-proxy.md::Without Docker") != parallel.HOST_SCOPE
+
+
+def test_a_base_page_on_a_test_server_and_the_scenarios_that_start_from_it_are_one_scope_base_first():
+    """Its checkpoint lives in one lane's engine: they run there, the base first (checkpoints.py)."""
+    server = "debian-12 server from docs/install/without-docker.md"
+    assert parallel.scope_of("docs/install/without-docker.md::page") == server
+    assert parallel.scope_of("docs/reverse-proxy.md::Without Docker") == server
+    assert parallel.scope_of("docs/logs.md::Without Docker") == server
+    # An older release's base is another server's scope; a page on the test host is a scope of its own.
+    assert parallel.scope_of("docs/install/without-docker.md::page@0.1.1") == server + "@0.1.1"
+    assert parallel.scope_of("docs/logs.md::Service image") == "docs/logs.md::Service image"
+    plans = {plan.item_name: plan for name in ("logs.md", "install/without-docker.md")
+             for plan in plan_file(ROOT / "docs" / name)}
+    items = [SimpleNamespace(nodeid=f"docs/{name}::{variant}", scenario=SimpleNamespace(name=variant, plan=plans[variant]))
+             for name, variant in [("logs.md", "Without Docker"), ("logs.md", "Service image"),
+                                   ("install/without-docker.md", "page")]]
+    assert [i.nodeid for i in parallel.together(items)] == [
+        "docs/install/without-docker.md::page", "docs/logs.md::Without Docker", "docs/logs.md::Service image"]
+    order = [i.nodeid for i in parallel.longest_first(items, {"Service image": 500})]
+    assert order == ["docs/logs.md::Service image", "docs/install/without-docker.md::page",
+                     "docs/logs.md::Without Docker"]
 
 
 def test_every_other_scenario_is_a_scope_of_its_own_and_a_test_module_is_one_scope():
@@ -90,7 +112,7 @@ def test_a_workers_scenarios_come_back_as_the_same_coverage(tmp_path):
     page = read_page(PAGES / "carry.md")
     (plan,) = plan_file(PAGES / "carry.md")
     line = page.blocks[0].line
-    scenario = SimpleNamespace(name=plan.name, page=plan.page, skip="",
+    scenario = SimpleNamespace(name=plan.name, page=plan.page, skip="", from_checkpoint="", checkpoint_note="",
                                outcomes={(page.path, line): Outcome(Status.VERIFIED, "")})
     sent = json.loads(json.dumps(parallel.worker_output([(str(page.file), page.id.release)], {page.path: 1},
                                                         [scenario])))
