@@ -1,7 +1,7 @@
 """Checkpoints of test servers: a base page runs once, the pages that start
 from it start from where it ended.
 
-Eleven scenarios start from the install without Docker, each replaying its
+Fourteen scenarios start from the install without Docker, each replaying its
 forty-odd seconds on a fresh server. Where a scenario's first blocks are
 exactly the blocks of another scenario of the same run on the same kind of
 server (same pages, lines, text and options, the teardowns aside), that other
