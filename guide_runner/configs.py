@@ -58,8 +58,27 @@ for _tag in ("!reset", "!override"):
         else loader.construct_scalar(node)))
 
 
+class AnyTagLoader(ComposeLoader):
+    """YAML whose tags belong to the program that reads the file, not to YAML:
+    MkDocs' `!ENV [NAME, default]`, `!relative`, `!!python/name:module.thing`.
+    A tag's value is read as the plain value under it: the file must still be
+    YAML, and Compose files are checked by Compose itself (below)."""
+
+
+def _value_under_tag(loader, suffix, node):
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node)
+    return loader.construct_scalar(node)
+
+
+AnyTagLoader.add_multi_constructor("!", _value_under_tag)
+AnyTagLoader.add_multi_constructor("tag:yaml.org,2002:python/", _value_under_tag)
+
+
 def check_yaml(block: ConfigBlock) -> str:
-    documents = list(yaml.load_all(block.source, Loader=ComposeLoader))
+    documents = list(yaml.load_all(block.source, Loader=AnyTagLoader))
     if block.path is not None and is_compose_file(block.path.name, documents[0] if documents else None):
         files = ["-f", str(block.path)]
         if is_override_file(block.path.name):  # checked as Compose reads it: on top of compose.yml

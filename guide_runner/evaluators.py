@@ -111,7 +111,8 @@ def evaluate_console(block: Block, context: Context) -> Outcome:
     """Run each `$ ` command and compare its output with the page; with
     `converge=N`, retry (backing off) until it matches or N seconds pass."""
     try:
-        commands = console.parse(block.source)
+        commands = console.parse(block.source, console.output_lines_of(block.options))
+        placeholders = console.placeholders_of(block.options)
     except ValueError as error:
         raise GuideFailure(f"{block.where}: {error}") from None
     session, timeout, expected_exit = context.session, timeout_of(block), expected_exit_of(block)
@@ -126,7 +127,8 @@ def evaluate_console(block: Block, context: Context) -> Outcome:
                 result = session.run_interactive(command.command, answers, timeout)
             else:
                 result = session.run(command.command, timeout)
-            ok = result.exit_status == expected_exit and console.matches(command.expected, result.output, result.streams)
+            ok = result.exit_status == expected_exit and console.matches(
+                command.expected, result.output, result.streams, placeholders)
             remaining = deadline - (time.monotonic() - started)
             if ok or remaining <= 0:
                 break

@@ -49,3 +49,14 @@ def test_an_addition_compose_cannot_merge_is_refused_with_composes_message(tmp_p
 def test_an_addition_without_a_compose_file_beside_it_says_so(tmp_path):
     with pytest.raises(ValueError, match="compose.replicas.yml goes on top of a compose.yml, and there is none"):
         configs.check("yaml", written(tmp_path, "compose.replicas.yml", REPLICAS))
+
+
+def test_a_yaml_file_with_the_tags_of_the_program_that_reads_it_is_yaml(tmp_path):
+    """Issue #41: MkDocs' own tags in an mkdocs.yml a page shows; broken YAML is still refused."""
+    mkdocs = ("site_name: Docs\ndocs_dir: !relative $config_dir/docs\n"
+              "plugins:\n  - htmlproofer:\n      enabled: !ENV [CHECK_LINKS, false]\n"
+              "markdown_extensions:\n  - pymdownx.superfences:\n      custom_fences:\n"
+              "        - name: mermaid\n          format: !!python/name:pymdownx.superfences.fence_code_format\n")
+    assert configs.check("yaml", written(tmp_path, "mkdocs.yml", mkdocs)) == "YAML parser"
+    with pytest.raises(Exception, match="mapping values are not allowed here"):
+        configs.check("yaml", written(tmp_path, "mkdocs.yml", "site_name: Docs\nnav: a: b\n"))

@@ -142,3 +142,35 @@ def test_the_search_agrees_with_trying_every_order():
         text = lambda lines: "".join(line + "\n" for line in lines)
         expected = any(console.matches(text(shown), text(order)) for order in _interleavings(out, err))
         assert console.matches(text(shown), text(out + err), (text(out), text(err))) == expected, (shown, out, err)
+
+
+def test_a_placeholder_of_the_pages_own_stands_for_its_regular_expression():
+    """Issue #41: output no built-in placeholder covers, shown to the reader as a word."""
+    placeholders = console.placeholders_of({"placeholder-size": r"\d+(\.\d+)? [KMG]B", "timeout": "30"})
+    assert placeholders == {"<size>": r"(?:\d+(\.\d+)? [KMG]B)"}
+    assert console.matches("backup.dump <size>", "backup.dump 1.5 MB\n", placeholders=placeholders)
+    assert not console.matches("backup.dump <size>", "backup.dump 1.5 parsecs\n", placeholders=placeholders)
+    # With the built-in ones and `...`, and when the two streams came apart.
+    assert console.matches("<size> in <number> s ...", "3 KB in 2 s (fast)\n", placeholders=placeholders)
+    assert console.matches("<size>\nwarning", "warning\n2 KB\n", ("2 KB\n", "warning\n"), placeholders)
+    assert not console.matches("<size>", "2 KB\n")  # not a placeholder where the block does not name it
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"placeholder-size": "(unclosed"}, 'placeholder-size="(unclosed" is not a regular expression'),
+    ({"placeholder-Size": "x"}, "placeholder-Size: a placeholder's name is lower-case letters"),
+])
+def test_a_placeholder_that_cannot_work_is_refused_naming_its_option(options, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(")):
+        console.placeholders_of(options)
+
+
+def test_an_output_line_that_starts_with_a_prompt_is_output_where_the_block_says_so():
+    """Issue #41: `cat` of a page that itself shows a terminal."""
+    source = "$ cat session.txt\n$ echo hello\nhello\n$ true\n"
+    (listing, last) = console.parse(source, console.output_lines_of({"output-lines": "2 3"}))
+    assert (listing.command, listing.expected) == ("cat session.txt", "$ echo hello\nhello")
+    assert (last.line, last.command) == (3, "true")
+    assert len(console.parse(source)) == 3  # without the option: three commands
+    with pytest.raises(ValueError, match='output-lines="two": give line numbers of the block'):
+        console.output_lines_of({"output-lines": "two"})
