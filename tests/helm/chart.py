@@ -51,9 +51,9 @@ def load_values(path: Path) -> dict:
     return helm.values_from_yaml(Path(path).read_text())
 
 
-def render(values: dict | None) -> list[Manifest]:
+def render(values: dict | None, chart_dir: Path = CHART) -> list[Manifest]:
     """Every object `helm install` would send for these values, hooks included."""
-    with helm.Chart.load(CHART) as chart:
+    with helm.Chart.load(chart_dir) as chart:
         try:
             rendered = chart.render(values, name=RELEASE, namespace=NAMESPACE, is_install=True)
         except helm.HelmError as exc:
@@ -90,18 +90,19 @@ def api_problems(manifests: list[Manifest]) -> list[str]:
     return problems
 
 
-def lint_findings(values: dict | None) -> list[str]:
+def lint_findings(values: dict | None, chart_dir: Path = CHART) -> list[str]:
     """What `helm lint -f VALUES` reports, less the accepted INFO lines."""
-    report = helm.lint(CHART, values, namespace=NAMESPACE,
+    report = helm.lint(chart_dir, values, namespace=NAMESPACE,
                        kube_version=f"v{KUBERNETES_VERSIONS[-1]}")
     return [f"{LINT_SEVERITY.get(m['severity'], m['severity'])} {m['path']}: {m['error'].strip()}"
             for m in report["messages"] if (m["path"], m["error"]) not in ACCEPTED_LINT]
 
 
-def check(values: dict | None) -> list[Manifest]:
-    """Render, lint and validate; raise ChartRefused naming every problem."""
-    manifests = render(values)
-    problems = lint_findings(values) + api_problems(manifests)
+def check(values: dict | None, chart_dir: Path = CHART) -> list[Manifest]:
+    """Render, lint and validate; raise ChartRefused naming every problem.
+    `chart_dir`: this repository's chart, or a release's (the docs page's clone)."""
+    manifests = render(values, chart_dir)
+    problems = lint_findings(values, chart_dir) + api_problems(manifests)
     if problems:
         raise ChartRefused("\n".join(problems))
     return manifests
