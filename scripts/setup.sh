@@ -35,11 +35,11 @@ step "Debian packages"
 # docker-registry stands in for Docker Hub (scripts/local-registry.sh); sudo
 # runs the host-side `sudo` lines of a page, as on a reader's Docker host;
 # debhelper, dh-virtualenv and lintian build and check Rowbook's Debian
-# package (scripts/build-deb.sh); reprepro publishes it in a signed apt
-# repository (scripts/publish-deb.sh), with a key gnupg makes (its agent);
+# package (scripts/build-deb.sh); dpkg-dev's dpkg-scanpackages indexes it in
+# a signed apt repository (scripts/publish-deb.sh), with a key gnupg makes;
 # slirp4netns is a lane's way out (guide_runner/lanes.py).
 packages=(debootstrap postgresql iproute2 curl openssl chromium libnss3-tools docker-registry sudo
-          debhelper dh-virtualenv lintian reprepro gnupg slirp4netns)
+          debhelper dh-virtualenv lintian dpkg-dev gnupg slirp4netns)
 needed=()
 for pkg in "${packages[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || needed+=("$pkg")
