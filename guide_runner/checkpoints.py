@@ -31,6 +31,7 @@ checkpointed: only test servers, whose whole state is their file system.
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import hashlib
 import os
@@ -142,6 +143,8 @@ class Checkpoints:
         """Commit the server and archive the scratch folder (the caller proves it with a reboot)."""
         if self.folder is None:
             self.folder = Path(tempfile.mkdtemp(prefix="rowbook-docs-checkpoints-"))
+            # Also when the run's own clean-up does not come (a lane's worker shut down early).
+            atexit.register(self.remove_all)
         blocks = steps(plan)
         key = key_of(plan.machine, blocks)
         image = f"guide-runner-checkpoint:{key[:12]}-{os.getpid()}"
