@@ -74,10 +74,9 @@ def is_base(plan: Plan) -> bool:
     return bool(plan.machine) and all(block.page == plan.page for block in plan.blocks)
 
 
-def bases_first(plans: list[Plan]) -> list[int]:
-    """The order (indexes into `plans`) that runs every base before the
-    scenarios that could start from it, otherwise keeping the order given."""
-    return sorted(range(len(plans)), key=lambda i: not is_base(plans[i]))
+def starts_with(blocks: list[Block], machine: str, key: str, count: int) -> bool:
+    """Whether `blocks` (steps) are more than the `count` blocks of key `key`, and start with them."""
+    return len(blocks) > count and key_of(machine, blocks[:count]) == key
 
 
 @dataclass(frozen=True)
@@ -91,9 +90,7 @@ class Checkpoint:
     archive: Path  # that folder as the base left it, a tar
 
     def serves(self, plan: Plan) -> bool:
-        blocks = steps(plan)
-        return (plan.machine == self.machine and len(blocks) > self.count
-                and key_of(plan.machine, blocks[:self.count]) == self.key)
+        return plan.machine == self.machine and starts_with(steps(plan), plan.machine, self.key, self.count)
 
     def restore_scratch(self) -> Path:
         """The base's scratch folder, back at its path, owned by this process."""
@@ -121,13 +118,9 @@ class Checkpoints:
         for base in bases:
             blocks = steps(base)
             key = key_of(base.machine, blocks)
-            for plan in plans:
-                if plan is base or plan.skip or plan.machine != base.machine:
-                    continue
-                mine = steps(plan)
-                if len(mine) > len(blocks) and key_of(plan.machine, mine[:len(blocks)]) == key:
-                    wanted.add(key)
-                    break
+            if any(starts_with(steps(plan), plan.machine, key, len(blocks)) for plan in plans
+                   if plan is not base and not plan.skip and plan.machine == base.machine):
+                wanted.add(key)
         return cls(wanted)
 
     def wants(self, plan: Plan) -> bool:
@@ -152,8 +145,8 @@ class Checkpoints:
         archive = self.folder / f"{key[:12]}.tar"
         # As root on the server: the reader's files there may be theirs alone.
         with archive.open("wb") as out:
-            run = subprocess.run(["docker", "exec", "-u", "root", container, "tar", "-C", str(scratch), "-cf", "-", "."],
-                                 stdout=out, stderr=subprocess.PIPE)
+            run = subprocess.run(["docker", "exec", "-u", "root", container,
+                                  "tar", "-C", str(scratch), "-cf", "-", "."], stdout=out, stderr=subprocess.PIPE)
         if run.returncode:
             _docker("rmi", image)
             raise CheckpointError(f"cannot archive the scratch folder of {name}: {run.stderr.decode().strip()}")

@@ -100,8 +100,9 @@ class Scenario:
                         machine.start(image=checkpoint.image if checkpoint else None)
                 except MachineError as error:
                     raise GuideFailure(f"{self.name}: {error}") from None
-            failure = self._run_blocks(session, machine, snapshot, checkpoint)
-            if not failure and machine is not None and checkpoints is not None and checkpoints.wants(self.plan):
+            wanted = machine is not None and checkpoints is not None and checkpoints.wants(self.plan)
+            failure = self._run_blocks(session, machine, snapshot, checkpoint, keep_last_check=wanted)
+            if not failure and wanted:
                 failure = self._checkpoint(checkpoints, session, machine, snapshot)
         finally:
             problems = self._clean_up(session, machine, snapshot, scratch)
@@ -116,10 +117,11 @@ class Scenario:
             raise GuideFailure(f"{self.name}: " + "\n".join(problems))
 
     def _run_blocks(self, session: Session, machine: Machine | None, snapshot: Snapshot | None,
-                    checkpoint: Checkpoint | None = None) -> str:
+                    checkpoint: Checkpoint | None = None, keep_last_check: bool = False) -> str:
         """Every block but the teardowns, in order, but those a checkpoint
         stands for; after a failure the rest are "not run". Returns the
-        failure's report, or ""."""
+        failure's report, or "". `keep_last_check`: a base to checkpoint
+        keeps its last passed outcome check, with its password, for the reboot."""
         context = Context(session, self.variant, snapshot)
         failed_at: Block | None = None
         failure = ""
@@ -136,7 +138,8 @@ class Scenario:
             try:
                 with self.timings.part(part_of(block.kind)):
                     self.outcomes[block.key] = evaluate(block, context)
-                if block.kind == Kind.OUTCOME and self.outcomes[block.key].status == Status.VERIFIED:
+                passed_check = block.kind == Kind.OUTCOME and self.outcomes[block.key].status == Status.VERIFIED
+                if keep_last_check and passed_check:
                     self.last_check = (block, _password_of(block, session))
             except GuideFailure as error:
                 self.outcomes[block.key] = Outcome(Status.FAILED, str(error).split("\n")[0])
