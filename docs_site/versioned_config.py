@@ -40,7 +40,8 @@ def main(version: str, out: Path) -> None:
         # Pages of later releases link to the pages left out here: in this
         # version's docs such a link is expected to lead nowhere.
         config["validation"] = {"links": {"not_found": "info"}}
-    config.setdefault("extra", {})["version"] = {"provider": "mike"}
+    # Every version but `latest` shows the "older release" banner (overrides/main.html).
+    config.setdefault("extra", {})["version"] = {"provider": "mike", "default": "latest"}
     config["extra"]["docs_release"] = version  # hooks that generate text read it
     (out / "mkdocs.yml").write_text(dump(config))
 

@@ -76,6 +76,9 @@ def site_config(docs_dir: Path | None = None, **overrides) -> dict:
             options = entry["pymdownx.snippets"]
             options["base_path"] = [str(root / p) for p in options["base_path"]]
     config["hooks"] = [str(root / hook) for hook in config.get("hooks", [])]
+    theme = config.get("theme")
+    if isinstance(theme, dict) and theme.get("custom_dir"):
+        theme["custom_dir"] = str(root / theme["custom_dir"])
     config.update(overrides)
     return config
 

@@ -36,7 +36,7 @@ def default_of(var) -> str:
     return f"`{str(var.default).lower() if isinstance(var.default, bool) else var.default}`"
 
 
-def variable_section(var) -> str:
+def variable_section(var, since: str) -> str:
     default = "**required**" if var.required else default_of(var) or "not set"
     lines = [
         f"### `{var.name}`",
@@ -45,6 +45,7 @@ def variable_section(var) -> str:
         "",
         f"- Type: {TYPES.get(var.type, var.type)}",
         f"- Default: {default}",
+        f"- Since: {since}",
         f"- Example: `{var.name}={var.example}`",
     ]
     if var.secret:
@@ -59,17 +60,38 @@ def variable_section(var) -> str:
     return "\n".join(lines) + "\n"
 
 
-def reference(module) -> str:
+def reference(module, since: dict[str, str]) -> str:
+    """The summary table and a section per variable; `since`: the release
+    that first read each variable."""
     required = [v for v in module.VARIABLES if v.required]
     optional = [v for v in module.VARIABLES if not v.required]
-    summary = ["| Variable | Required | Default |", "|---|---|---|"]
+    summary = ["| Variable | Required | Default | Since |", "|---|---|---|---|"]
     for var in module.VARIABLES:
-        summary.append(f"| [`{var.name}`](#{var.name.lower()}) | {'yes' if var.required else 'no'} | {default_of(var)} |")
+        summary.append(f"| [`{var.name}`](#{var.name.lower()}) | {'yes' if var.required else 'no'} "
+                       f"| {default_of(var)} | {since[var.name]} |")
     return "\n".join([
         "\n".join(summary), "",
-        "## Required settings", "", *map(variable_section, required),
-        "## Optional settings", "", *map(variable_section, optional),
+        "## Required settings", "", *(variable_section(v, since[v.name]) for v in required),
+        "## Optional settings", "", *(variable_section(v, since[v.name]) for v in optional),
     ])
+
+
+def _released_up_to(release: str) -> list[str]:
+    """The releases of releases.toml up to `release`, oldest first."""
+    def key(version: str) -> tuple[int, ...]:
+        return tuple(int(part) for part in version.split("."))
+
+    versions = [r["version"] for r in tomllib.loads(RELEASES_TOML.read_text())["release"]]
+    return sorted((v for v in versions if key(v) <= key(release)), key=key)
+
+
+def since_of(release: str) -> dict[str, str]:
+    """For each variable `release` reads, the first release that read it."""
+    since: dict[str, str] = {}
+    for version in _released_up_to(release):
+        for var in config_of(version).VARIABLES:
+            since.setdefault(var.name, version)
+    return {var.name: since[var.name] for var in config_of(release).VARIABLES}
 
 
 def config_of(release: str):
@@ -112,4 +134,4 @@ def on_page_markdown(markdown: str, page, config, **_) -> str:
         raise ValueError("docs/configuration.md lost its <!-- config-reference --> marker")
     # The versioned build names the release it builds (docs_site/versioned_config.py).
     release = config.extra.get("docs_release") or releases.newest()
-    return markdown.replace(MARKER, reference(config_of(release)))
+    return markdown.replace(MARKER, reference(config_of(release), since_of(release)))

@@ -42,6 +42,27 @@ def copied_by_buttons(browser, site_url: str, name: str) -> list[tuple[Block, st
         context.close()
 
 
+def what_runs(block: Block) -> list[str]:
+    """The lines the runner runs for a block, as a reader would paste them."""
+    if block.kind == Kind.CONSOLE:
+        return [line for c in console.parse(block.source) for line in c.command.split("\n")]
+    return block.source.rstrip("\n").split("\n")
+
+
+def copied_lines(block: Block, text: str) -> list[str]:
+    """The lines of a copied text, as what_runs gives them (a console block's
+    copy has blank lines where the page shows output)."""
+    if block.kind == Kind.CONSOLE:
+        return [line for line in text.split("\n") if line.strip()]
+    return text.rstrip("\n").split("\n")
+
+
+def copies_what_runs(block: Block, text: str) -> bool:
+    """The copied text is, line for line, what the runner runs for the block:
+    then the page's own test has already run what a reader pastes."""
+    return copied_lines(block, text) == what_runs(block)
+
+
 def as_pasted(block: Block, text: str) -> Block:
     """The block with the clipboard's text in place of its source."""
     if block.kind != Kind.CONSOLE:

@@ -10,6 +10,12 @@ outcome check. The guide runner then runs the checklist's guide and variant
 with those texts in place of the page's, hidden steps and listed test-only
 substitutions as on the page, and must reach the outcome.
 
+Each thing is proved once: where every text a tester copies is, line for
+line, what the runner runs for that block, the guide's own test in the same
+run (`docs/PAGE.md::VARIANT`) has already run exactly that and reached the
+outcome, and this test only checks the copies. Where a copy differs, the
+guide is run again here with the copied texts, and must still reach it.
+
 Limit: a checklist that begins with "first do the checklist of X" (or with
 an older release's install) gets that part as X's scenario runs it; X's own
 checklist is followed by its own test here."""
@@ -27,7 +33,7 @@ from guide_runner.languages import Kind
 from guide_runner.page import read_page
 from docs_site.paths import DOCS
 from guide_runner.plan import plan_page
-from tests.browser.clipboard import as_pasted, copied_by_buttons
+from tests.browser.clipboard import as_pasted, copied_by_buttons, copies_what_runs
 
 pytestmark = pytest.mark.docker
 
@@ -70,17 +76,23 @@ def test_following_each_checklist_from_the_testers_page_reaches_its_outcome(brow
     (plan,) = [p for p in plan_page(page) if p.variant == checklist.variant]
     from_testers = copied_from_testers_page(browser, site_url, checklist)
     from_guide = dict((b.key, text) for b, text in copied_by_buttons(browser, site_url, checklist.page[:-3]))
-    followed = {}
+    followed, differ = {}, []
     for step, copied in zip(checklist.steps, from_testers):
         block = step.block
-        if copied is not None:
-            followed[block.key] = as_pasted(block, copied)
-        elif block.kind == Kind.CONFIG:  # "with the content shown on the page"
-            followed[block.key] = as_pasted(block, from_guide[block.key])
-        else:
+        if copied is None and block.kind == Kind.CONFIG:  # "with the content shown on the page"
+            copied = from_guide[block.key]
+        if copied is None:
             assert block.kind == Kind.OUTCOME, f"{checklist.name}, step {step.number}: a step with nothing to do"
+            continue
+        followed[block.key] = as_pasted(block, copied)
+        if not copies_what_runs(block, copied):
+            differ.append(f"step {step.number} ({block.where})")
     has_outcome = any(s.block.kind == Kind.OUTCOME for s in checklist.steps)
     assert has_outcome != (checklist.page in NO_OUTCOME_STEP), f"{checklist.name}: outcome step, or NO_OUTCOME_STEP"
+    assert set(followed) <= {b.key for b in plan.blocks}, f"{checklist.name}: every step is a block the guide runs"
+    if not differ:
+        return  # what the tester copies is what the guide's own test ran
+    print(f"{checklist.name}: copied text differs from the page in {', '.join(differ)}: following it again")
     blocks = [followed.get(b.key, b) for b in plan.blocks]
     scenario = Scenario(dataclasses.replace(plan, blocks=blocks))
     scenario.run()  # raises GuideFailure naming the block, as a page test does

@@ -7,26 +7,29 @@ from __future__ import annotations
 
 import pytest
 
-from guide_runner import console
 from guide_runner.languages import Kind
-from tests.browser.clipboard import copied_by_buttons
+from tests.browser.clipboard import copied_by_buttons, copied_lines, copies_what_runs, shown_blocks, what_runs
 
-# Pages readers copy from most, and a console block with a continued command.
-PAGES = ["prerequisites", "quickstart", "install/docker-compose"]
-
-
-def what_runs(block) -> list[str]:
-    """The lines the runner runs for a block, as a reader would paste them."""
-    if block.kind == Kind.CONSOLE:
-        return [line for c in console.parse(block.source) for line in c.command.split("\n")]
-    return block.source.rstrip("\n").split("\n")
+# Pages readers copy from most, a console block with a continued command, and
+# a Caddyfile indented with a tab (Material turns tabs into spaces unless told).
+PAGES = ["prerequisites", "quickstart", "install/docker-compose", "install/without-docker"]
 
 
 @pytest.mark.parametrize("name", PAGES)
 def test_copy_button_copies_what_the_runner_runs(browser, site_url, name):
     copied = copied_by_buttons(browser, site_url, name)
     for block, text in copied:
-        lines = [line for line in text.split("\n") if line.strip()] if block.kind == Kind.CONSOLE \
-            else text.rstrip("\n").split("\n")
-        assert lines == what_runs(block), f"{block.where} ({block.kind})"
+        assert copied_lines(block, text) == what_runs(block), f"{block.where} ({block.kind})"
     assert any(block.kind == Kind.CONSOLE for block, _ in copied) or name != "prerequisites"
+
+
+def test_a_copy_that_differs_from_what_runs_by_one_character_or_line_is_told_apart():
+    # The checklist and paste tests run a scenario again only for such a copy.
+    blocks = shown_blocks("quickstart")
+    for kind in (Kind.SHELL, Kind.CONSOLE):
+        block = next(b for b in blocks if b.kind == kind)
+        as_copied = "\n".join(what_runs(block)) + "\n"
+        assert copies_what_runs(block, as_copied), block.where
+        assert not copies_what_runs(block, as_copied.replace(" ", "  ", 1)), block.where
+        assert not copies_what_runs(block, as_copied + "echo one more line\n"), block.where
+        assert not copies_what_runs(block, "\n".join(what_runs(block)[1:])), block.where

@@ -88,3 +88,26 @@ def test_no_page_of_any_version_shows_runner_syntax(versioned_site):
     assert {p.relative_to(versioned_site).parts[0] for p in pages} == set(releases.versions())
     shown = {str(p.relative_to(versioned_site)): found for p in pages if (found := visible_runner_syntax(p.read_text()))}
     assert shown == {}
+
+
+def test_an_older_version_says_so_and_links_the_newest(browser, versioned_site):
+    with serve(versioned_site) as url:
+        for version, banner_shown in (("0.1.1", True), ("0.1.3", True), ("latest", False)):
+            # A context each: Material remembers the banner's state per browser session.
+            context = browser.new_context()
+            try:
+                page = context.new_page()
+                requests = []
+                page.on("request", lambda request: requests.append(request.url))
+                page.goto(f"{url}{version}/quickstart/", wait_until="networkidle")
+                banner = page.locator("[data-md-component=outdated]")
+                if banner_shown:
+                    expect(banner).to_be_visible()
+                    expect(banner).to_contain_text("older release")
+                    banner.get_by_role("link").click()
+                    page.wait_for_url(url + "latest/")
+                else:
+                    expect(banner).to_be_hidden()
+                assert all(r.startswith(url) for r in requests), f"{version}: requests to other hosts: {requests}"
+            finally:
+                context.close()

@@ -27,6 +27,8 @@ def build(tmp_path: Path, drafts: str | None) -> Path:
         "site_dir": str(site),
         "nav": NAV,
         "hooks": [str(ROOT / "docs_site" / "hooks" / "drafts.py"), str(ROOT / "docs_site" / "hooks" / "testers.py")],
+        # MkDocs reads custom_dir relative to this config, not the inherited one.
+        "theme": {"name": "material", "custom_dir": str(ROOT / "docs_site" / "overrides")},
     }
     (tmp_path / "mkdocs.yml").write_text(dump(config))
     env = {k: v for k, v in os.environ.items() if k != "ROWBOOK_DOCS_DRAFTS"}
