@@ -8,6 +8,7 @@ called: what is checked is that the runner does not call them."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -16,45 +17,19 @@ import guide_runner
 
 pytest_plugins = ["pytester"]
 
-MKDOCS_YML = """\
-site_name: Outside
-markdown_extensions:
-  - pymdownx.superfences
-  - pymdownx.tabbed:
-      alternate_style: true
-"""
+def readme_files() -> dict[str, str]:
+    """The two-page project of the runner's README ("Five minutes"), by path:
+    the test runs what a newcomer copies, never a second copy of it."""
+    readme = (Path(guide_runner.__file__).parent / "README.md").read_text()
+    found = re.findall(r'^(`{3,})\w+ title="([^"]+)"\n(.*?)^\1$', readme, flags=re.M | re.S)
+    return {path: text for _fence, path, text in found}
 
-GETTING_STARTED = """\
-# Getting started
 
-Make a folder and go into it:
-
-```console
-$ mkdir work && cd work
-$ printf 'hello\\n' > greeting.txt
-$ cat greeting.txt
-hello
-```
-"""
-
-# A tab pair: each tab is a variant of the page, run from the top.
-TABS = """\
-# Your shell
-
-=== "bash"
-
-    ```console
-    $ NAME=bash; echo "hi from $NAME"
-    hi from bash
-    ```
-
-=== "sh"
-
-    ```console
-    $ sh -c 'echo hi from sh'
-    hi from sh
-    ```
-"""
+FILES = readme_files()
+MKDOCS_YML, PYPROJECT = FILES["mkdocs.yml"], FILES["pyproject.toml"]
+GETTING_STARTED, TABS = FILES["docs/getting-started.md"], FILES["docs/shells.md"]
+# Every run: pytest's own cache would be a file written.
+NO_CACHE = ("-p", "no:cacheprovider")
 
 
 @pytest.fixture
@@ -124,20 +99,19 @@ def test_an_unrelated_project_runs_as_without_the_runner(pytester, spies):
 
 def configured(pytester) -> None:
     outside_docs(pytester)
-    pytester.makefile(".toml", pyproject='[tool.guide_runner]\ndocs = "docs"\n'
-                                         '[tool.pytest.ini_options]\naddopts = "-p no:cacheprovider"\n')
+    (pytester.path / "pyproject.toml").write_text(PYPROJECT)
 
 
 def test_an_outside_mkdocs_project_runs_every_block_of_both_pages(pytester, spies):
     configured(pytester)
     before, package = files_in(pytester.path), package_files()
 
-    listed = pytester.runpytest_subprocess("--collect-only", "-q")
+    listed = pytester.runpytest_subprocess("--collect-only", "-q")  # pytest's own cache too: as a reader runs it
     assert listed.ret == pytest.ExitCode.OK
     listed.stdout.fnmatch_lines(["docs/getting-started.md::page", "docs/shells.md::bash", "docs/shells.md::sh"])
     assert files_in(pytester.path) == before  # --collect-only writes nothing at all
 
-    run = pytester.runpytest_subprocess("-v")
+    run = pytester.runpytest_subprocess("-v", *NO_CACHE)
     assert run.parseoutcomes() == {"passed": 3}, run.stdout.str()
     assert not spies.exists(), spies.read_text()  # docker = false: the engine is never asked
     # No reports configured: none written; the cache (stored passes) only where it is configured.
@@ -150,7 +124,7 @@ def test_an_outside_page_with_a_wrong_output_fails_naming_its_line(pytester, spi
     configured(pytester)
     page = pytester.path / "docs" / "getting-started.md"
     page.write_text(GETTING_STARTED.replace("hello\n```", "goodbye\n```"))
-    run = pytester.runpytest_subprocess()
+    run = pytester.runpytest_subprocess(*NO_CACHE)
     assert run.parseoutcomes() == {"failed": 1, "passed": 2}
     run.stdout.fnmatch_lines(["docs/getting-started.md:8 [[]page[]] output differs from the page", "-goodbye", "+hello"])
 
@@ -192,7 +166,7 @@ def test_the_built_wheel_in_a_fresh_venv_runs_an_outside_project(pytester, spies
     before = files_in(pytester.path)
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([str(python), "-m", "pytest", *args], cwd=pytester.path, capture_output=True,
+        return subprocess.run([str(python), "-m", "pytest", *NO_CACHE, *args], cwd=pytester.path, capture_output=True,
                               text=True, timeout=300)
 
     listed = run("--collect-only", "-q")
@@ -218,7 +192,7 @@ def test_a_dry_run_prints_what_each_page_would_run_and_runs_nothing(pytester, sp
     (pytester.path / "docs" / "install.md").write_text(
         "# Install\n\n```bash\nsudo apt-get install -y cowsay\n```\n\n```python\nprint('shown only')\n```\n")
     before = files_in(pytester.path)
-    run = pytester.runpytest_subprocess("--dry-run")
+    run = pytester.runpytest_subprocess("--dry-run", *NO_CACHE)
     assert run.ret == pytest.ExitCode.OK, run.stdout.str()
     run.stdout.fnmatch_lines([
         "docs/getting-started.md::page: on this machine, in a scratch folder",
