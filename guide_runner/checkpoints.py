@@ -135,7 +135,7 @@ class Checkpoints:
     def make(self, plan: Plan, container: str, scratch: Path, name: str) -> Checkpoint:
         """Commit the server and archive the scratch folder (the caller proves it with a reboot)."""
         if self.folder is None:
-            self.folder = Path(tempfile.mkdtemp(prefix="rowbook-docs-checkpoints-"))
+            self.folder = Path(tempfile.mkdtemp(prefix="guide-runner-checkpoints-"))
             # Also when the run's own clean-up does not come (a lane's worker shut down early).
             atexit.register(self.remove_all)
         blocks = steps(plan)

@@ -7,7 +7,7 @@ run that uses Docker first takes a lock named after the engine, and a second
 run waits for the first one, saying so, instead of failing half-way.
 
 `scripts/test.sh` takes it for its whole run (image builds included) and sets
-ROWBOOK_DOCS_ENGINE_LOCK, so the pytest it starts does not wait for itself; a
+GUIDE_RUNNER_ENGINE_LOCK, so the pytest it starts does not wait for itself; a
 pytest that takes it sets the same, for the pytest runs its tests start.
 """
 
@@ -22,13 +22,13 @@ import time
 from pathlib import Path
 from typing import IO
 
-HELD = "ROWBOOK_DOCS_ENGINE_LOCK"
+HELD = "GUIDE_RUNNER_ENGINE_LOCK"
 
 
 def lock_path() -> Path:
     run = subprocess.run(["docker", "info", "--format", "{{.ID}}"], capture_output=True, text=True)
     engine = run.stdout.strip().replace(":", "") or "default"
-    return Path(tempfile.gettempdir()) / f"rowbook-docs-engine-{engine}.lock"
+    return Path(tempfile.gettempdir()) / f"guide-runner-engine-{engine}.lock"
 
 
 def acquire(say=print) -> IO[str] | None:

@@ -9,7 +9,7 @@ only. The page runs byte for byte as its reader sees it.
 
 A lane is made of:
 
-- a network namespace `rowbook-docs-lane-N` with its loopback up;
+- a network namespace `guide-runner-lane-N` with its loopback up;
 - slirp4netns on a tap device in it: the way out to Debian's archive, and to
   the test host's loopback as 10.0.2.2 (the local registry, Docker Hub's
   stand-in: scripts/local-registry.sh);
@@ -41,9 +41,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-PREFIX = "rowbook-docs-lane-"
-DATA = Path("/var/lib/rowbook-docs-lanes")  # engines' storage (images, containers)
-RUN = Path("/run/rowbook-docs-lanes")  # sockets, pid files, exec roots
+PREFIX = "guide-runner-lane-"
+DATA = Path("/var/lib/guide-runner-lanes")  # engines' storage (images, containers)
+RUN = Path("/run/guide-runner-lanes")  # sockets, pid files, exec roots
 NETNS = Path("/run/netns")
 CGROUPS = Path("/sys/fs/cgroup")  # cgroup v1: one folder per controller, the lane's cgroup-parent in each
 # The host's loopback as slirp4netns shows it inside the namespace.

@@ -143,7 +143,7 @@ def LaneScheduling(config, log):  # noqa: N802 (a class, made when pytest-xdist 
 def host_lock() -> Iterator[None]:
     """Held while a scenario changes the test host (its PostgreSQL, its nginx):
     one at a time across lanes and runs."""
-    with open(Path(tempfile.gettempdir()) / "rowbook-docs-test-host.lock", "a+") as handle:
+    with open(Path(tempfile.gettempdir()) / "guide-runner-test-host.lock", "a+") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

@@ -83,7 +83,7 @@ class Scenario:
         checkpoint = checkpoints.serving(self.plan) if checkpoints is not None else None
         self.from_checkpoint = checkpoint.base if checkpoint else ""
         self.checkpoint_note, self.last_check = "", None
-        scratch = checkpoint.restore_scratch() if checkpoint else Path(tempfile.mkdtemp(prefix="rowbook-docs-"))
+        scratch = checkpoint.restore_scratch() if checkpoint else Path(tempfile.mkdtemp(prefix="guide-runner-"))
         snapshot = Snapshot.take() if current().docker and docker_available() else None
         # After the snapshot: the images the page pulls back are not its leftovers.
         absent = Absent.make(self.plan.absent)

@@ -7,14 +7,14 @@ cd "$(dirname "$0")/.."
 # One run per Docker engine at a time (guide_runner/engine_lock.py): a second
 # run waits here for the first one instead of failing on its names.
 engine="$(docker info --format '{{.ID}}' 2>/dev/null | tr -d ':' || true)"
-lock="${TMPDIR:-/tmp}/rowbook-docs-engine-${engine:-default}.lock"
+lock="${TMPDIR:-/tmp}/guide-runner-engine-${engine:-default}.lock"
 exec 9>>"$lock"
 if ! flock --nonblock 9; then
     echo "waiting for another test run on this Docker engine to finish ($(cat "$lock"))"
     flock 9
 fi
 echo "pid $$, scripts/test.sh $*, since $(date +%T)" > "$lock"
-export ROWBOOK_DOCS_ENGINE_LOCK=1
+export GUIDE_RUNNER_ENGINE_LOCK=1
 
 started=$SECONDS
 scripts/setup.sh

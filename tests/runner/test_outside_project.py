@@ -44,7 +44,7 @@ def spies(pytester, tmp_path):
     pytester._monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     pytester._monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
     # Not inside this repository's run: its engine lock would say "already held".
-    pytester._monkeypatch.delenv("ROWBOOK_DOCS_ENGINE_LOCK", raising=False)
+    pytester._monkeypatch.delenv("GUIDE_RUNNER_ENGINE_LOCK", raising=False)
     return log
 
 
