@@ -28,13 +28,13 @@ from .project import current
 
 @dataclass(frozen=True)
 class Spec:
-    image: str  # built by scripts/build-images.sh
+    image: str  # systemd as PID 1; the project builds it (its build-images command)
     user: str  # the reader: a user with sudo, as on a cloud server
 
 
-MACHINES = {
-    "debian-12": Spec("rowbook-test/debian-server:12", "admin"),
-}
+def known() -> dict[str, Spec]:
+    """The project's test servers, by the name a page gives (`[tool.guide_runner.machines]`)."""
+    return {name: Spec(image, user) for name, (image, user) in current().machines.items()}
 # Passed into the server; everything else (PATH first) is the server's own.
 PASSED = ("HOME", "TERM", "NO_COLOR", "RUNNER_REPO", "RUNNER_SANDBOX")
 
@@ -45,10 +45,12 @@ class MachineError(Exception):
 
 class Machine:
     def __init__(self, name: str, container: str, scratch: Path):
-        if name not in MACHINES:
-            raise MachineError(f"unknown machine {name!r}; the runner knows {sorted(MACHINES)}")
+        machines = known()
+        if name not in machines:
+            raise MachineError(f"unknown machine {name!r}: [tool.guide_runner.machines] in pyproject.toml names "
+                               f"{', '.join(sorted(machines)) or 'none'}")
         self.name = name
-        self.spec = MACHINES[name]
+        self.spec = machines[name]
         self.container = container
         self.scratch = scratch
 

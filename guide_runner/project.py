@@ -19,6 +19,9 @@ A project turns the runner on with a `[tool.guide_runner]` table in the
     [tool.guide_runner.pages-read-by-folder]   # tests that read no page but these (optional)
     "tests/service/" = []
 
+    [tool.guide_runner.machines]   # test servers a page names with machine="NAME" (optional)
+    debian-12 = { image = "example/debian-server:12", user = "admin" }
+
 Paths are relative to the rootdir. The plugin activates the project for the
 run (`use`) and puts the previous one back when the run ends, so a pytester
 run of an outside project inside this one leaves this one's in place.
@@ -50,6 +53,8 @@ class Project:
     durations: Path | None = None
     inputs: tuple[str, ...] | None = None  # None: every file of the repository
     pages_read_by_folder: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # name: (image with systemd as PID 1, the reader's sudo user) (machines.py)
+    machines: dict[str, tuple[str, str]] = field(default_factory=dict)
     # The leak check removes whatever is new in the engine after a page, whoever
     # made it: only where the project says its pages use Docker.
     docker: bool = False
@@ -93,7 +98,7 @@ def load(root: Path) -> Project | None:
 
 
 _KEYS = {"docs", "mkdocs-yml", "docker", "releases", "build-images", "reports", "cache", "durations", "inputs",
-         "pages-read-by-folder"}
+         "pages-read-by-folder", "machines"}
 
 
 def from_table(root: Path, table: dict) -> Project:
@@ -130,11 +135,19 @@ def from_table(root: Path, table: dict) -> Project:
     folders = table.get("pages-read-by-folder", {})
     if not isinstance(folders, dict):
         raise ProjectError(f"[tool.{TABLE}.pages-read-by-folder] must be a table of folder = [pages]")
+    machines = {}
+    for name, spec in table.get("machines", {}).items():
+        if not (isinstance(spec, dict) and set(spec) == {"image", "user"}
+                and all(isinstance(v, str) and v for v in spec.values())):
+            raise ProjectError(f"[tool.{TABLE}.machines] {name} must be {{ image = \"IMAGE\", user = \"USER\" }}: "
+                               f"an image with systemd as PID 1 and the reader's sudo user, not {spec!r}")
+        machines[name] = (spec["image"], spec["user"])
     return Project(
         root=root, docs=docs, mkdocs_yml=path("mkdocs-yml", "mkdocs.yml"), releases=path("releases"),
         build_images=strings("build-images") or (), reports=path("reports"),
         cache=path("cache", ".cache/guide-runner"), durations=path("durations"), inputs=strings("inputs"),
         pages_read_by_folder={folder: tuple(pages) for folder, pages in folders.items()}, docker=docker,
+        machines=machines,
     )
 
 

@@ -204,3 +204,25 @@ def test_a_dry_run_prints_what_each_page_would_run_and_runs_nothing(pytester, sp
     ])
     assert "passed" not in run.stdout.str() and "guide coverage" not in run.stdout.str()
     assert files_in(pytester.path) == before and not spies.exists()
+
+
+def test_test_servers_are_the_projects_configuration(pytester):
+    """A page's machine="NAME" is one of [tool.guide_runner.machines]: the
+    runner knows no server of its own, and a wrong entry names the fix."""
+    from guide_runner import project
+    from guide_runner.machines import Machine, MachineError
+
+    (pytester.path / "docs").mkdir()
+    configured_with = project.from_table(pytester.path, {
+        "docs": "docs", "machines": {"debian-12": {"image": "example/debian-server:12", "user": "admin"}}})
+    previous = project.use(configured_with)
+    try:
+        machine = Machine("debian-12", "unused", pytester.path)
+        assert (machine.spec.image, machine.spec.user) == ("example/debian-server:12", "admin")
+        with pytest.raises(MachineError, match=r"unknown machine 'ubuntu-24': \[tool.guide_runner.machines\] "
+                                               r"in pyproject.toml names debian-12"):
+            Machine("ubuntu-24", "unused", pytester.path)
+    finally:
+        project.use(previous)
+    with pytest.raises(project.ProjectError, match=r"machines\] debian-12 must be \{ image = \"IMAGE\", user"):
+        project.from_table(pytester.path, {"docs": "docs", "machines": {"debian-12": {"image": "x"}}})
