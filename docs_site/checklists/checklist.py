@@ -66,7 +66,9 @@ def guide_paths(docs_dir: Path) -> list[Path]:
 
 
 def is_step(block: Block) -> bool:
-    return block.kind in STEP_KINDS
+    """A block the tester acts on. A configuration shown only to be read
+    (`parse-only`: the runner checks it, nobody writes it) is no step."""
+    return block.kind in STEP_KINDS and not (block.kind == Kind.CONFIG and "parse-only" in block.options)
 
 
 def _first_sentence(text: str) -> str:
@@ -110,7 +112,8 @@ def make_step(number: int, block: Block, lines: list[str], headings: list[tuple[
         what = f"Create the file `{block.title}`" if block.title and "parse-only" not in block.options \
             else "Check the configuration"
         commands = [(f"{what} with the content shown on the page", "")]
-        expected = sentence or DEFAULT_EXPECTATION
+        expected = sentence or (f"`{block.title}` holds exactly the content shown on the page"
+                                if block.title and "parse-only" not in block.options else DEFAULT_EXPECTATION)
     else:
         commands = [(block.source.rstrip("\n"), "")]
         expected = sentence or DEFAULT_EXPECTATION

@@ -13,7 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import lint, links, shell_blocks, style
+from . import expectations, lint, links, shell_blocks, style
 from .findings import Finding
 from docs_site.paths import DOCS
 
@@ -37,6 +37,7 @@ def run_checks(docs_dir: Path, skip_links: bool = False) -> list[Finding]:
     for page in pages:
         findings += shell_blocks.check_page(page, shellcheck)
         findings += style.check_page(page)
+        findings += expectations.check_page(page, docs_dir)
     if not skip_links:
         findings += links.check_site(docs_dir)
     return sorted(set(findings))

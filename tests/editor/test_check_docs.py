@@ -46,6 +46,8 @@ MISTAKES = {
     "heading case": (3, "\n## Install The Service", 5, "style-heading-case", False),
     "banned word": (3, "\nThen just open the page.", 5, "style-banned-word", False),
     "command outside a fence": (3, "\n$ rowbook --version", 5, "style-command-outside-fence", False),
+    "a step that does not say what you should see": (
+        3, "\n```bash\nmkdir -p more\n```\n\nThis makes a folder.", 5, "style-you-should-see", False),
     "broken link": (3, "\nSee [the missing page](missing.md).", 5, "link", True),
     "broken anchor": (3, "\nSee [the missing section](#no-such-section).", 5, "link", True),
 }

@@ -23,9 +23,11 @@ DOCS = ROOT / "docs"
 
 
 def runner_steps(path: Path) -> dict[str, int]:
-    """Per variant, how many visible blocks the runner executes (counted here, not by the generator)."""
+    """Per variant, how many visible blocks the runner executes (counted here, not by the generator).
+    A configuration listed only to be read (parse-only, in an info box) gives the tester nothing to do."""
     page = read_page(path)
-    counts = {v: sum(b.kind in ("shell", "console", "config", "outcome") for b in page.blocks_for(v))
+    counts = {v: sum(b.kind in ("shell", "console", "config", "outcome") and "parse-only" not in b.options
+                     for b in page.blocks_for(v))
               for v in page.variants()}
     return {v: n for v, n in counts.items() if n}
 
@@ -74,7 +76,8 @@ def test_each_step_says_what_to_expect():
     assert shell.commands == [("mkdir -p demo\ncd demo", "")]
     assert shell.expected == "You should see no output."  # the first sentence only
     assert config.commands[0][0].startswith("Create the file `settings.yaml`")
-    assert config.expected == DEFAULT_EXPECTATION  # the prose after it has no "You should see"
+    # The prose after it has no "You should see": the file is what the tester checks.
+    assert config.expected == "`settings.yaml` holds exactly the content shown on the page"
     assert tab_step.block.source == "echo plain > flavour.txt\n"
     # Full stops inside code and version numbers do not end the sentence.
     assert fancy.steps[3].expected.endswith("You should see `fancy`, as in version 1.2.3.")
