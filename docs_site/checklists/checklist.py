@@ -52,6 +52,8 @@ class Checklist:
     starts_from_variant: str = ""
     starts_from_release: str = ""  # the base page as this release's docs show it (an upgrade starts from it)
     steps: list[Step] = field(default_factory=list)
+    sections: tuple[str, ...] = ()  # the page's headings, in order
+    needs_in_intro: bool = False  # the guide's first lines list what you need ("You need:")
 
     @property
     def name(self) -> str:
@@ -153,6 +155,9 @@ def checklists_for(path: Path, docs_dir: Path) -> list[Checklist]:
                               options.get("starts-from", ""), options.get("from-variant", ""),
                               options.get("from-version", ""))
         checklist.steps = [make_step(n, block, lines, headings) for n, block in enumerate(blocks, 1)]
+        checklist.sections = tuple(title for _line, title in headings)
+        first_section = headings[1][0] if len(headings) > 1 else len(lines)
+        checklist.needs_in_intro = any(line.strip() == "You need:" for line in lines[:first_section])
         result.append(checklist)
     return result
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 
@@ -45,13 +46,36 @@ def anchor(heading: str) -> str:
     return slugify(heading.replace("`", ""), "-")
 
 
+RESULTS = ("pass", "fail", "blocked")
+
+
+def result_choices(checklist: Checklist, step: Step) -> str:
+    """Pass, fail or blocked, ticked on screen (or on paper); docs/javascripts/testers.js
+    turns the ticks into the text of a report."""
+    name = f"{anchor(checklist.name)}-{step.number}"
+    return " &nbsp; ".join(
+        f'<label class="tester-result"><input type="radio" name="{name}" value="{result}" '
+        f'data-checklist="{anchor(checklist.name)}" data-step="{step.number}"> {result}</label>'
+        for result in RESULTS)
+
+
+def report_box(checklist: Checklist) -> str:
+    """Where the ticks of a checklist become a report to paste into the issue form."""
+    return (f'<div class="tester-report" data-checklist="{anchor(checklist.name)}" '
+            f'data-name="{html.escape(checklist.name)}" data-steps="{len(checklist.steps)}" markdown>\n\n'
+            "**Your report**: the ticks above, as text for the form's *Pass or fail per step* field. "
+            "Add what you saw after a failed or blocked step.\n\n"
+            '<textarea readonly rows="4" aria-label="Your report"></textarea>\n'
+            '<button type="button" class="md-button">Copy the report</button>\n\n</div>')
+
+
 def render_step(step: Step, checklist: Checklist, from_page: str, proof: PageProof | None = None) -> str:
     indent = "    "
     where = _link(checklist.page, checklist.title, from_page)
     if step.section:  # named by its heading, as the tester sees the page, not by a source line
         shown = step.section.replace("`", "")
         where += ", section " + _link(f"{checklist.page}#{anchor(step.section)}", shown, from_page)
-    parts = [f"{step.number}. {STEP_MARK}{step.number}** ({where}) &nbsp; ☐ pass &nbsp; ☐ fail"]
+    parts = [f"{step.number}. {STEP_MARK}{step.number}** ({where}) &nbsp; {result_choices(checklist, step)}"]
     if check_first(step, proof):
         # What CI substituted, named on purpose (docs_site/runner_syntax.py skips it).
         parts.append(f'{indent}**Check first:** <span data-runner-syntax="shown">{check_first(step, proof)}</span>'
@@ -81,24 +105,62 @@ def proof_summary(checklist: Checklist, proof: PageProof) -> str:
     return f"{run} could not prove {steps} as shown: check {'it' if len(first) == 1 else 'them'} first."
 
 
-def render_checklist(checklist: Checklist, from_page: str, proof: PageProof | None = None) -> str:
+# By hand, a step takes a tester about this long to read, type and compare.
+MINUTES_A_STEP = 2
+
+
+def before_you_start(checklist: Checklist, from_page: str, release: str, ci_seconds: float | None,
+                     prerequisites: str | None) -> str:
+    """What a tester needs first, which build they test, and how long it takes."""
+    section = "Before you start"
+    if checklist.starts_from:
+        need = "the install the line above names, done first (its own guide says what it needs)"
+    elif section in checklist.sections:
+        need = f"what its {_link(f'{checklist.page}#{anchor(section)}', section, from_page)} section lists"
+    elif checklist.needs_in_intro:
+        need = f"what the start of {_link(checklist.page, 'the guide', from_page)} lists under *You need*"
+    elif prerequisites:
+        need = f"a machine that passes the checks of {_link(prerequisites, 'Prerequisites', from_page)}"
+    else:
+        need = f"what {_link(checklist.page, 'the guide', from_page)} says you need"
+    steps = len(checklist.steps)
+    time = f"{steps} steps"
+    if ci_seconds:
+        ci_minutes = max(1, round(ci_seconds / 60))
+        by_hand = -(-(steps * MINUTES_A_STEP + ci_minutes) // 5) * 5  # rounded up to 5 minutes
+        time += (f"; CI follows them in about {ci_minutes} minute{'s' * (ci_minutes > 1)}, most of it waiting "
+                 f"for downloads and starts. By hand, allow about {by_hand} minutes")
+    # Paragraphs, not a list: a list here would run into the numbered steps.
+    return "\n\n".join([
+        f"**You need:** {need}.",
+        f"**Build under test:** Rowbook {release}, the release these docs describe, downloaded where the "
+        "guide downloads it.",
+        f"**Time:** {time}.",
+    ])
+
+
+def render_checklist(checklist: Checklist, from_page: str, proof: PageProof | None = None,
+                     release: str = "", ci_seconds: float | None = None, prerequisites: str | None = None) -> str:
     parts = [f"## {checklist.name}"]
     intro = f"Follow {_link(checklist.page, checklist.title, from_page)}"
     intro += f', tab "{checklist.variant}"' if checklist.variant else ""
     if checklist.starts_from:
         base = posixpath.normpath(posixpath.join(posixpath.dirname(checklist.page), checklist.starts_from))
         tab = f', tab "{checklist.starts_from_variant}"' if checklist.starts_from_variant else ""
-        release = checklist.starts_from_release
-        if release and release != releases.newest():
+        base_release = checklist.starts_from_release
+        if base_release and base_release != releases.newest():
             # An upgrade starts from the older release's install, as that release's docs show it.
-            url = f"{mkdocs_yml()['site_url']}{release}/{base.removesuffix('.md')}/"
-            intro += f". First install Rowbook {release}: follow [{base} in the {release} docs]({url}){tab}"
+            url = f"{mkdocs_yml()['site_url']}{base_release}/{base.removesuffix('.md')}/"
+            intro += (f". First install Rowbook {base_release}: follow "
+                      f"[{base} in the {base_release} docs]({url}){tab}")
         else:
             intro += f". First do the checklist of {_link(base, base, from_page)}{tab}"
-    parts.append(intro + f". It has {len(checklist.steps)} steps.")
+    parts.append(intro + ".")
+    parts.append(before_you_start(checklist, from_page, release, ci_seconds, prerequisites))
     if proof is not None:
         parts.append(f"{proof_summary(checklist, proof)}\n{NOT_SEARCHED}")
     parts += [render_step(step, checklist, from_page, proof) for step in checklist.steps]
+    parts.append(report_box(checklist))
     return "\n\n".join(parts)
 
 
@@ -112,9 +174,13 @@ def render_environment() -> str:
 
 
 def render_all(checklists: list[Checklist], from_page: str, printable_link: bool = True,
-               proofs: dict[str, PageProof] | None = None) -> str:
+               proofs: dict[str, PageProof] | None = None, release: str = "",
+               ci_seconds: dict[str, float] | None = None, prerequisites: str | None = None) -> str:
     """The checklists as Markdown; `proofs` (by guide page, relative to the
-    docs folder) mark the steps the last test run did not prove."""
+    docs folder) mark the steps the last test run did not prove; `ci_seconds`
+    (by checklist name) is how long CI took to follow each; `prerequisites`:
+    the docs page that checks a machine, if the docs have one."""
+    release = release or releases.newest()
     parts = []
     if printable_link:
         parts.append(f"A [printable version]({posixpath.relpath(PRINT_PAGE, posixpath.dirname(from_page) or '.')}) "
@@ -122,7 +188,8 @@ def render_all(checklists: list[Checklist], from_page: str, printable_link: bool
     parts.append(render_environment())
     if not checklists:
         parts.append('!!! note "No checklists yet"\n\n    No install guide has steps to follow yet.')
-    parts += [render_checklist(c, from_page, (proofs or {}).get(c.page)) for c in checklists]
+    parts += [render_checklist(c, from_page, (proofs or {}).get(c.page), release, (ci_seconds or {}).get(c.name),
+                               prerequisites) for c in checklists]
     return "\n\n".join(parts) + "\n"
 
 

@@ -10,6 +10,7 @@ prove say "Check first".
 
 from __future__ import annotations
 
+import json
 from fnmatch import fnmatch
 from pathlib import Path
 
@@ -17,11 +18,15 @@ from mkdocs.structure.files import File
 
 from docs_site.checklists.checklist import GUIDE_PATTERNS, all_checklists
 from docs_site.checklists.markdown import PLACEHOLDER, PRINT_PAGE, printable_page, render_all
+from guide_runner import releases
+from guide_runner.project import current
 from docs_site.marks.results import ResultsError, load, proof_of_file, release_of, results_path
 
 TESTERS_PAGE = "testers.md"
+PREREQUISITES = "prerequisites.md"  # the page that checks a tester's machine, where the docs have one
 _checklists = []
 _proofs = {}
+_details = {}
 
 
 def proofs_of(config, guides: list[Path]) -> dict:
@@ -37,8 +42,24 @@ def proofs_of(config, guides: list[Path]) -> dict:
     return {name: proof_of_file(results, guide, name, release_of(config.extra)) for guide, name in names.items()}
 
 
+def ci_seconds_of(checklists, release: str) -> dict[str, float]:
+    """How long CI took to follow each checklist's guide and variant, from
+    the project's stored durations (none without them)."""
+    durations_file = current().durations
+    if durations_file is None or not durations_file.is_file():
+        return {}
+    durations = json.loads(durations_file.read_text())
+    suffix = "" if release == releases.newest() else f"@{release}"
+    found = {}
+    for checklist in checklists:
+        test_id = f"{current().relative(current().docs)}/{checklist.page}::{checklist.variant or 'page'}{suffix}"
+        if test_id in durations:
+            found[checklist.name] = durations[test_id]
+    return found
+
+
 def on_files(files, config):
-    global _checklists, _proofs
+    global _checklists, _proofs, _details
     if files.get_file_from_path(TESTERS_PAGE) is None:
         return files
     guides = [
@@ -51,7 +72,11 @@ def on_files(files, config):
         p.relative_to(config.docs_dir).as_posix(), g)), p.as_posix()))
     _checklists = all_checklists(Path(config.docs_dir), guides)
     _proofs = proofs_of(config, guides)
-    body = render_all(_checklists, PRINT_PAGE, printable_link=False, proofs=_proofs)
+    release = config.extra.get("docs_release") or releases.newest()
+    # What each checklist starts with: the build under test, CI's time, the machine's checks.
+    _details = {"release": release, "ci_seconds": ci_seconds_of(_checklists, release),
+                "prerequisites": PREREQUISITES if files.get_file_from_path(PREREQUISITES) else None}
+    body = render_all(_checklists, PRINT_PAGE, printable_link=False, proofs=_proofs, **_details)
     files.append(File.generated(config, PRINT_PAGE, content=printable_page("Testers' checklists", body)))
     return files
 
@@ -59,4 +84,4 @@ def on_files(files, config):
 def on_page_markdown(markdown: str, page, config, files):
     if page.file.src_uri != TESTERS_PAGE or PLACEHOLDER not in markdown:
         return markdown
-    return markdown.replace(PLACEHOLDER, render_all(_checklists, TESTERS_PAGE, proofs=_proofs))
+    return markdown.replace(PLACEHOLDER, render_all(_checklists, TESTERS_PAGE, proofs=_proofs, **_details))

@@ -17,7 +17,6 @@ from tests.synthetic_results import docs_pages, passed, write_report
 
 from .conftest import FIXTURE_SITE
 from docs_site.paths import ROOT
-from guide_runner.site_config import mkdocs_yml
 
 DOCS = ROOT / "docs"
 
@@ -101,20 +100,16 @@ def test_the_printable_page_has_no_navigation(built_site):
     assert "@media print" in css and ".md-sidebar" in css
 
 
-def test_the_issue_form_offers_every_guide():
+def test_the_issue_form_offers_every_checklist_and_asks_what_a_maintainer_needs():
     form = yaml.safe_load((ROOT / ".github" / "ISSUE_TEMPLATE" / "test-report.yml").read_text())
     fields = {item.get("id"): item for item in form["body"] if item.get("id")}
     options = fields["install-path"]["attributes"]["options"]
-    nav = mkdocs_yml()["nav"]
-    titles = {}
-    for entry in nav:
-        for title, value in entry.items():
-            for sub in value if isinstance(value, list) else [{title: value}]:
-                titles.update({v: t for t, v in sub.items()})
-    for path in guide_paths(DOCS):
-        assert titles[path.relative_to(DOCS).as_posix()] in options
-    assert {"os", "arch", "docker", "compose", "steps", "logs"} <= set(fields)
-    assert fields["logs"]["type"] == "textarea"
+    # As the testers page titles them, in its order, and nothing else but "Other".
+    assert options[:-1] == [c.name for c in all_checklists(DOCS)] and options[-1].startswith("Other")
+    assert {"docs-version", "machine", "os", "arch", "docker-install", "docker", "compose", "steps",
+            "unclear", "logs"} <= set(fields)
+    assert "date at the bottom" not in fields["docs-version"]["attributes"]["description"]
+    assert fields["logs"]["type"] == "textarea" and fields["unclear"]["type"] == "textarea"
 
 
 def test_the_steps_the_last_run_did_not_prove_say_check_first(tmp_path):
