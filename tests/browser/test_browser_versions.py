@@ -111,3 +111,25 @@ def test_an_older_version_says_so_and_links_the_newest(browser, versioned_site):
                 assert all(r.startswith(url) for r in requests), f"{version}: requests to other hosts: {requests}"
             finally:
                 context.close()
+
+
+def test_no_page_of_any_version_asks_another_host(page, versioned_site):
+    """Every release's docs are built with the same theme settings: no web
+    font, no repository widget. Every page of every version, loaded."""
+    from urllib.parse import urlsplit
+
+    with serve(versioned_site) as url:
+        host = urlsplit(url).netloc
+        asked: set[str] = set()
+
+        def refuse(route):
+            asked.add(f"{page.url} asked {route.request.url}")
+            route.abort()
+
+        page.route(lambda target: urlsplit(target).netloc != host, refuse)
+        paths = sorted(p.parent.relative_to(versioned_site).as_posix()
+                       for p in versioned_site.glob("0.*/**/index.html"))
+        assert {path.split("/")[0] for path in paths} == set(releases.versions())
+        for path in paths:
+            page.goto(f"{url}{path}/", wait_until="load")
+    assert not asked, "\n".join(sorted(asked))
