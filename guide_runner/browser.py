@@ -3,14 +3,16 @@
     python -m guide_runner.browser --url URL --user NAME --password-file FILE
         [--sees TEXT ...] [--table NAME] [--steps FILE --pictures DIR]
         [--refused] [--ca ROOT.crt] [--resolve HOST=IP]
+        --sign-in-heading TEXT --signed-in-button TEXT --refused-message TEXT
 
-Opens URL in Debian's Chromium (driven by Playwright), signs in on Rowbook's
-sign-in page, and checks that the page after it shows each TEXT; with
+Opens URL in Debian's Chromium (driven by Playwright), signs in on the
+project's sign-in page (a form with the fields `username` and `password`,
+known by its heading; a signed-in page shows the button to sign out), and checks that the page after it shows each TEXT; with
 --table, opens that table and checks that it shows rows. With --steps, then
 does what the page tells its reader to do in the browser, step by step
 (a YAML list, see STEPS below), and takes the page's pictures on the way,
 into DIR. With --refused, the sign-in must fail instead: the page after it
-is the sign-in page again, with Rowbook's error and each TEXT. With --ca,
+is the sign-in page again, with the refusal's message and each TEXT. With --ca,
 the browser trusts that root certificate (Caddy's local CA, in place of
 Let's Encrypt), through a throwaway NSS database, as a browser trusts a
 system CA: no certificate error is ignored. --resolve maps
@@ -41,6 +43,7 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -65,8 +68,12 @@ STEPS = """What a page's reader does in the browser, one action per list item:
   - picture: images/page/name.png     (or {path: ..., whole-page: false})"""
 
 
-# What Rowbook's sign-in page (Django's form) says when it refuses a user name and password.
-REFUSED = "Your user name and password didn't match."
+@dataclass(frozen=True)
+class SignInPage:
+    """How the check knows the project's pages, from [tool.guide_runner.sign-in]."""
+    heading: str  # the heading of the sign-in page ("Sign in to Rowbook")
+    signed_in: str  # a button every page of a signed-in user shows ("Sign out")
+    refused: str  # the message of a refused sign-in
 
 
 class OutcomeNotReached(Exception):
@@ -129,9 +136,9 @@ class Browsers:
 
 
 @contextmanager
-def sign_in_page(url: str, ca: Path | None = None, resolve: str = "",
+def sign_in_page(url: str, words: SignInPage, ca: Path | None = None, resolve: str = "",
                  browsers: Browsers | None = None) -> Iterator:
-    """A browser page at `url` that shows Rowbook's sign-in page, in a context of its own."""
+    """A browser page at `url` that shows the sign-in page, in a context of its own."""
     from playwright.sync_api import Error
 
     own = browsers is None
@@ -146,8 +153,8 @@ def sign_in_page(url: str, ca: Path | None = None, resolve: str = "",
                 _open(page, url)
             except Error as error:
                 raise OutcomeNotReached(f"the browser cannot open {url}: {error.message.splitlines()[0]}")
-            if not _on_sign_in(page):
-                raise OutcomeNotReached(f"{url} does not show the page Sign in to Rowbook "
+            if not _on_sign_in(page, words):
+                raise OutcomeNotReached(f"{url} does not show the page {words.heading} "
                                         f"(title: {page.title()!r})")
             yield page
         finally:
@@ -157,13 +164,13 @@ def sign_in_page(url: str, ca: Path | None = None, resolve: str = "",
             browsers.close()
 
 
-def _on_sign_in(page) -> bool:
-    return bool(page.get_by_role("heading", name="Sign in to Rowbook").count())
+def _on_sign_in(page, words: SignInPage) -> bool:
+    return bool(page.get_by_role("heading", name=words.heading).count())
 
 
-def _signed_in(page) -> bool:
-    """Rowbook shows a Sign out button on every page of a signed-in user."""
-    return bool(page.get_by_role("button", name="Sign out").count())
+def _signed_in(page, words: SignInPage) -> bool:
+    """Every page of a signed-in user shows a button to sign out."""
+    return bool(page.get_by_role("button", name=words.signed_in).count())
 
 
 # Chromium drops its requests when the machine's network interfaces change, as
@@ -187,8 +194,8 @@ def _open(page, url: str) -> None:
             time.sleep(0.5)
 
 
-def _submit(page, user: str, password: str) -> bool:
-    """Fill in and send the sign-in form; whether the page after it is signed in (has Sign out)."""
+def _submit(page, user: str, password: str, words: SignInPage) -> bool:
+    """Fill in and send the sign-in form; whether the page after it is signed in."""
     from playwright.sync_api import Error
 
     sign_in_url = page.url
@@ -209,42 +216,42 @@ def _submit(page, user: str, password: str) -> bool:
                 break
         time.sleep(0.5)
         _open(page, sign_in_url)
-    return _signed_in(page)
+    return _signed_in(page, words)
 
 
 @contextmanager
-def signed_in(url: str, user: str, password: str, ca: Path | None = None, resolve: str = "",
+def signed_in(url: str, user: str, password: str, words: SignInPage, ca: Path | None = None, resolve: str = "",
               browsers: Browsers | None = None) -> Iterator:
-    """A browser page signed in to Rowbook at `url`, as the reader signs in."""
-    with sign_in_page(url, ca, resolve, browsers) as page:
-        if not _submit(page, user, password):
+    """A browser page signed in at `url`, as the reader signs in."""
+    with sign_in_page(url, words, ca, resolve, browsers) as page:
+        if not _submit(page, user, password, words):
             raise OutcomeNotReached(f"signing in as {user} at {url} failed: the page after it "
-                                    f"({page.url}) shows no Sign out button")
+                                    f"({page.url}) shows no {words.signed_in} button")
         yield page
 
 
-def refused(url: str, user: str, password: str, sees: list[str], ca: Path | None = None, resolve: str = "",
-            browsers: Browsers | None = None) -> str:
-    """The sign-in must fail: the page after it is Sign in to Rowbook again, with
-    no Sign out button and Rowbook's error (REFUSED) and each of `sees` shown."""
-    with sign_in_page(url, ca, resolve, browsers) as page:
-        if _submit(page, user, password):
+def refused(url: str, user: str, password: str, sees: list[str], words: SignInPage, ca: Path | None = None,
+            resolve: str = "", browsers: Browsers | None = None) -> str:
+    """The sign-in must fail: the page after it is the sign-in page again, with
+    no button to sign out, and the refusal's message and each of `sees` shown."""
+    with sign_in_page(url, words, ca, resolve, browsers) as page:
+        if _submit(page, user, password, words):
             raise OutcomeNotReached(f"signing in as {user} at {url} should be refused, but it worked: "
-                                    f"{page.url} shows a Sign out button")
-        if not _on_sign_in(page):
-            raise OutcomeNotReached(f"signing in as {user} at {url} shows neither a Sign out button "
-                                    f"nor the page Sign in to Rowbook again ({page.url}, title: {page.title()!r})")
-        missing = [text for text in [REFUSED, *sees] if not page.get_by_text(text).count()]
+                                    f"{page.url} shows a {words.signed_in} button")
+        if not _on_sign_in(page, words):
+            raise OutcomeNotReached(f"signing in as {user} at {url} shows neither a {words.signed_in} button "
+                                    f"nor the page {words.heading} again ({page.url}, title: {page.title()!r})")
+        missing = [text for text in [words.refused, *sees] if not page.get_by_text(text).count()]
         if missing:
             raise OutcomeNotReached(f"signing in as {user} was refused, but {page.url} does not show "
                                     + ", ".join(repr(text) for text in missing))
-        return f"signing in at {url} as {user} was refused: saw " + ", ".join(repr(t) for t in [REFUSED, *sees])
+        return f"signing in at {url} as {user} was refused: saw " + ", ".join(repr(t) for t in [words.refused, *sees])
 
 
-def check(url: str, user: str, password: str, sees: list[str], table: str = "", ca: Path | None = None,
-          resolve: str = "", steps: list | None = None, pictures: Path | None = None,
+def check(url: str, user: str, password: str, sees: list[str], words: SignInPage, table: str = "",
+          ca: Path | None = None, resolve: str = "", steps: list | None = None, pictures: Path | None = None,
           browsers: Browsers | None = None) -> str:
-    with signed_in(url, user, password, ca, resolve, browsers) as page:
+    with signed_in(url, user, password, words, ca, resolve, browsers) as page:
         missing = [text for text in sees if not page.get_by_text(text).count()]
         if missing:
             raise OutcomeNotReached(f"signed in as {user}, but {page.url} does not show "
@@ -261,12 +268,12 @@ def check(url: str, user: str, password: str, sees: list[str], table: str = "", 
                 raise OutcomeNotReached(f"the table {table!r} ({page.url}) shows no rows")
             seen += f", opened the table {table!r} ({rows} rows)"
         if steps:
-            taken = follow(page, url, steps, pictures)
+            taken = follow(page, url, steps, pictures, words)
             seen += f", followed {len(steps)} steps" + (f", took {', '.join(taken)}" if taken else "")
         return seen
 
 
-def follow(page, url: str, steps: list, pictures: Path | None) -> list[str]:
+def follow(page, url: str, steps: list, pictures: Path | None, words: SignInPage) -> list[str]:
     """Do each step as the reader does; returns the pictures taken. A step
     that cannot be done (no such link, text not shown) stops here, naming it."""
     from playwright.sync_api import Error, expect
@@ -284,9 +291,9 @@ def follow(page, url: str, steps: list, pictures: Path | None) -> list[str]:
                 # another replica: the reader must stay signed in on every one.
                 for reload in range(1, int(value) + 1):
                     page.reload(wait_until="load")
-                    if not _signed_in(page):
+                    if not _signed_in(page, words):
                         raise OutcomeNotReached(f"step {number} ({action}: {value!r}): after reload {reload}, "
-                                                f"{page.url} shows no Sign out button: signed out")
+                                                f"{page.url} shows no {words.signed_in} button: signed out")
             elif action == "click":
                 scope = page.locator("tr", has_text=value["row"]) if isinstance(value, dict) else page
                 name = value["name"] if isinstance(value, dict) else value
@@ -338,12 +345,17 @@ def arguments() -> argparse.ArgumentParser:
     parser.add_argument("--pictures", type=Path, help="where the steps' pictures go (default: not taken)")
     parser.add_argument("--ca", type=Path)
     parser.add_argument("--resolve", default="")
+    # The project's sign-in page, in its own words ([tool.guide_runner.sign-in]).
+    parser.add_argument("--sign-in-heading", required=True)
+    parser.add_argument("--signed-in-button", required=True)
+    parser.add_argument("--refused-message", required=True)
     return parser
 
 
 def run_check(argv: list[str], browsers: Browsers | None = None) -> tuple[int, str]:
     """(0, what was seen) or (1, "outcome not reached: why")."""
     args = arguments().parse_args(argv)
+    words = SignInPage(args.sign_in_heading, args.signed_in_button, args.refused_message)
     try:
         password = args.password_file.read_text().strip()
         steps = yaml.safe_load(args.steps.read_text()) if args.steps else None
@@ -352,8 +364,8 @@ def run_check(argv: list[str], browsers: Browsers | None = None) -> tuple[int, s
         if args.refused:
             if args.table or steps:
                 raise OutcomeNotReached("a refused sign-in has no table or steps to check")
-            return 0, refused(args.url, args.user, password, args.sees, args.ca, args.resolve, browsers)
-        return 0, check(args.url, args.user, password, args.sees, args.table, args.ca, args.resolve,
+            return 0, refused(args.url, args.user, password, args.sees, words, args.ca, args.resolve, browsers)
+        return 0, check(args.url, args.user, password, args.sees, words, args.table, args.ca, args.resolve,
                         steps, args.pictures, browsers)
     except (OSError, yaml.YAMLError, OutcomeNotReached) as error:
         return 1, f"outcome not reached: {error}"

@@ -173,8 +173,15 @@ def evaluate_outcome(block: Block, context: Context) -> Outcome:
     missing = [name for name in ("url", "user", "password-file") if not options.get(name)]
     if missing:
         raise GuideFailure(f"{block.where}: an outcome check needs {', '.join(missing)}=")
+    words = current().sign_in
+    if words is None:
+        raise GuideFailure(f"{block.where}: an outcome check signs in, and [tool.guide_runner.sign-in] in "
+                           "pyproject.toml does not say how the sign-in page reads: set its heading, "
+                           "signed-in (the button to sign out) and refused (the message of a refused sign-in)")
     command = ["--url", options["url"], "--user", options["user"],
-               "--password-file", str(session.cwd / options["password-file"])]
+               "--password-file", str(session.cwd / options["password-file"]),
+               "--sign-in-heading", words.heading, "--signed-in-button", words.signed_in,
+               "--refused-message", words.refused]
     for text in filter(None, options.get("sees", "").split("|")):
         command += ["--sees", text]
     if options.get("table"):

@@ -19,6 +19,11 @@ A project turns the runner on with a `[tool.guide_runner]` table in the
     [tool.guide_runner.pages-read-by-folder]   # tests that read no page but these (optional)
     "tests/service/" = []
 
+    [tool.guide_runner.sign-in]    # how outcome checks know the sign-in page (with outcome checks)
+    heading = "Sign in to Example"
+    signed-in = "Sign out"         # the button every signed-in page shows
+    refused = "Wrong user name or password."   # the message of a refused sign-in
+
     [tool.guide_runner.machines]   # test servers a page names with machine="NAME" (optional)
     debian-12 = { image = "example/debian-server:12", user = "admin" }
 
@@ -42,6 +47,13 @@ class ProjectError(Exception):
 
 
 @dataclass(frozen=True)
+class SignInWords:
+    heading: str
+    signed_in: str
+    refused: str
+
+
+@dataclass(frozen=True)
 class Project:
     root: Path
     docs: Path
@@ -55,6 +67,7 @@ class Project:
     pages_read_by_folder: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # name: (image with systemd as PID 1, the reader's sudo user) (machines.py)
     machines: dict[str, tuple[str, str]] = field(default_factory=dict)
+    sign_in: SignInWords | None = None  # what outcome checks look for (browser.py)
     # The leak check removes whatever is new in the engine after a page, whoever
     # made it: only where the project says its pages use Docker.
     docker: bool = False
@@ -98,7 +111,7 @@ def load(root: Path) -> Project | None:
 
 
 _KEYS = {"docs", "mkdocs-yml", "docker", "releases", "build-images", "reports", "cache", "durations", "inputs",
-         "pages-read-by-folder", "machines"}
+         "pages-read-by-folder", "machines", "sign-in"}
 
 
 def from_table(root: Path, table: dict) -> Project:
@@ -142,12 +155,20 @@ def from_table(root: Path, table: dict) -> Project:
             raise ProjectError(f"[tool.{TABLE}.machines] {name} must be {{ image = \"IMAGE\", user = \"USER\" }}: "
                                f"an image with systemd as PID 1 and the reader's sudo user, not {spec!r}")
         machines[name] = (spec["image"], spec["user"])
+    sign_in = None
+    if "sign-in" in table:
+        words = table["sign-in"]
+        if not (isinstance(words, dict) and set(words) == {"heading", "signed-in", "refused"}
+                and all(isinstance(v, str) and v for v in words.values())):
+            raise ProjectError(f"[tool.{TABLE}.sign-in] must hold heading, signed-in and refused, each the text "
+                               f"the project's pages show, not {words!r}")
+        sign_in = SignInWords(words["heading"], words["signed-in"], words["refused"])
     return Project(
         root=root, docs=docs, mkdocs_yml=path("mkdocs-yml", "mkdocs.yml"), releases=path("releases"),
         build_images=strings("build-images") or (), reports=path("reports"),
         cache=path("cache", ".cache/guide-runner"), durations=path("durations"), inputs=strings("inputs"),
         pages_read_by_folder={folder: tuple(pages) for folder, pages in folders.items()}, docker=docker,
-        machines=machines,
+        machines=machines, sign_in=sign_in,
     )
 
 

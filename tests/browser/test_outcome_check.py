@@ -18,6 +18,7 @@ from urllib.parse import parse_qs
 import pytest
 
 from guide_runner.browser_worker import BrowserWorker
+from guide_runner.project import current
 
 SIGN_IN = b"""<html><head><title>Sign in</title></head><body><h1>Sign in to Rowbook</h1>
 <form method="post" action="/login/"><input name="username"><input name="password" type="password">
@@ -70,7 +71,10 @@ def check(tmp_path, url: str, password: str, *extra: str, worker: BrowserWorker 
     """A check as `python -m guide_runner.browser` runs it alone, or, with
     `worker`, as a scenario's kept browser process runs it."""
     (tmp_path / "pw.txt").write_text(password + "\n")
-    argv = ["--url", url, "--user", "admin", "--password-file", str(tmp_path / "pw.txt"), *extra]
+    words = current().sign_in  # Rowbook's ([tool.guide_runner.sign-in]); the stand-in page shows them
+    argv = ["--url", url, "--user", "admin", "--password-file", str(tmp_path / "pw.txt"), *extra,
+            "--sign-in-heading", words.heading, "--signed-in-button", words.signed_in,
+            "--refused-message", words.refused]
     if worker is not None:
         status, out = worker.check(argv, tmp_path, 120)
         return subprocess.CompletedProcess(argv, status, "" if status else out, out if status else "")

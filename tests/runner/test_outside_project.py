@@ -226,3 +226,31 @@ def test_test_servers_are_the_projects_configuration(pytester):
         project.use(previous)
     with pytest.raises(project.ProjectError, match=r"machines\] debian-12 must be \{ image = \"IMAGE\", user"):
         project.from_table(pytester.path, {"docs": "docs", "machines": {"debian-12": {"image": "x"}}})
+
+
+def test_the_sign_in_page_is_the_projects_configuration(pytester):
+    """Outcome checks know the sign-in page by the words the project gives;
+    without them, an outcome check fails saying what to set."""
+    from guide_runner import project
+    from guide_runner.evaluators import Context, GuideFailure, evaluate_outcome
+    from guide_runner.page import read_page
+
+    (pytester.path / "docs").mkdir()
+    words = {"heading": "Sign in to Example", "signed-in": "Log out", "refused": "Wrong password."}
+    configured_with = project.from_table(pytester.path, {"docs": "docs", "sign-in": words})
+    assert configured_with.sign_in == project.SignInWords("Sign in to Example", "Log out", "Wrong password.")
+    with pytest.raises(project.ProjectError, match=r"sign-in\] must hold heading, signed-in and refused"):
+        project.from_table(pytester.path, {"docs": "docs", "sign-in": {"heading": "Sign in"}})
+
+    (pytester.path / "mkdocs.yml").write_text("site_name: Example\n")
+    page_file = pytester.path / "docs" / "page.md"
+    page_file.write_text("# Page\n\n<!-- test-outcome: url=http://127.0.0.1:9 user=admin password-file=pw -->\n"
+                         "You are signed in.\n")
+    previous = project.use(project.from_table(pytester.path, {"docs": "docs"}))
+    try:
+        (outcome,) = [b for b in read_page(page_file).blocks if b.kind == "outcome"]
+        with pytest.raises(GuideFailure, match=r"docs/page.md:3: an outcome check signs in, and "
+                                               r"\[tool.guide_runner.sign-in\] in pyproject.toml does not say"):
+            evaluate_outcome(outcome, Context(session=None, variant=""))
+    finally:
+        project.use(previous)
