@@ -59,3 +59,19 @@ def built_pages(site: Path) -> list[str]:
         path = index.parent.relative_to(site).as_posix()
         pages.append("" if path == "." else path + "/")
     return pages
+
+
+def refuse_other_hosts(page, site_url: str) -> set[str]:
+    """Make `page` refuse every request to a host other than the site's; the
+    set it returns fills with each one ("PAGE asked URL") as pages load."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(site_url).netloc
+    asked: set[str] = set()
+
+    def refuse(route):
+        asked.add(f"{page.url} asked {route.request.url}")
+        route.abort()
+
+    page.route(lambda target: urlsplit(target).netloc != host, refuse)
+    return asked

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
-from tests.browser.site_build import built_pages
+from tests.browser.site_build import built_pages, refuse_other_hosts
 
 # No page asks another host for anything (fonts, scripts, the repository's
 # stars): a reader's browser talks to the docs site only. The test blocks
@@ -38,13 +38,7 @@ def target_file(site, path: str):
 
 def test_every_page_loads_with_no_request_to_another_host_no_console_error_and_no_broken_link(page, site, site_url):
     host = urlsplit(site_url).netloc
-    unexpected_hosts: set[str] = set()
-
-    def block_external(route):
-        unexpected_hosts.add(f"{page.url} fetched {route.request.url}")
-        route.abort()
-
-    page.route(lambda url: urlsplit(url).netloc != host, block_external)
+    unexpected_hosts = refuse_other_hosts(page, site_url)
     errors: list[str] = []
 
     def on_console(message):

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from docs_site.runner_syntax import visible_runner_syntax
 from guide_runner import releases
-from tests.browser.site_build import ROOT, serve
+from tests.browser.site_build import ROOT, refuse_other_hosts, serve
 
 
 @pytest.fixture(scope="module")
@@ -116,17 +116,8 @@ def test_an_older_version_says_so_and_links_the_newest(browser, versioned_site):
 def test_no_page_of_any_version_asks_another_host(page, versioned_site):
     """Every release's docs are built with the same theme settings: no web
     font, no repository widget. Every page of every version, loaded."""
-    from urllib.parse import urlsplit
-
     with serve(versioned_site) as url:
-        host = urlsplit(url).netloc
-        asked: set[str] = set()
-
-        def refuse(route):
-            asked.add(f"{page.url} asked {route.request.url}")
-            route.abort()
-
-        page.route(lambda target: urlsplit(target).netloc != host, refuse)
+        asked = refuse_other_hosts(page, url)
         paths = sorted(p.parent.relative_to(versioned_site).as_posix()
                        for p in versioned_site.glob("0.*/**/index.html"))
         assert {path.split("/")[0] for path in paths} == set(releases.versions())
