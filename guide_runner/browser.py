@@ -345,11 +345,17 @@ def arguments() -> argparse.ArgumentParser:
     parser.add_argument("--pictures", type=Path, help="where the steps' pictures go (default: not taken)")
     parser.add_argument("--ca", type=Path)
     parser.add_argument("--resolve", default="")
-    # The project's sign-in page, in its own words ([tool.guide_runner.sign-in]).
+    # The project's sign-in page, in its own words ([tool.guide_runner.sign-in]): sign_in_options().
     parser.add_argument("--sign-in-heading", required=True)
     parser.add_argument("--signed-in-button", required=True)
     parser.add_argument("--refused-message", required=True)
     return parser
+
+
+def sign_in_options(words) -> list[str]:
+    """The options that give a check the project's sign-in words (a project.SignInWords)."""
+    return ["--sign-in-heading", words.heading, "--signed-in-button", words.signed_in,
+            "--refused-message", words.refused]
 
 
 def run_check(argv: list[str], browsers: Browsers | None = None) -> tuple[int, str]:

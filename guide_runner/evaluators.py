@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import configs, console
+from .browser import sign_in_options
 from .languages import Kind
 from .options import pairs
 from .outcomes import GuideFailure, Outcome, Status, indent
@@ -179,9 +180,7 @@ def evaluate_outcome(block: Block, context: Context) -> Outcome:
                            "pyproject.toml does not say how the sign-in page reads: set its heading, "
                            "signed-in (the button to sign out) and refused (the message of a refused sign-in)")
     command = ["--url", options["url"], "--user", options["user"],
-               "--password-file", str(session.cwd / options["password-file"]),
-               "--sign-in-heading", words.heading, "--signed-in-button", words.signed_in,
-               "--refused-message", words.refused]
+               "--password-file", str(session.cwd / options["password-file"]), *sign_in_options(words)]
     for text in filter(None, options.get("sees", "").split("|")):
         command += ["--sees", text]
     if options.get("table"):

@@ -10,7 +10,6 @@ prove say "Check first".
 
 from __future__ import annotations
 
-import json
 from fnmatch import fnmatch
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from mkdocs.structure.files import File
 from docs_site.checklists.checklist import GUIDE_PATTERNS, all_checklists
 from docs_site.checklists.markdown import PLACEHOLDER, PRINT_PAGE, printable_page, render_all
 from guide_runner import releases
+from guide_runner.parallel import stored_seconds
 from guide_runner.project import current
 from docs_site.marks.results import ResultsError, load, proof_of_file, release_of, results_path
 
@@ -45,10 +45,7 @@ def proofs_of(config, guides: list[Path]) -> dict:
 def ci_seconds_of(checklists, release: str) -> dict[str, float]:
     """How long CI took to follow each checklist's guide and variant, from
     the project's stored durations (none without them)."""
-    durations_file = current().durations
-    if durations_file is None or not durations_file.is_file():
-        return {}
-    durations = json.loads(durations_file.read_text())
+    durations = stored_seconds({}, current().durations)  # the committed ones only, as CI's
     suffix = "" if release == releases.newest() else f"@{release}"
     found = {}
     for checklist in checklists:
@@ -72,7 +69,7 @@ def on_files(files, config):
         p.relative_to(config.docs_dir).as_posix(), g)), p.as_posix()))
     _checklists = all_checklists(Path(config.docs_dir), guides)
     _proofs = proofs_of(config, guides)
-    release = config.extra.get("docs_release") or releases.newest()
+    release = release_of(config.extra)
     # What each checklist starts with: the build under test, CI's time, the machine's checks.
     _details = {"release": release, "ci_seconds": ci_seconds_of(_checklists, release),
                 "prerequisites": PREREQUISITES if files.get_file_from_path(PREREQUISITES) else None}

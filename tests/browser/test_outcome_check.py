@@ -17,6 +17,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
+from guide_runner.browser import sign_in_options
 from guide_runner.browser_worker import BrowserWorker
 from guide_runner.project import current
 
@@ -71,10 +72,9 @@ def check(tmp_path, url: str, password: str, *extra: str, worker: BrowserWorker 
     """A check as `python -m guide_runner.browser` runs it alone, or, with
     `worker`, as a scenario's kept browser process runs it."""
     (tmp_path / "pw.txt").write_text(password + "\n")
-    words = current().sign_in  # Rowbook's ([tool.guide_runner.sign-in]); the stand-in page shows them
+    # Rowbook's sign-in words ([tool.guide_runner.sign-in]): the stand-in page shows them.
     argv = ["--url", url, "--user", "admin", "--password-file", str(tmp_path / "pw.txt"), *extra,
-            "--sign-in-heading", words.heading, "--signed-in-button", words.signed_in,
-            "--refused-message", words.refused]
+            *sign_in_options(current().sign_in)]
     if worker is not None:
         status, out = worker.check(argv, tmp_path, 120)
         return subprocess.CompletedProcess(argv, status, "" if status else out, out if status else "")

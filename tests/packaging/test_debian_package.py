@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from guide_runner.browser import sign_in_options
 from guide_runner.machines import Machine
 from guide_runner.project import current
 from docs_site.paths import DOCS, ROOT
@@ -178,13 +179,6 @@ def work_tree_package() -> Path:
 
 # It opens the package page of the built site; which methods the feed links
 # depends on the Upgrade page too (docs_site/hooks/releases_feed.py).
-def sign_in_words() -> list[str]:
-    """How the outcome check knows Rowbook's sign-in page ([tool.guide_runner.sign-in])."""
-    words = current().sign_in
-    return ["--sign-in-heading", words.heading, "--signed-in-button", words.signed_in,
-            "--refused-message", words.refused]
-
-
 @pytest.mark.reads_pages("docs/install/debian-package.md", "docs/upgrade.md")
 def test_the_work_tree_package_stops_on_bad_settings_shows_the_apt_steps_and_stops_on_remove(
         server, built_site, tmp_path):
@@ -274,7 +268,7 @@ def test_the_work_tree_package_stops_on_bad_settings_shows_the_apt_steps_and_sto
     check = subprocess.run([sys.executable, "-m", "guide_runner.browser", "--url", "http://rowbook.localhost:8000",
                             "--resolve", f"rowbook.localhost={address}", "--user", "admin",
                             "--password-file", str(tmp_path / "admin-password.txt"),
-                            "--steps", str(tmp_path / "steps.yml"), *sign_in_words()],
+                            "--steps", str(tmp_path / "steps.yml"), *sign_in_options(current().sign_in)],
                            capture_output=True, text=True, cwd=tmp_path)
     assert check.returncode == 0, check.stdout + check.stderr
 
