@@ -42,10 +42,12 @@ def _backup(method: str, version: str) -> Step:
                     # pg_dump last: pasted, it would take the lines after it as its input.
                     f"cp .env .env.before-{version}\n"
                     f"cp compose.yml compose.yml.before-{version}\n"
-                    f"docker compose exec -T db pg_dump --username=rowbook --format=custom rowbook > {dump}")
+                    "docker compose exec -T db pg_dump --username=rowbook --format=custom rowbook \\\n"
+                    f"  > {dump}")
     if method == "all-in-one":
         return Step("Back up Rowbook's internal database first, so you can go back.",
-                    f"docker exec --user rowbook {CONTAINER} pg_dump --format=custom rowbook > {dump}")
+                    f"docker exec --user rowbook {CONTAINER} pg_dump --format=custom rowbook \\\n"
+                    f"  > {dump}")
     if method == "deb":
         # Next to the reader, not in /etc/rowbook: a purge removes that folder.
         return Step("Back up Rowbook's internal database and its settings, so you can go back.",
@@ -58,8 +60,8 @@ def _backup(method: str, version: str) -> Step:
     # image: PostgreSQL is your own server.
     return Step("Back up Rowbook's internal database first, so you can go back (on a machine with "
                 "the PostgreSQL client tools; use the values of your rowbook.env).",
-                "pg_dump --host=<POSTGRES_HOST> --username=<POSTGRES_USER> "
-                f"--format=custom --file={dump} <POSTGRES_DB>")
+                "pg_dump --host=<POSTGRES_HOST> --username=<POSTGRES_USER> --format=custom \\\n"
+                f"  --file={dump} <POSTGRES_DB>")
 
 
 def _image(version: str) -> list[Step]:
@@ -77,7 +79,7 @@ def _compose(version: str) -> list[Step]:
     return [
         Step(f"Download the Compose file of {version}, and set ROWBOOK_VERSION={version} in the "
              ".env file next to it.",
-             f"curl -fsSLO {COMPOSE_FILE_URL.format(version=version)}\n"
+             f"curl -fsSLO \\\n  {COMPOSE_FILE_URL.format(version=version)}\n"
              f"sed -i '/^ROWBOOK_VERSION=/d' .env && echo \"ROWBOOK_VERSION={version}\" >> .env"),
         Step("Download the new images and re-create the containers; Rowbook applies database "
              "migrations when it starts.",
@@ -91,8 +93,8 @@ def _all_in_one(version: str) -> list[Step]:
              f"same volume ({ALL_IN_ONE_VOLUME}); your data and generated secrets stay in it.",
              f"docker pull rowbook/all-in-one:{version}\n"
              f"docker rm -f {CONTAINER}\n"
-             f"docker run -d --name {CONTAINER} -p 127.0.0.1:8000:8000 -v {ALL_IN_ONE_VOLUME}:/data "
-             f"rowbook/all-in-one:{version}"),
+             f"docker run -d --name {CONTAINER} -p 127.0.0.1:8000:8000 -v {ALL_IN_ONE_VOLUME}:/data \\\n"
+             f"  rowbook/all-in-one:{version}"),
     ]
 
 

@@ -107,10 +107,42 @@ def test_older_docs_link_only_to_the_upgrade_pages_they_have(tmp_path):
     (tmp_path / "upgrade.md").write_text("# Upgrade\n")
     methods = methods_documented(tmp_path)
     assert [m.name for m in methods] == ["image", "compose", "all-in-one", "without-docker"]
-    entries = [{"version": "0.1.2", "date": "2026-11-24", "summary": "s"}]
+    # Two releases: the first one has no upgrade section, nothing to upgrade from.
+    entries = [{"version": "0.1.2", "date": "2026-11-24", "summary": "s"},
+               {"version": "0.1.1", "date": "2026-11-24", "summary": "s"}]
     assert set(feed(entries, methods)["releases"][0]["upgrade"]) == {m.name for m in methods}
     assert "debian-package" not in releases_markdown(entries, methods)
     (tmp_path / "install").mkdir()
     (tmp_path / "install" / "debian-package.md").write_text("# Install from the Debian package\n")
     assert "install/debian-package.md#upgrade-to-a-new-release" in releases_markdown(
         entries, methods_documented(tmp_path))
+
+
+def upgrading_section(site: Path, version: str) -> str:
+    page = (site / "releases" / "index.html").read_text()
+    anchor = f'id="upgrading-to-{version.replace(".", "-")}"'
+    assert anchor in page, f"no Upgrading to {version} section on the Releases page"
+    return page.split(anchor, 1)[1].split("<h2", 1)[0]
+
+
+def test_each_release_says_what_upgrading_to_it_changes_in_the_settings(site):
+    # Read from each release's rowbook/config.py, compared with the release before it.
+    section = upgrading_section(site, "0.1.4")
+    assert 'href="../configuration/#rowbook_database_hosts"' in section
+    assert "ROWBOOK_SIGN_IN_ATTEMPTS" in section and "ROWBOOK_USER_DATABASE_URL" not in section
+    section = upgrading_section(site, "0.1.2")
+    assert "ROWBOOK_USER_DATABASE_URL</code></a> is deprecated: since 0.1.2" in section
+    # Every section ends with each documented method's upgrade steps.
+    assert "#upgrade-a-docker-compose-install" in section
+    # The first release has nothing to upgrade from.
+    assert 'id="upgrading-to-0-1-1"' not in (site / "releases" / "index.html").read_text()
+
+
+def test_a_new_required_setting_is_said_to_be_set_before_the_upgrade():
+    from docs_site.hooks.releases_feed import upgrading_markdown
+    from docs_site.settings_changes import Changes
+    text = upgrading_markdown("9.9.9", Changes(added=["ROWBOOK_A", "ROWBOOK_B"], required=["ROWBOOK_B"],
+                                               removed=["ROWBOOK_OLD"]), "links", frozenset({"ROWBOOK_B"}))
+    assert "you must set before you upgrade: [`ROWBOOK_B`](configuration.md#rowbook_b)." in text
+    assert "optional: `ROWBOOK_A`." in text
+    assert "No longer read, remove from your settings: `ROWBOOK_OLD`." in text

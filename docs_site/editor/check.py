@@ -1,9 +1,9 @@
 """The editor's checks, in one command: scripts/check-docs.sh [DOCS_DIR].
 
-Runs Markdown lint, spelling, shellcheck on the shell blocks, the style rules,
-and the internal links of the built site, on every page under DOCS_DIR
-(default docs/). Prints each finding as `path:line: rule: message` and exits
-with 1 when there is any.
+Runs Markdown lint, spelling, shellcheck on the shell blocks, the style rules
+(style.py, command_width.py), and the internal links of the built site, on
+every page under DOCS_DIR (default docs/). Prints each finding as
+`path:line: rule: message` and exits with 1 when there is any.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import expectations, lint, links, shell_blocks, style
+from . import command_width, expectations, lint, links, shell_blocks, style
 from .findings import Finding
 from docs_site.paths import DOCS
 
@@ -37,6 +37,7 @@ def run_checks(docs_dir: Path, skip_links: bool = False) -> list[Finding]:
     for page in pages:
         findings += shell_blocks.check_page(page, shellcheck)
         findings += style.check_page(page)
+        findings += command_width.check_page(page)
         findings += expectations.check_page(page, docs_dir)
     if not skip_links:
         findings += links.check_site(docs_dir)

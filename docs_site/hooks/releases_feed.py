@@ -16,8 +16,12 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from packaging.version import InvalidVersion, Version
 
+from docs_site import settings_changes
+from docs_site.hooks.config_reference import config_of
 from docs_site.paths import RELEASES_TOML
+from guide_runner import releases
 from rowbook import install_methods
+
 RELEASES_PAGE = "releases.md"  # the page the release list is appended to
 FEED_NAME = "releases.json"
 FEED_FORMAT = 1
@@ -91,17 +95,54 @@ def feed(entries: list[dict], methods: list[install_methods.InstallMethod] = ins
     return document
 
 
-def releases_markdown(entries: list[dict], methods: list[install_methods.InstallMethod] = install_methods.METHODS) -> str:
-    """One section per release, newest first, for the Releases page."""
+def upgrading_anchor(version: str) -> str:
+    return "upgrading-to-" + version.replace(".", "-")
+
+
+def upgrading_markdown(version: str, changes: settings_changes.Changes, links: str,
+                       documented: frozenset[str]) -> str:
+    """The "Upgrading to X" section: what the release changed in the settings
+    (generated from each release's rowbook/config.py), and the upgrade steps
+    of each install method. `documented`: the settings the configuration
+    page of this build describes, the ones a name can link to."""
+    def name(setting: str) -> str:
+        return f"[`{setting}`](configuration.md#{setting.lower()})" if setting in documented else f"`{setting}`"
+
+    if changes.first:
+        return ""  # nothing to upgrade from
+    lines = [f"### Upgrading to {version} {{#{upgrading_anchor(version)}}}", ""]
+    optional = [s for s in changes.added if s not in changes.required]
+    if changes.required:
+        lines.append(f"- New settings that you must set before you upgrade: "
+                     f"{', '.join(name(s) for s in changes.required)}.")
+    if optional:
+        lines.append(f"- New settings, optional: {', '.join(name(s) for s in optional)}.")
+    for setting, why in changes.deprecated.items():
+        lines.append(f"- {name(setting)} is deprecated: {why}")
+    if changes.removed:
+        lines.append(f"- No longer read, remove from your settings: {', '.join(f'`{s}`' for s in changes.removed)}.")
+    if len(lines) == 2:
+        lines.append("- No setting was added, deprecated or removed: your settings stay as they are.")
+    lines += [f"- How to upgrade: {links}", ""]
+    return "\n".join(lines)
+
+
+def releases_markdown(entries: list[dict], methods: list[install_methods.InstallMethod] = install_methods.METHODS,
+                      documented: frozenset[str] = frozenset()) -> str:
+    """One section per release, newest first, for the Releases page; each
+    with its "Upgrading to X" section (settings compared with the release
+    before it in `entries`)."""
     parts = []
-    for entry in entries:
+    for index, entry in enumerate(entries):
         version = entry["version"]
+        older = entries[index + 1]["version"] if index + 1 < len(entries) else None
         links = " · ".join(f"[{m.label}]({m.page}#{m.anchor})" for m in methods)
         parts.append(f"## Rowbook {version} {{#{notes_anchor(version)}}}\n\n"
                      f"Released {entry['date']}. {entry['summary']}\n")
         if entry.get("notes"):
             parts.append(entry["notes"].strip() + "\n")
-        parts.append(f"How to upgrade: {links}\n")
+        upgrading = upgrading_markdown(version, settings_changes.between(older, version), links, documented)
+        parts += [upgrading] if upgrading else []
     return "\n".join(parts)
 
 
@@ -113,7 +154,10 @@ def on_serve(server, config, builder, **kwargs):
 def on_page_markdown(markdown, page, config, files, **kwargs):
     if page.file.src_uri == RELEASES_PAGE:
         methods = methods_documented(config["docs_dir"])
-        return markdown.rstrip() + "\n\n" + releases_markdown(load_releases(), methods) + "\n"
+        # The versioned build names the release it builds (docs_site/versioned_config.py).
+        release = config.extra.get("docs_release") or releases.newest()
+        documented = frozenset(var.name for var in config_of(release).VARIABLES)
+        return markdown.rstrip() + "\n\n" + releases_markdown(load_releases(), methods, documented) + "\n"
     return markdown
 
 

@@ -13,10 +13,13 @@ mkdir -m 700 "$target"
 trap 'rm -rf "$target"' EXIT
 # The dump is made inside the database container, by the pg_dump of the
 # same PostgreSQL version as the server.
-docker compose exec -T db sh -c 'pg_dump --username="$POSTGRES_USER" --format=custom "$POSTGRES_DB"' > "$target/rowbook.dump"
+docker compose exec -T db \
+    sh -c 'pg_dump --username="$POSTGRES_USER" --format=custom "$POSTGRES_DB"' \
+    > "$target/rowbook.dump"
 # .env holds SECRET_KEY: without it, the database passwords stored on the
 # Databases page cannot be read.
 cp .env compose.yml Caddyfile "$target/"
 trap - EXIT
-find "$backups" -mindepth 1 -maxdepth 1 -type d -name '20*' -mtime +14 -exec rm -r {} +
+find "$backups" -mindepth 1 -maxdepth 1 -type d -name '20*' -mtime +14 \
+    -exec rm -r {} +
 echo "Rowbook backed up to $target"

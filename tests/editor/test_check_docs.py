@@ -48,6 +48,9 @@ MISTAKES = {
     "command outside a fence": (3, "\n$ rowbook --version", 5, "style-command-outside-fence", False),
     "a step that does not say what you should see": (
         3, "\n```bash\nmkdir -p more\n```\n\nThis makes a folder.", 5, "style-you-should-see", False),
+    "a command wider than a code block": (
+        3, "\n```bash\ndocker run -d --name rowbook -p 127.0.0.1:8000:8000 -v rowbook-data:/data rowbook/all-in-one\n```",
+        6, "style-long-command", False),
     "broken link": (3, "\nSee [the missing page](missing.md).", 5, "link", True),
     "broken anchor": (3, "\nSee [the missing section](#no-such-section).", 5, "link", True),
 }
