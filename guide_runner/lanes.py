@@ -41,6 +41,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import project
+from .project import LaneImages
+
 PREFIX = "guide-runner-lane-"
 DATA = Path("/var/lib/guide-runner-lanes")  # engines' storage (images, containers)
 RUN = Path("/run/guide-runner-lanes")  # sockets, pid files, exec roots
@@ -48,9 +51,6 @@ NETNS = Path("/run/netns")
 CGROUPS = Path("/sys/fs/cgroup")  # cgroup v1: one folder per controller, the lane's cgroup-parent in each
 # The host's loopback as slirp4netns shows it inside the namespace.
 HOST_LOOPBACK = "10.0.2.2"
-# Images copied into each lane: the ones scripts/build-images.sh labels, and their base.
-IMAGE_LABEL = "org.rowbook.inputs"
-BASE_IMAGES = ("debian:bookworm-slim",)
 
 
 class LaneError(Exception):
@@ -248,18 +248,20 @@ def claim(count: int, owner: int | None = None) -> list[Lane]:
     return claimed
 
 
-def start(lanes: list[Lane], say=print) -> list[Lane]:
-    """Start the lanes (claimed first), each with the main engine's images.
-    On any failure, those lanes are stopped again and released."""
+def start(lanes: list[Lane], images: LaneImages | None = None, say=print) -> list[Lane]:
+    """Start the lanes (claimed first), each with the main engine's images:
+    those the project chose (`[tool.guide_runner.lane-images]`), else every
+    tagged one. On any failure, those lanes are stopped again and released."""
     _check_tools()
     started = time.monotonic()
     archive = DATA / f"images-{os.getpid()}.tar"
     try:
         with ThreadPoolExecutor(len(lanes)) as pool:
             list(pool.map(lambda lane: lane.start(say), lanes))
-        wanted = _tagged_images(["docker"], only_ours=True)
+        wanted = _tagged_images(["docker"], images)
         if not wanted:
-            raise LaneError("the main Docker engine has none of our images: run scripts/build-images.sh first")
+            raise LaneError(f"the main Docker engine has no image {f'labelled {images.label}' if images else 'tagged'} "
+                            "for the lanes: build the project's images first (its build-images)")
         if not all(lane.images() == wanted for lane in lanes):
             _save(wanted, archive)
         with ThreadPoolExecutor(len(lanes)) as pool:
@@ -318,18 +320,18 @@ def _check_tools() -> None:
         raise LaneError("lanes need root (network namespaces, a Docker engine)")
 
 
-def _tagged_images(docker: list[str], only_ours: bool = False) -> dict[str, str]:
-    """tag: image ID."""
+def _tagged_images(docker: list[str], chosen: LaneImages | None = None) -> dict[str, str]:
+    """tag: image ID, of every tagged image; with `chosen`, of its label's and its tags."""
     listing = [*docker, "images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}"]
     found = {}
-    for args in ([["--filter", f"label={IMAGE_LABEL}"]] if only_ours else [[]]):
-        run = subprocess.run(listing + args, capture_output=True, text=True)
-        for line in run.stdout.splitlines():
-            tag, ident = line.rsplit(" ", 1)
-            if "<none>" not in tag:
-                found[tag] = ident
-    if only_ours:
-        for tag in BASE_IMAGES:
+    run = subprocess.run(listing + (["--filter", f"label={chosen.label}"] if chosen else []),
+                         capture_output=True, text=True)
+    for line in run.stdout.splitlines():
+        tag, ident = line.rsplit(" ", 1)
+        if "<none>" not in tag:
+            found[tag] = ident
+    if chosen:
+        for tag in chosen.tags:
             run = subprocess.run([*docker, "image", "inspect", "-f", "{{.Id}}", tag], capture_output=True, text=True)
             if run.returncode == 0:
                 found[tag] = run.stdout.strip().removeprefix("sha256:")[:12]
@@ -436,7 +438,9 @@ def main(argv: list[str]) -> int:
     try:
         if argv[0] == "start":
             # Lanes for a person to try things in: claimed by no run (pid 1 never ends).
-            start(claim(int(argv[1]) if len(argv) > 1 else 2, owner=1))
+            configured = project.load(Path.cwd())
+            start(claim(int(argv[1]) if len(argv) > 1 else 2, owner=1),
+                  configured.lane_images if configured else None)
         elif argv[0] == "stop":
             stop()
             left = leftovers()

@@ -61,6 +61,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--lanes", type=int, default=0, metavar="N",
                     help="run the tests in N lanes side by side, each a Docker engine in a network namespace "
                          "of its own (guide_runner/lanes.py), one pytest-xdist worker in each")
+    group.addoption("--no-checkpoints", action="store_true",
+                    help="make no checkpoint of a test server: each page that starts from a base page on a "
+                         "test server replays it (to measure what checkpoints save, or to rule them out)")
     group.addoption("--shard", metavar="K/N", default=None,
                     help="run part K of N of the collected tests, for N machines: every test in exactly one "
                          "part, tests that share a setup together, parts balanced by the project's committed "
@@ -235,9 +238,10 @@ class TestPasses:
         runs), removed when it ends; in a serial run, each base runs before
         the scenarios that start from it (a lane's worker sorts longest first,
         LaneWorker)."""
-        plans = [item.scenario.plan for item in items if isinstance(item, ScenarioItem)]
-        made = self.config.stash[CHECKPOINTS] = Checkpoints.for_plans(plans)
-        self.config.add_cleanup(made.remove_all)
+        if not self.config.getoption("--no-checkpoints"):
+            plans = [item.scenario.plan for item in items if isinstance(item, ScenarioItem)]
+            made = self.config.stash[CHECKPOINTS] = Checkpoints.for_plans(plans)
+            self.config.add_cleanup(made.remove_all)
         if not _worker(self.config):
             items[:] = parallel.together(items)
 
@@ -494,7 +498,7 @@ class LaneController:
             raise pytest.UsageError("--lanes needs the Docker engine, and docker = true in [tool.guide_runner]")
         _engine_locked(self.config)
         _images_built(self.config)
-        lanes.start(self.config.stash[CLAIMED], say=_say(self.config))
+        lanes.start(self.config.stash[CLAIMED], self.config.stash[PROJECT].lane_images, say=_say(self.config))
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node) -> None:

@@ -27,6 +27,10 @@ A project turns the runner on with a `[tool.guide_runner]` table in the
     [tool.guide_runner.machines]   # test servers a page names with machine="NAME" (optional)
     debian-12 = { image = "example/debian-server:12", user = "admin" }
 
+    [tool.guide_runner.lane-images]   # what each lane (--lanes) gets of the main engine's images
+    label = "org.example.inputs"   # the images build-images labels so (default: every tagged image)
+    tags = ["debian:bookworm-slim"]   # and these, such as what they are built from
+
 Paths are relative to the rootdir. The plugin activates the project for the
 run (`use`) and puts the previous one back when the run ends, so a pytester
 run of an outside project inside this one leaves this one's in place.
@@ -44,6 +48,13 @@ TABLE = "guide_runner"
 
 class ProjectError(Exception):
     """The [tool.guide_runner] table is wrong: the message names the key and the fix."""
+
+
+@dataclass(frozen=True)
+class LaneImages:
+    """The main engine's images each lane gets: those labelled `label`, and `tags`."""
+    label: str
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,6 +79,7 @@ class Project:
     # name: (image with systemd as PID 1, the reader's sudo user) (machines.py)
     machines: dict[str, tuple[str, str]] = field(default_factory=dict)
     sign_in: SignInWords | None = None  # what outcome checks look for (browser.py)
+    lane_images: LaneImages | None = None  # None: every tagged image of the main engine (lanes.py)
     # The leak check removes whatever is new in the engine after a page, whoever
     # made it: only where the project says its pages use Docker.
     docker: bool = False
@@ -111,7 +123,7 @@ def load(root: Path) -> Project | None:
 
 
 _KEYS = {"docs", "mkdocs-yml", "docker", "releases", "build-images", "reports", "cache", "durations", "inputs",
-         "pages-read-by-folder", "machines", "sign-in"}
+         "pages-read-by-folder", "machines", "sign-in", "lane-images"}
 
 
 def from_table(root: Path, table: dict) -> Project:
@@ -127,6 +139,11 @@ def from_table(root: Path, table: dict) -> Project:
         if not isinstance(value, str) or not value:
             raise ProjectError(f"[tool.{TABLE}] {key} must be a path relative to {root}, not {value!r}")
         return root / value
+
+    def texts(value: object, keys: set[str]) -> bool:
+        """A table of exactly `keys`, each a text that is not empty."""
+        return (isinstance(value, dict) and set(value) == keys
+                and all(isinstance(v, str) and v for v in value.values()))
 
     def strings(key: str) -> tuple[str, ...] | None:
         value = table.get(key)
@@ -150,25 +167,32 @@ def from_table(root: Path, table: dict) -> Project:
         raise ProjectError(f"[tool.{TABLE}.pages-read-by-folder] must be a table of folder = [pages]")
     machines = {}
     for name, spec in table.get("machines", {}).items():
-        if not (isinstance(spec, dict) and set(spec) == {"image", "user"}
-                and all(isinstance(v, str) and v for v in spec.values())):
+        if not texts(spec, {"image", "user"}):
             raise ProjectError(f"[tool.{TABLE}.machines] {name} must be {{ image = \"IMAGE\", user = \"USER\" }}: "
                                f"an image with systemd as PID 1 and the reader's sudo user, not {spec!r}")
         machines[name] = (spec["image"], spec["user"])
     sign_in = None
     if "sign-in" in table:
         words = table["sign-in"]
-        if not (isinstance(words, dict) and set(words) == {"heading", "signed-in", "refused"}
-                and all(isinstance(v, str) and v for v in words.values())):
+        if not texts(words, {"heading", "signed-in", "refused"}):
             raise ProjectError(f"[tool.{TABLE}.sign-in] must hold heading, signed-in and refused, each the text "
                                f"the project's pages show, not {words!r}")
         sign_in = SignInWords(words["heading"], words["signed-in"], words["refused"])
+    lane_images = None
+    if "lane-images" in table:
+        chosen = table["lane-images"]
+        tags = chosen.get("tags", []) if isinstance(chosen, dict) else None
+        if not (isinstance(tags, list) and all(isinstance(t, str) and t for t in tags)
+                and texts({k: v for k, v in chosen.items() if k != "tags"}, {"label"})):
+            raise ProjectError(f"[tool.{TABLE}.lane-images] must be label = \"LABEL\" (the label of the images "
+                               f"the project builds) and, optionally, tags = [\"IMAGE:TAG\", ...], not {chosen!r}")
+        lane_images = LaneImages(chosen["label"], tuple(tags))
     return Project(
         root=root, docs=docs, mkdocs_yml=path("mkdocs-yml", "mkdocs.yml"), releases=path("releases"),
         build_images=strings("build-images") or (), reports=path("reports"),
         cache=path("cache", ".cache/guide-runner"), durations=path("durations"), inputs=strings("inputs"),
         pages_read_by_folder={folder: tuple(pages) for folder, pages in folders.items()}, docker=docker,
-        machines=machines, sign_in=sign_in,
+        machines=machines, sign_in=sign_in, lane_images=lane_images,
     )
 
 

@@ -254,3 +254,18 @@ def test_the_sign_in_page_is_the_projects_configuration(pytester):
             evaluate_outcome(outcome, Context(session=None, variant=""))
     finally:
         project.use(previous)
+
+
+def test_lane_images_are_the_projects_choice_and_every_tagged_image_without_one(pytester):
+    # Rowbook's label was once built into lanes.py: an outside project's lanes got none of its images.
+    from guide_runner import project
+
+    pytester.mkdir("docs")
+    assert project.from_table(pytester.path, {"docs": "docs"}).lane_images is None
+    chosen = project.from_table(pytester.path, {"docs": "docs", "lane-images": {
+        "label": "org.example.inputs", "tags": ["debian:bookworm-slim"]}}).lane_images
+    assert chosen == project.LaneImages("org.example.inputs", ("debian:bookworm-slim",))
+    assert project.from_table(pytester.path, {"docs": "docs", "lane-images": {"label": "x"}}).lane_images.tags == ()
+    for wrong in ({"tags": ["a:b"]}, {"label": ""}, {"label": "x", "tags": "a:b"}, {"label": "x", "other": "y"}):
+        with pytest.raises(project.ProjectError, match=r"lane-images\] must be label = \"LABEL\""):
+            project.from_table(pytester.path, {"docs": "docs", "lane-images": wrong})
