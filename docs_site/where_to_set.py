@@ -1,7 +1,8 @@
 """Where a reader sets each setting, per install method: the configuration
 reference prints it (hooks/config_reference.py), and the tests hold Compose
 and each method's effect check to it (tests/test_compose_settings.py,
-tests/containers/test_settings_take_effect.py)."""
+tests/containers/test_settings_take_effect.py), and the Helm chart's
+rendering (tests/helm/test_chart.py)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,52 @@ SET_ELSEWHERE: dict[str, dict[str, str]] = {
 }
 
 
-def where(name: str) -> list[tuple[str, str]]:
-    """(method's title, where to set `name` there, or why not), per method."""
-    return [(title, f"set for you ({SET_ELSEWHERE[method][name]})" if name in SET_ELSEWHERE[method]
+# The Helm chart (deploy/helm/rowbook) sets each setting from a value of its
+# own: tests/helm/test_chart.py sets each value below and finds the setting in
+# what the pods get (the ConfigMap, or the Secret for a secret). Any other
+# setting that is not secret goes under `config.extra`.
+HELM = "Helm chart"
+HELM_VALUES = {
+    "SECRET_KEY": "`secretKey` in your values file, or the Secret you name in `existingSecret`",
+    "POSTGRES_PASSWORD": "`postgresql.password` in your values file, or the Secret you name in `existingSecret`",
+    "DOMAIN_NAME": "`domainName` in your values file",
+    "ROWBOOK_EXTRA_HOSTS": "`extraHosts` in your values file, a list",
+    "POSTGRES_HOST": "`postgresql.host` in your values file",
+    "POSTGRES_PORT": "`postgresql.port` in your values file",
+    "POSTGRES_USER": "`postgresql.user` in your values file",
+    "POSTGRES_DB": "`postgresql.database` in your values file",
+    "ROWBOOK_WORKERS": "`config.workers` in your values file",
+    "ROWBOOK_LOG_LEVEL": "`config.logLevel` in your values file",
+    "ROWBOOK_TRUST_PROXY": "`config.trustProxy` in your values file (`auto`: on when the Ingress is)",
+    "ROWBOOK_UPDATE_CHECK": "`config.updateCheck` in your values file",
+}
+HELM_EXTRA = "`{name}: \"...\"` under `config.extra` in your values file"
+# What the chart does not let a reader set, and why (besides the secrets it
+# has no value for, such as SECRET_KEY_FALLBACKS).
+HELM_NOT_SET = {
+    "ROWBOOK_HOST": "set for you (the image listens on all addresses inside the pod)",
+    "ROWBOOK_PORT": "set for you (8000 inside the pod; the Service's port is `service.port`)",
+    "ROWBOOK_ENV_FILE": "not used (the chart gives the pods their settings as environment variables)",
+    "ROWBOOK_INSTALL_METHOD": "set for you (by the image)",
+    "ROWBOOK_USER_DATABASE_URL": "not offered: it is deprecated and holds a password; add the database "
+                                 "on the Databases page",
+}
+
+
+def helm_how(name: str, secret: bool) -> str:
+    """Where a Helm install sets `name`, or why it does not."""
+    if name in HELM_VALUES:
+        return HELM_VALUES[name]
+    if name in HELM_NOT_SET:
+        return HELM_NOT_SET[name]
+    if secret:
+        return "not offered yet: it is a secret, and `config.extra` is not for secrets"
+    return HELM_EXTRA.format(name=name)
+
+
+def where(name: str, secret: bool = False, helm: bool = False) -> list[tuple[str, str]]:
+    """(method's title, where to set `name` there, or why not), per method;
+    `helm`: the docs have the Helm chart's page, so a row for it too."""
+    rows = [(title, f"set for you ({SET_ELSEWHERE[method][name]})" if name in SET_ELSEWHERE[method]
              else how.format(name=name)) for method, (title, how) in METHODS.items()]
+    return rows + ([(HELM, helm_how(name, secret))] if helm else [])

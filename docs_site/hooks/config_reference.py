@@ -16,6 +16,7 @@ import tarfile
 import tempfile
 import tomllib
 from contextlib import contextmanager
+from pathlib import Path
 
 from guide_runner import releases
 from docs_site.where_to_set import where
@@ -36,7 +37,7 @@ def default_of(var) -> str:
     return f"`{str(var.default).lower() if isinstance(var.default, bool) else var.default}`"
 
 
-def variable_section(var, since: str) -> str:
+def variable_section(var, since: str, helm: bool = False) -> str:
     default = "**required**" if var.required else default_of(var) or "not set"
     lines = [
         f"### `{var.name}`",
@@ -54,15 +55,15 @@ def variable_section(var, since: str) -> str:
         lines.append(f"- Also read from a file: set `{var.file_variable}` to the file's path (a Docker "
                      "secret, a systemd credential); [Keep secrets in files](secrets-in-files.md) shows how.")
     lines.append("- Where to set it:")
-    lines += [f"    - {method}: {how}" for method, how in where(var.name)]
+    lines += [f"    - {method}: {how}" for method, how in where(var.name, var.secret, helm)]
     if var.deprecated:
         lines += ["", '!!! warning "Deprecated"', "", f"    {var.deprecated}"]
     return "\n".join(lines) + "\n"
 
 
-def reference(module, since: dict[str, str]) -> str:
+def reference(module, since: dict[str, str], helm: bool = False) -> str:
     """The summary table and a section per variable; `since`: the release
-    that first read each variable."""
+    that first read each variable; `helm`: where the Helm chart sets it too."""
     required = [v for v in module.VARIABLES if v.required]
     optional = [v for v in module.VARIABLES if not v.required]
     summary = ["| Variable | Required | Default | Since |", "|---|---|---|---|"]
@@ -71,8 +72,8 @@ def reference(module, since: dict[str, str]) -> str:
                        f"| {default_of(var)} | {since[var.name]} |")
     return "\n".join([
         "\n".join(summary), "",
-        "## Required settings", "", *(variable_section(v, since[v.name]) for v in required),
-        "## Optional settings", "", *(variable_section(v, since[v.name]) for v in optional),
+        "## Required settings", "", *(variable_section(v, since[v.name], helm) for v in required),
+        "## Optional settings", "", *(variable_section(v, since[v.name], helm) for v in optional),
     ])
 
 
@@ -134,4 +135,6 @@ def on_page_markdown(markdown: str, page, config, **_) -> str:
         raise ValueError("docs/configuration.md lost its <!-- config-reference --> marker")
     # The versioned build names the release it builds (docs_site/versioned_config.py).
     release = config.extra.get("docs_release") or releases.newest()
-    return markdown.replace(MARKER, reference(config_of(release), since_of(release)))
+    # A Helm row where these docs have the chart's page (it came after 0.1.2).
+    helm = (Path(config["docs_dir"]) / "install" / "kubernetes.md").is_file()
+    return markdown.replace(MARKER, reference(config_of(release), since_of(release), helm))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import tomllib
 
 import pytest
@@ -17,7 +18,9 @@ import yaml
 
 from guide_runner.languages import Kind
 from guide_runner.page import read_page
+from docs_site import where_to_set
 from docs_site.paths import DOCS, RELEASES_TOML
+from rowbook import config as rowbook_config
 from tests.helm.chart import (
     CHART, EXAMPLES, ChartRefused, api_problems, check, kind, lint_findings, load_values, pod_spec, render,
 )
@@ -338,3 +341,45 @@ def test_the_ingress_answers_for_the_domain_with_tls():
 
 def test_no_ingress_unless_enabled():
     assert all(m.object["kind"] != "Ingress" for m in render(MINIMAL))
+
+
+# --- every setting: where the configuration reference says a Helm install sets it ---
+
+# A value for each values path the reference names, and the setting it must become.
+SAMPLES = {
+    "secretKey": ("s" * 40, "s" * 40), "postgresql.password": ("pw-sample", "pw-sample"),
+    "domainName": ("rowbook.sample.example", "rowbook.sample.example"),
+    "extraHosts": (["a.example", "10.0.0.9"], "a.example,10.0.0.9"),
+    "postgresql.host": ("pg.sample.example", "pg.sample.example"), "postgresql.port": (6543, "6543"),
+    "postgresql.user": ("sample_user", "sample_user"), "postgresql.database": ("sample_db", "sample_db"),
+    "config.workers": (3, "3"), "config.logLevel": ("WARNING", "WARNING"),
+    "config.trustProxy": (True, "true"), "config.updateCheck": (False, "false"),
+}
+SECRET_KEYS = {"SECRET_KEY": "secret-key", "POSTGRES_PASSWORD": "postgres-password"}
+
+
+def settings_the_pods_get(manifests) -> dict[str, str]:
+    """The ConfigMap's settings, and the secrets under their setting's name."""
+    got = dict(kind(manifests, "ConfigMap")["data"])
+    secret = next(m.object for m in manifests if m.object["kind"] == "Secret" and m.name == "Secret/rowbook")
+    got.update({name: secret["stringData"][key] for name, key in SECRET_KEYS.items()})
+    return got
+
+
+@pytest.mark.parametrize("var", rowbook_config.VARIABLES, ids=lambda v: v.name)
+def test_each_setting_is_set_where_the_configuration_reference_says_for_helm(var):
+    """The reference's "Helm chart" row (docs_site/where_to_set.py) names a
+    value of the chart, `config.extra`, or why the chart does not set it; a
+    setting Rowbook reads that the row does not account for fails here."""
+    how = where_to_set.helm_how(var.name, var.secret)
+    if var.name in where_to_set.HELM_VALUES:
+        path = re.search(r"`([^`]+)`", how)[1]
+        value, setting = SAMPLES[path]
+        got = settings_the_pods_get(render(with_values(**{path.replace(".", "__"): value})))
+        assert got[var.name] == setting, f"{path}: {value!r} did not become {var.name}={setting}"
+    elif how == where_to_set.HELM_EXTRA.format(name=var.name):
+        got = settings_the_pods_get(render(with_values(config__extra={var.name: "sample-value"})))
+        assert got[var.name] == "sample-value"
+    else:
+        assert how.startswith(("set for you", "not used", "not offered")), how
+        assert var.name not in settings_the_pods_get(render(MINIMAL))
