@@ -9,9 +9,13 @@ page's "What CI proves and what it does not" says so to readers.
 from __future__ import annotations
 
 import copy
+import io
 import json
 import re
+import subprocess
+import tarfile
 import tomllib
+from pathlib import Path
 
 import pytest
 import yaml
@@ -19,7 +23,8 @@ import yaml
 from guide_runner.languages import Kind
 from guide_runner.page import read_page
 from docs_site import where_to_set
-from docs_site.paths import DOCS, RELEASES_TOML
+from docs_site.paths import DOCS, RELEASES_TOML, ROOT
+from guide_runner import releases
 from rowbook import config as rowbook_config
 from tests.helm.chart import (
     CHART, EXAMPLES, ChartRefused, api_problems, check, kind, lint_findings, load_values, pod_spec, render,
@@ -292,6 +297,29 @@ def test_the_image_defaults_to_the_newest_release():
     assert chart["appVersion"] == releases[-1]["version"]
     container = pod_spec(kind(render(MINIMAL), "Deployment"))["containers"][0]
     assert container["image"] == f"rowbook/rowbook:{chart['appVersion']}"
+
+
+def release_chart(version: str, into: Path) -> Path:
+    """The chart as the release's tag holds it: what a reader of that release's docs clones."""
+    commit = next(r["commit"] for r in tomllib.loads(RELEASES_TOML.read_text())["release"] if r["version"] == version)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "deploy/helm/rowbook"],
+                             capture_output=True, check=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into / "deploy" / "helm" / "rowbook"
+
+
+@pytest.mark.parametrize("version", [v for v in releases.versions() if releases.has_page(v, "install/kubernetes.md")])
+@pytest.mark.parametrize("values_file", ["managed-postgresql.yaml", "ingress-tls.yaml"])
+def test_the_values_on_the_page_install_the_release_the_page_is_for(version, values_file, tmp_path):
+    """The chart at a release's tag may default to the release before it (the
+    chart's appVersion was raised after 0.1.3 and 0.1.4 were cut): 0.1.4's
+    page once installed 0.1.3, without the security fixes. The page's values
+    name the release, as rendered for that release's docs."""
+    values = load_values(releases.snippet_dirs(version)[0] / "helm" / values_file)
+    manifests = render(values, release_chart(version, tmp_path))
+    for obj in ("Deployment", "Job"):
+        assert pod_spec(kind(manifests, obj))["containers"][0]["image"] == f"rowbook/rowbook:{version}", obj
 
 
 def test_rowbook_0_1_2_gets_its_secrets_as_variables_from_the_secret():
