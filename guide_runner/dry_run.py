@@ -48,5 +48,7 @@ def describe(name: str, plan: Plan) -> list[str]:
             text = f"{block.title}: {text}"
         sudo = " [sudo]" if block.kind in (Kind.SHELL, Kind.CONSOLE, Kind.HIDDEN, Kind.TEARDOWN) and any(
             _SUDO.search(" " + line) for line in block.source.splitlines()) else ""
-        lines.append(f"  {block.where:<40} {block.language or '-':<10} {_DOES[block.kind]}{sudo}: {text}")
+        # What the evaluator does first (evaluators.evaluate): a skipped block runs nothing.
+        does = f"skipped ({block.options['skip']})" if "skip" in block.options else f"{_DOES[block.kind]}{sudo}"
+        lines.append(f"  {block.where:<40} {block.language or '-':<10} {does}: {text}")
     return lines

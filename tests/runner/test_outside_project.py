@@ -190,7 +190,8 @@ def test_the_built_wheel_in_a_fresh_venv_runs_an_outside_project(pytester, spies
 def test_a_dry_run_prints_what_each_page_would_run_and_runs_nothing(pytester, spies):
     configured(pytester)
     (pytester.path / "docs" / "install.md").write_text(
-        "# Install\n\n```bash\nsudo apt-get install -y cowsay\n```\n\n```python\nprint('shown only')\n```\n")
+        "# Install\n\n```bash\nsudo apt-get install -y cowsay\n```\n\n```python\nprint('shown only')\n```\n\n"
+        '<!-- test: skip="needs a cluster" -->\n```bash\nsudo kubectl apply -f app.yaml\n```\n')
     before = files_in(pytester.path)
     run = pytester.runpytest_subprocess("--dry-run", *NO_CACHE)
     assert run.ret == pytest.ExitCode.OK, run.stdout.str()
@@ -200,6 +201,8 @@ def test_a_dry_run_prints_what_each_page_would_run_and_runs_nothing(pytester, sp
         "docs/install.md::page: on this machine, in a scratch folder",
         "  docs/install.md:3 * bash * runs [[]sudo[]]: sudo apt-get install -y cowsay",
         "  docs/install.md:7 * python * not run: print('shown only')",
+        # A skipped block runs nothing, whatever it holds (sudo here).
+        "  docs/install.md:12 * bash * skipped (needs a cluster): sudo kubectl apply -f app.yaml",
         "docs/shells.md::bash: on this machine, in a scratch folder",
     ])
     assert "passed" not in run.stdout.str() and "guide coverage" not in run.stdout.str()
