@@ -34,7 +34,9 @@ def backup_file(version: str) -> str:
 
 def _backup(method: str, version: str) -> Step:
     """Back up first: the new release may migrate the internal database, and
-    going back needs the settings (and Compose file) of the old release too."""
+    going back needs the settings (and Compose file) of the old release too.
+    The dump holds the users and the stored passwords: umask 077, only the
+    admin reads it."""
     dump = backup_file(version)
     if method == "compose":
         return Step("Back up Rowbook's internal database, your settings and your Compose file, "
@@ -42,26 +44,29 @@ def _backup(method: str, version: str) -> Step:
                     # pg_dump last: pasted, it would take the lines after it as its input.
                     f"cp .env .env.before-{version}\n"
                     f"cp compose.yml compose.yml.before-{version}\n"
-                    "docker compose exec -T db pg_dump --username=rowbook --format=custom rowbook \\\n"
-                    f"  > {dump}")
+                    "(umask 077 && docker compose exec -T db \\\n"
+                    "  pg_dump --username=rowbook --format=custom rowbook \\\n"
+                    f"  > {dump})")
     if method == "all-in-one":
         return Step("Back up Rowbook's internal database first, so you can go back.",
-                    f"docker exec --user rowbook {CONTAINER} pg_dump --format=custom rowbook \\\n"
-                    f"  > {dump}")
+                    f"(umask 077 && docker exec --user rowbook {CONTAINER} \\\n"
+                    f"  pg_dump --format=custom rowbook > {dump})")
     if method == "deb":
         # Next to the reader, not in /etc/rowbook: a purge removes that folder.
         return Step("Back up Rowbook's internal database and its settings, so you can go back.",
-                    f"sudo -u postgres pg_dump --format=custom rowbook > {dump}\n"
+                    "(umask 077 && sudo -u postgres pg_dump --format=custom rowbook \\\n"
+                    f"  > {dump})\n"
                     f"sudo cp -p {ENV_FILE} rowbook.env.before-{version}")
     if method == "without-docker":  # PostgreSQL runs on the same server
         return Step("Back up Rowbook's internal database and its settings, so you can go back.",
-                    f"sudo -u postgres pg_dump --format=custom rowbook > {dump}\n"
+                    "(umask 077 && sudo -u postgres pg_dump --format=custom rowbook \\\n"
+                    f"  > {dump})\n"
                     f"sudo cp -p {ENV_FILE} {ENV_FILE}.before-{version}")
     # image: PostgreSQL is your own server.
     return Step("Back up Rowbook's internal database first, so you can go back (on a machine with "
                 "the PostgreSQL client tools; use the values of your rowbook.env).",
-                "pg_dump --host=<POSTGRES_HOST> --username=<POSTGRES_USER> --format=custom \\\n"
-                f"  --file={dump} <POSTGRES_DB>")
+                "(umask 077 && pg_dump --host=<POSTGRES_HOST> --username=<POSTGRES_USER> \\\n"
+                f"  --format=custom --file={dump} <POSTGRES_DB>)")
 
 
 def _image(version: str) -> list[Step]:
