@@ -246,6 +246,10 @@ def test_the_work_tree_package_stops_on_bad_settings_shows_the_apt_steps_and_sto
     # PostgreSQL stopped: signing in answers 503 with the cause (the page's
     # failure box quotes it), `rowbook check` names it; back by itself.
     root(server, "systemctl stop postgresql")
+    # The stop can return while the cluster still closes its connections: a
+    # `rowbook check` then read "server closed the connection unexpectedly"
+    # (one CI run). Wait until nothing answers on the port (pg_isready: 2).
+    root(server, "timeout 20 sh -c 'until pg_isready -q -h 127.0.0.1 -p 5432; [ $? -eq 2 ]; do sleep 0.2; done'")
     status, answer, _ = Browser(8000, address=address, Host="rowbook.localhost").sign_in("admin", PASSWORD)
     assert status == 503 and "Rowbook cannot reach its database" in answer, (status, answer)
     assert "Rowbook shows `Rowbook cannot reach its database`" in page
