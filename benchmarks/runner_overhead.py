@@ -30,7 +30,7 @@ from guide_runner.machines import Machine
 from guide_runner.options import pairs
 from docs_site.paths import DOCS, ROOT
 from guide_runner.plan import substituted
-from guide_runner.sandbox import Snapshot
+from guide_runner.sandbox import Snapshot, engine_is_ours
 from guide_runner.scenario import page_env
 
 
@@ -89,7 +89,7 @@ def plain_bash_on_a_server(plan, script: str) -> None:
 
 
 def leak_check() -> None:
-    snapshot = Snapshot.take()
+    snapshot = Snapshot.take(ours=engine_is_ours())
     snapshot.clean_up()
 
 

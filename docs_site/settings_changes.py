@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
-from docs_site.hooks.config_reference import config_of
+from docs_site.release_tree import config_of
 
 
 @dataclass

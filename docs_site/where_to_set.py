@@ -56,6 +56,8 @@ HELM_VALUES = {
     "ROWBOOK_UPDATE_CHECK": "`config.updateCheck` in your values file",
 }
 HELM_EXTRA = "`{name}: \"...\"` under `config.extra` in your values file"
+# A secret the chart has no value of its own for: config.extra is a ConfigMap.
+HELM_SECRET_NOT_OFFERED = "not offered yet: it is a secret, and `config.extra` is not for secrets"
 # What the chart does not let a reader set, and why (besides the secrets it
 # has no value for, such as SECRET_KEY_FALLBACKS).
 HELM_NOT_SET = {
@@ -75,7 +77,7 @@ def helm_how(name: str, secret: bool) -> str:
     if name in HELM_NOT_SET:
         return HELM_NOT_SET[name]
     if secret:
-        return "not offered yet: it is a secret, and `config.extra` is not for secrets"
+        return HELM_SECRET_NOT_OFFERED
     return HELM_EXTRA.format(name=name)
 
 

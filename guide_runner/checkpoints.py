@@ -44,6 +44,7 @@ from pathlib import Path
 from .languages import Kind
 from .page import Block
 from .plan import Plan, with_files_of
+from .sandbox import MADE
 
 LABEL = "guide-runner.checkpoint"  # on every checkpoint image: what the runner made
 
@@ -141,7 +142,7 @@ class Checkpoints:
         blocks = steps(plan)
         key = key_of(plan.machine, blocks)
         image = f"guide-runner-checkpoint:{key[:12]}-{os.getpid()}"
-        _docker("commit", "--change", f"LABEL {LABEL}={os.getpid()}", container, image)
+        _docker("commit", "--change", f"LABEL {LABEL}={os.getpid()} {MADE}=checkpoint", container, image)
         archive = self.folder / f"{key[:12]}.tar"
         # As root on the server: the reader's files there may be theirs alone.
         with archive.open("wb") as out:

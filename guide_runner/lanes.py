@@ -5,7 +5,8 @@ Pages use the names and ports a reader types (`127.0.0.1:8000`, the container
 engine or a loopback. In a lane they need not: the lane's engine and every
 process of its test worker live in the lane's network namespace, where
 `127.0.0.1:8000` is the lane's own, and the leak check diffs the lane's engine
-only. The page runs byte for byte as its reader sees it.
+only (labelled `guide-runner.lane`, so it may remove whatever is new in it).
+The page runs byte for byte as its reader sees it.
 
 A lane is made of:
 
@@ -43,6 +44,7 @@ from pathlib import Path
 
 from . import project
 from .project import LaneImages
+from .sandbox import LANE
 
 PREFIX = "guide-runner-lane-"
 DATA = Path("/var/lib/guide-runner-lanes")  # engines' storage (images, containers)
@@ -142,6 +144,8 @@ class Lane:
             # Its own key, so its own engine ID (else it reports the main engine's).
             "deprecated-key-path": str(self.data / "key.json"),
             "storage-driver": "overlay2",
+            # The run's own engine: its leak check may remove whatever is new in it (sandbox.py).
+            "labels": [f"{LANE}={self.number}"],
             "registry-mirrors": [f"http://{HOST_LOOPBACK}:5000"],
             "insecure-registries": [f"{HOST_LOOPBACK}:5000"],
         }, indent=2))

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .project import current
+from .sandbox import MADE
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class Machine:
         """Boot the server: a fresh one, or `image`, a checkpoint of one (checkpoints.py)."""
         root = current().root  # read-only: $RUNNER_REPO
         # systemd in a container without --privileged, as measured on this kind of machine (CONTRIBUTING.md, "The machine").
-        _docker("run", "-d", "--name", self.container, "--hostname", "server",
+        _docker("run", "-d", "--name", self.container, "--hostname", "server", "--label", f"{MADE}=test-server",
                 "--cgroupns=host", "-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw",
                 "--tmpfs", "/run", "--tmpfs", "/run/lock",
                 "-v", f"{self.scratch}:{self.scratch}", "-v", f"{root}:{root}:ro", image or self.spec.image)

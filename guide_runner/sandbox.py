@@ -1,19 +1,30 @@
 """What a page leaves in the Docker engine: snapshot before, compare after.
 
 Every container, network and volume that exists after a page's teardown but
-did not exist before the page started was left behind by the page. The runner
-removes it and fails the page, naming it, so a guide whose cleanup is wrong
-cannot pass. The same holds for tagged images the page built or pulled;
-untagged layers a build leaves behind are removed without blame.
+did not exist before the page started was left behind by the page, and the
+page fails, naming it, so a guide whose cleanup is wrong cannot pass. The
+same holds for tagged images the page built or pulled.
+
+What is removed depends on whose engine it is. A lane's engine (lanes.py,
+labelled `guide-runner.lane`) is the run's own: nothing else makes anything
+in it, so all that is new is removed, untagged build layers too (without
+blame). On any other engine (a developer's, shared with their own work) the
+runner removes only what it labelled as its own (`guide-runner.made`: test
+servers, checkpoints) and names the rest with the command that removes it:
+something new there may be someone else's.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
+
+MADE = "guide-runner.made"  # on what the runner itself makes: test servers, checkpoints
+LANE = "guide-runner.lane"  # on a lane's engine (dockerd --label): the run's own engine
 
 KINDS = {
     # kind: (list command, remove command)
@@ -30,6 +41,17 @@ KINDS = {
 def docker_available() -> bool:
     return shutil.which("docker") is not None and subprocess.run(
         ["docker", "info"], capture_output=True).returncode == 0
+
+
+@cache
+def engine_is_ours() -> bool:
+    """Is the engine `docker` talks to a lane the runner started?"""
+    return is_lane(["docker"])
+
+
+def is_lane(docker: list[str]) -> bool:
+    run = subprocess.run([*docker, "info", "--format", "{{json .Labels}}"], capture_output=True, text=True)
+    return run.returncode == 0 and any(label.startswith(f"{LANE}=") for label in json.loads(run.stdout or "[]") or [])
 
 
 def _ids(command: list[str]) -> set[str]:
@@ -68,33 +90,73 @@ def logs_of_new_containers(snapshot: "Snapshot", lines: int = 10) -> str:
 @dataclass
 class Snapshot:
     ids: dict[str, set[str]]
+    ours: bool  # the engine is a lane's: whatever is new in it is the run's
 
     @classmethod
-    def take(cls) -> "Snapshot":
-        # The four listings are independent: ask for them at once.
-        with ThreadPoolExecutor(len(KINDS)) as pool:
-            ids = pool.map(_ids, [listing for listing, _ in KINDS.values()])
-        return cls(dict(zip(KINDS, ids)))
+    def take(cls, ours: bool) -> "Snapshot":
+        return cls(_listings(), ours)
 
     def leftovers(self) -> dict[str, list[str]]:
         """Everything that exists now and did not at the snapshot."""
-        now = Snapshot.take()
-        return {kind: sorted(now.ids[kind] - self.ids[kind]) for kind in KINDS}
+        now = _listings()
+        return {kind: sorted(now[kind] - self.ids[kind]) for kind in KINDS}
 
-    def clean_up(self) -> tuple[list[str], list[str]]:
-        """Remove what appeared since the snapshot. Returns (leaked, images):
-        descriptions of leaked containers/networks/volumes, and of images."""
-        leaked, images = [], []
+    def clean_up(self) -> Leftovers:
+        """Remove what appeared since the snapshot and may be removed (see the
+        module's docstring); say what was left, removed or not."""
+        found = Leftovers()
         now = self.leftovers()
+        labelled = {} if self.ours else _listings(label=MADE)
         for kind in ("container", "network", "volume", "image"):  # in the order they depend on each other
             new = now[kind]
-            described = [describe(kind, ident) for ident in new]
             if kind == "image":
-                # Untagged layers are what a build leaves in its cache: removed, not blamed.
-                untagged = [d for d in described if d.startswith("image sha256:")]
-                images.extend(untagged)
-                described = [d for d in described if d not in untagged]
-            leaked.extend(described)
-            if new:
-                subprocess.run(KINDS[kind][1] + new, capture_output=True)
-        return leaked, images
+                # Untagged layers are what a build leaves in its cache: not blamed;
+                # removed from a lane's engine, left on another.
+                untagged = [ident for ident in new if ident.startswith("sha256:")]
+                new = [ident for ident in new if ident not in untagged]
+                if self.ours and untagged:
+                    subprocess.run(KINDS[kind][1] + untagged, capture_output=True)
+            removable = new if self.ours else [ident for ident in new if ident in labelled[kind]]
+            kept = [ident for ident in new if ident not in removable]
+            found.removed += [describe(kind, ident) for ident in removable]
+            found.kept += [describe(kind, ident) for ident in kept]
+            found.commands += [" ".join(KINDS[kind][1] + [_name(kind, ident) for ident in kept])] if kept else []
+            if removable:
+                subprocess.run(KINDS[kind][1] + removable, capture_output=True)
+        return found
+
+    def problems(self) -> list[str]:
+        """clean_up, as the sentences a failed page shows."""
+        found = self.clean_up()
+        said = []
+        if found.removed:
+            said.append("the page left behind (now removed): " + ", ".join(found.removed))
+        if found.kept:
+            said.append("the page left behind (not removed: this Docker engine is not a lane of the runner's, "
+                        f"so it removes only what it labelled {MADE}): " + ", ".join(found.kept)
+                        + "\nremove them with:\n" + "\n".join(f"  {command}" for command in found.commands))
+        return said
+
+
+@dataclass
+class Leftovers:
+    removed: list[str] = field(default_factory=list)  # descriptions ("container rowbook (rowbook:0.1.4)")
+    kept: list[str] = field(default_factory=list)  # left in place: maybe not the run's
+    commands: list[str] = field(default_factory=list)  # that remove the kept ones
+
+
+def _listings(label: str = "") -> dict[str, set[str]]:
+    """Every container, network, volume and image ID (tag for tagged images);
+    with `label`, only those that carry it."""
+    labelled = ["--filter", f"label={label}"] if label else []
+    # The four listings are independent: ask for them at once.
+    with ThreadPoolExecutor(len(KINDS)) as pool:
+        ids = pool.map(_ids, [listing + labelled for listing, _ in KINDS.values()])
+    return dict(zip(KINDS, ids))
+
+
+def _name(kind: str, ident: str) -> str:
+    """What a person types for it: the name of a container, network or volume."""
+    if kind in ("image", "volume"):
+        return ident
+    return describe(kind, ident).split(" ")[1]

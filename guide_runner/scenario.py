@@ -31,7 +31,7 @@ from .page import Block
 from .parallel import host_lock
 from .project import current
 from .plan import Plan
-from .sandbox import Snapshot, docker_available, logs_of_new_containers
+from .sandbox import Snapshot, docker_available, engine_is_ours, logs_of_new_containers
 from .shell import Session
 from .timings import SERVER, TEARDOWN, Timings, part_of
 
@@ -84,7 +84,7 @@ class Scenario:
         self.from_checkpoint = checkpoint.base if checkpoint else ""
         self.checkpoint_note, self.last_check = "", None
         scratch = checkpoint.restore_scratch() if checkpoint else Path(tempfile.mkdtemp(prefix="guide-runner-"))
-        snapshot = Snapshot.take() if current().docker and docker_available() else None
+        snapshot = Snapshot.take(ours=engine_is_ours()) if current().docker and docker_available() else None
         # After the snapshot: the images the page pulls back are not its leftovers.
         absent = Absent.make(self.plan.absent)
         env = page_env(scratch, self.plan)
@@ -204,9 +204,7 @@ class Scenario:
             with self.timings.part(SERVER):
                 machine.remove()
         if snapshot is not None:
-            leaked, _images = snapshot.clean_up()
-            if leaked:
-                problems.append("the page left behind (now removed): " + ", ".join(leaked))
+            problems += snapshot.problems()
         shutil.rmtree(scratch, ignore_errors=True)
         return problems
 

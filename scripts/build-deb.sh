@@ -9,6 +9,10 @@
 # Needs Debian 12's python3, debhelper, dh-virtualenv and lintian
 # (scripts/setup.sh installs them). Cached: a package is kept when its inputs
 # (packaging/debian/, the wheels, its changelog) did not change, unless --force.
+# A release's package is also kept in the Docker engine, as the images are (an
+# image of the one file, rowbook-deb-cache:VERSION, labelled with its inputs),
+# so a fresh clone on the same machine copies it out instead of building it
+# again (about a minute each).
 #
 # Usage: scripts/build-deb.sh [--force] [VERSION|work-tree ...]   (default: every release)
 set -euo pipefail
@@ -18,6 +22,31 @@ scripts/build-wheelhouse.sh "${versions[@]}" >/dev/null
 
 out="$root/.cache/deb"
 mkdir -p "$out"
+engine_cache() {  # engine_cache VERSION: a release, and an engine that is not a test lane's
+    local labels
+    [[ "$1" != work-tree ]] && labels="$(docker info --format '{{json .Labels}}' 2>/dev/null)" \
+        && [[ "$labels" != *guide-runner.lane=* ]]
+}
+from_engine() {  # from_engine VERSION INPUTS DEB: copy the engine's package out, if its inputs are these
+    local image="rowbook-deb-cache:$1" container
+    engine_cache "$1" || return 1
+    [[ "$(docker image inspect -f '{{index .Config.Labels "org.rowbook.deb-inputs"}}' "$image" 2>/dev/null)" == "$2" ]] \
+        || return 1
+    container="$(docker create "$image" /none)" || return 1
+    docker cp "$container:/$(basename "$3")" "$3.partial" >/dev/null 2>&1 && mv "$3.partial" "$3" || rm -f "$3.partial"
+    docker rm "$container" >/dev/null
+    [[ -f "$3" ]]
+}
+to_engine() {  # to_engine VERSION INPUTS DEB: keep the package in the engine
+    local context
+    engine_cache "$1" || return 0
+    context="$(mktemp -d)"
+    ln "$3" "$context/" 2>/dev/null || cp "$3" "$context/"
+    printf 'FROM scratch\nCOPY %s /\n' "$(basename "$3")" > "$context/Dockerfile"
+    docker build -q -t "rowbook-deb-cache:$1" --label "org.rowbook.deb-inputs=$2" "$context" >/dev/null \
+        || echo "deb: could not keep $(basename "$3") in the Docker engine (it is built again next time)"
+    rm -rf "$context"
+}
 build_one() {  # build_one VERSION: its package, then lintian
     local version="$1" wheels wheel package_version deb changelog inputs started src
     wheels="$root/.cache/wheelhouse/$version"
@@ -32,6 +61,11 @@ build_one() {  # build_one VERSION: its package, then lintian
                 printf '%s\n' "$changelog"; } | sha256sum | cut -c1-16)"
     if [[ $force -eq 0 && -f "$deb" && "$(cat "$deb.inputs" 2>/dev/null)" == "$inputs" ]]; then
         echo "deb: $(basename "$deb") ready"
+        return 0
+    fi
+    if [[ $force -eq 0 ]] && from_engine "$version" "$inputs" "$deb"; then
+        echo "$inputs" > "$deb.inputs"
+        echo "deb: $(basename "$deb") ready (from the Docker engine's rowbook-deb-cache:$version)"
         return 0
     fi
     started=$SECONDS
@@ -64,6 +98,7 @@ build_one() {  # build_one VERSION: its package, then lintian
         echo "deb: lintian found errors in $(basename "$deb")" >&2
         return 1
     fi
+    to_engine "$version" "$inputs" "$deb"
 }
 
 # The packages are independent: build them side by side, as many at once as

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from docs_site.hooks.config_reference import config_of
+from docs_site.release_tree import config_of
 from guide_runner import releases
 
 

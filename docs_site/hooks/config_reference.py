@@ -8,19 +8,13 @@ the variables the service reads and cannot drift from them.
 
 from __future__ import annotations
 
-import importlib
-import io
-import subprocess
-import sys
-import tarfile
-import tempfile
 import tomllib
-from contextlib import contextmanager
 from pathlib import Path
 
 from guide_runner import releases
+from docs_site.paths import RELEASES_TOML
+from docs_site.release_tree import config_of
 from docs_site.where_to_set import where
-from docs_site.paths import RELEASES_TOML, ROOT
 
 MARKER = "<!-- config-reference -->"
 TYPES = {
@@ -93,39 +87,6 @@ def since_of(release: str) -> dict[str, str]:
         for var in config_of(version).VARIABLES:
             since.setdefault(var.name, version)
     return {var.name: since[var.name] for var in config_of(release).VARIABLES}
-
-
-def config_of(release: str):
-    """rowbook/config.py as release `release` has it, from its commit in
-    releases.toml: each release's docs list that release's variables, also
-    the newest's while the work tree holds changes not released yet."""
-    commit = next(r["commit"] for r in tomllib.loads(RELEASES_TOML.read_text())["release"]
-                  if r["version"] == release)
-    with rowbook_package_of(commit):
-        return importlib.import_module("rowbook.config")
-
-
-@contextmanager
-def rowbook_package_of(commit: str):
-    """While in the block, `import rowbook...` imports the package as `commit`
-    has it: its config.py imports its own install_methods, say, whose choices
-    the work tree may have more of. Outside, the work tree's modules are back."""
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "rowbook"],
-                             capture_output=True, check=True).stdout
-    ours = {name: module for name, module in sys.modules.items() if name.partition(".")[0] == "rowbook"}
-    with tempfile.TemporaryDirectory() as folder:
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(folder, filter="data")
-        for name in ours:
-            del sys.modules[name]
-        sys.path.insert(0, folder)
-        try:
-            yield
-        finally:
-            sys.path.remove(folder)
-            for name in [n for n in sys.modules if n.partition(".")[0] == "rowbook"]:
-                del sys.modules[name]
-            sys.modules.update(ours)
 
 
 def on_page_markdown(markdown: str, page, config, **_) -> str:

@@ -17,7 +17,7 @@ from mkdocs.exceptions import PluginError
 from packaging.version import InvalidVersion, Version
 
 from docs_site import settings_changes
-from docs_site.hooks.config_reference import config_of
+from docs_site.release_tree import config_of
 from docs_site.paths import RELEASES_TOML
 from guide_runner import releases
 from rowbook import install_methods

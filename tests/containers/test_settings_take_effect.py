@@ -37,7 +37,7 @@ import pytest
 from django.core import signing
 from psycopg import sql
 
-from docs_site.hooks.config_reference import config_of
+from docs_site.release_tree import config_of
 from docs_site.where_to_set import METHODS, SET_ELSEWHERE
 from guide_runner import releases
 from docs_site.paths import ROOT

@@ -9,11 +9,8 @@ page's "What CI proves and what it does not" says so to readers.
 from __future__ import annotations
 
 import copy
-import io
 import json
 import re
-import subprocess
-import tarfile
 import tomllib
 from pathlib import Path
 
@@ -23,7 +20,8 @@ import yaml
 from guide_runner.languages import Kind
 from guide_runner.page import read_page
 from docs_site import where_to_set
-from docs_site.paths import DOCS, RELEASES_TOML, ROOT
+from docs_site.paths import DOCS, RELEASES_TOML
+from docs_site.release_tree import commit_of, extract
 from guide_runner import releases
 from rowbook import config as rowbook_config
 from tests.helm.chart import (
@@ -301,12 +299,7 @@ def test_the_image_defaults_to_the_newest_release():
 
 def release_chart(version: str, into: Path) -> Path:
     """The chart as the release's tag holds it: what a reader of that release's docs clones."""
-    commit = next(r["commit"] for r in tomllib.loads(RELEASES_TOML.read_text())["release"] if r["version"] == version)
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "deploy/helm/rowbook"],
-                             capture_output=True, check=True).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
-    return into / "deploy" / "helm" / "rowbook"
+    return extract(commit_of(version), "deploy/helm/rowbook", into)
 
 
 @pytest.mark.parametrize("version", [v for v in releases.versions() if releases.has_page(v, "install/kubernetes.md")])

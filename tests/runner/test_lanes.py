@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from guide_runner import lanes
+from guide_runner import lanes, sandbox
 
 pytestmark = [pytest.mark.docker, pytest.mark.reads_pages()]
 
@@ -74,6 +74,12 @@ def test_a_lane_is_an_engine_and_a_loopback_of_its_own(lane, archive):
     assert inside.stdout == "200", inside.stderr
     assert not answers(8000)
     assert subprocess.run(["docker", "ps", "-aq"], capture_output=True, text=True).stdout == containers_before
+
+
+def test_a_lanes_engine_says_it_is_the_runs_own_and_the_main_engine_does_not(lane):
+    """Its leak check may then remove whatever is new in it (guide_runner/sandbox.py)."""
+    assert sandbox.is_lane(["docker", "-H", lane.docker_host])
+    assert not sandbox.is_lane(["docker", "-H", "unix:///var/run/docker.sock"])
 
 
 def lane_short(image_id: str) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from guide_runner import GuideFailure, Scenario, plan_file, releases, timings
+from guide_runner import GuideFailure, Scenario, plan_file, releases, sandbox, timings
 from guide_runner.parallel import host_lock
 from docs_site.paths import ROOT
 
@@ -141,6 +141,30 @@ def test_a_page_that_leaks_a_container_fails_naming_it_and_is_cleaned():
     left = subprocess.run(["docker", "ps", "-aq", "--filter", "name=rbdocs-tests-runner-pages-leak"],
                           capture_output=True, text=True, check=True)
     assert left.stdout == ""
+
+
+def test_on_an_engine_not_its_own_the_leak_check_removes_only_what_the_runner_labelled():
+    """A developer's engine: what is new may be theirs. Only the runner's own
+    (a test server, here) goes; the rest is named with the command that removes it."""
+    name = "rbdocs-tests-runner-not-ours"
+    docker = lambda *args: subprocess.run(["docker", *args], capture_output=True, text=True)
+    snapshot = sandbox.Snapshot.take(ours=False)
+    assert docker("run", "-d", "--name", f"{name}-server", "--label", f"{sandbox.MADE}=test-server",
+                  "debian:bookworm-slim", "sleep", "600").returncode == 0
+    assert docker("run", "-d", "--name", f"{name}-theirs", "debian:bookworm-slim", "sleep", "600").returncode == 0
+    assert docker("volume", "create", f"{name}-theirs").returncode == 0
+    try:
+        removed, kept = snapshot.problems()
+        assert removed == f"the page left behind (now removed): container {name}-server (debian:bookworm-slim)"
+        assert kept.startswith("the page left behind (not removed: this Docker engine is not a lane of the runner's")
+        assert f"container {name}-theirs (debian:bookworm-slim), volume {name}-theirs" in kept
+        assert kept.endswith(f"remove them with:\n  docker rm -f -v {name}-theirs\n  docker volume rm -f {name}-theirs")
+        assert docker("inspect", f"{name}-server").returncode != 0
+        assert docker("inspect", f"{name}-theirs").returncode == 0
+        assert docker("volume", "inspect", f"{name}-theirs").returncode == 0
+    finally:
+        docker("rm", "-f", "-v", f"{name}-server", f"{name}-theirs")
+        docker("volume", "rm", "-f", f"{name}-theirs")
 
 
 def test_an_uninstall_that_leaves_nothing_passes():
