@@ -9,16 +9,23 @@ names from a local registry (scripts/local-registry.sh), which
 scripts/build-images.sh fills with our images. A misspelled name fails there
 as it would for a reader.
 
-Only the tags go: an image that others are built on stays, so a pull may find
-its layers already there, as on a reader's machine with an older release.
-Whatever the page did not pull back is tagged again at the end, so the next
-page and the other tests find the engine as it was.
+Only the tags go: the image itself is kept under a tag of the runner's
+(`guide-runner-kept:...`) until the page ends, so the pull fetches the
+release's manifest from the registry by the name the reader types but does
+not download and extract its layers again (the page proves the name, not
+Docker's unpacking, on every one of the many pages that start from an install).
+Whatever the page did not pull back is tagged again at the end, and the
+runner's tags go, so the next page and the other tests find the engine as it
+was.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+KEPT = "guide-runner-kept"  # the runner's second tag on an image whose tag a page must pull
 
 
 def _docker(*args: str) -> subprocess.CompletedProcess:
@@ -35,25 +42,35 @@ class Absent:
     """The tags removed for a page, with the image each named."""
 
     removed: dict[str, str]
+    kept: list[str] = field(default_factory=list)  # the runner's own tags, until restore
 
     @classmethod
     def make(cls, tags: tuple[str, ...]) -> "Absent":
-        removed = {}
+        absent = cls({})
         for tag in tags:
             ident = image_id(tag)
-            if ident and _docker("rmi", "--no-prune", tag).returncode == 0:
-                removed[tag] = ident
-        return cls(removed)
+            if not ident:
+                continue
+            kept = f"{KEPT}:{ident.removeprefix('sha256:')[:12]}-{os.getpid()}"
+            if kept not in absent.kept and _docker("tag", ident, kept).returncode == 0:
+                absent.kept.append(kept)
+            if _docker("rmi", "--no-prune", tag).returncode == 0:
+                absent.removed[tag] = ident
+        return absent
 
     def restore(self) -> list[str]:
-        """Tag again what the page did not pull back. Returns what could not be."""
-        missing = []
+        """Tag again what the page did not pull back, and drop the runner's
+        tags. Returns what went wrong, in sentences."""
+        problems = []
         for tag, ident in self.removed.items():
             if image_id(tag):
                 continue
             if _docker("tag", ident, tag).returncode != 0 and _docker("pull", "-q", tag).returncode != 0:
-                missing.append(tag)
-        return missing
+                problems.append(f"could not put back the image {tag}")
+        for kept in self.kept:
+            if _docker("rmi", "--no-prune", kept).returncode != 0:
+                problems.append(f"could not remove the runner's own tag {kept} (docker rmi {kept})")
+        return problems
 
 
 def absent_tags(options: list[dict[str, str]]) -> list[str]:

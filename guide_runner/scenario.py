@@ -85,8 +85,11 @@ class Scenario:
         self.checkpoint_note, self.last_check = "", None
         scratch = checkpoint.restore_scratch() if checkpoint else Path(tempfile.mkdtemp(prefix="guide-runner-"))
         snapshot = Snapshot.take(ours=engine_is_ours()) if current().docker and docker_available() else None
-        # After the snapshot: the images the page pulls back are not its leftovers.
+        # After the snapshot: the images the page pulls back are not its leftovers,
+        # nor the runner's own tags that keep their layers meanwhile.
         absent = Absent.make(self.plan.absent)
+        if snapshot is not None:
+            snapshot.ids["image"].update(absent.kept)
         env = page_env(scratch, self.plan)
         machine = Machine(self.plan.machine, env["RUNNER_SANDBOX"] + "-machine", scratch) if self.plan.machine else None
         session = Session(scratch, env, machine)
@@ -106,7 +109,7 @@ class Scenario:
                 failure = self._checkpoint(checkpoints, session, machine, snapshot)
         finally:
             problems = self._clean_up(session, machine, snapshot, scratch)
-            problems += [f"could not put back the image {tag}" for tag in absent.restore()]
+            problems += absent.restore()
             self.timings.stop()
         if failure:
             not_run = [f"{page}:{line}" for (page, line), o in self.outcomes.items() if o.status == Status.NOT_RUN]

@@ -377,6 +377,8 @@ def test_a_page_pulls_an_absent_image_for_real_and_the_engine_gets_it_back():
     before = image_id("postgres:15")
     run("pulls.md")
     assert image_id("postgres:15") == before
+    assert subprocess.run(["docker", "images", "-q", "guide-runner-kept"], capture_output=True,
+                          text=True).stdout == ""  # the runner's own tag is gone with the page
 
 
 def test_a_page_whose_image_name_is_misspelled_fails_and_the_engine_keeps_the_image():
