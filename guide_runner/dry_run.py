@@ -25,18 +25,24 @@ _DOES = {
 }
 
 
-def where(plan: Plan) -> str:
-    place = f"on a fresh {plan.machine} test server" if plan.machine else "on this machine, in a scratch folder"
+def where(plan: Plan, run_pages_in: str = "host", container_image: str = "") -> str:
+    """Where the scenario runs: `run_pages_in` and `container_image` are the project's."""
+    if plan.machine:
+        place = f"on a fresh {plan.machine} test server"
+    elif plan.on_host or run_pages_in == "host":
+        place = "on this machine, in a scratch folder"
+    else:
+        place = f"in a throwaway container of {container_image}"
     if plan.changes_host:
         place += f"; changes this machine: {plan.changes_host}"
     return place
 
 
-def describe(name: str, plan: Plan) -> list[str]:
+def describe(name: str, plan: Plan, run_pages_in: str = "host", container_image: str = "") -> list[str]:
     """One line for the scenario, then one per block in the order they run."""
     if plan.skip:
         return [f"{name}: skipped ({plan.skip})"]
-    lines = [f"{name}: {where(plan)}"]
+    lines = [f"{name}: {where(plan, run_pages_in, container_image)}"]
     order = [b for b in plan.blocks if b.kind != Kind.TEARDOWN] + [b for b in plan.blocks if b.kind == Kind.TEARDOWN]
     for block in order:
         written = [line.strip() for line in block.source.splitlines() if line.strip()] or [""]

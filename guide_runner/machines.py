@@ -24,13 +24,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .project import current
-from .sandbox import MADE
+from .sandbox import MADE, docker_available
+
+_NO_DOCKER = {
+    True: "a test server is a Docker container, and this machine has no Docker engine that answers "
+          "(docker info failed): install Docker, or start it",
+    False: "pages run in a throwaway container unless [tool.guide_runner] says run-pages-in = \"host\" "
+           "(or the page says machine=\"host\"), and this machine has no Docker engine that answers "
+           "(docker info failed): install Docker, or choose to run the pages on this machine",
+}
 
 
 @dataclass(frozen=True)
 class Spec:
     image: str  # systemd as PID 1; the project builds it (its build-images command)
     user: str  # the reader: a user with sudo, as on a cloud server
+    boots: bool = True  # False: a throwaway container that only runs the blocks, as root
+
+
+THROWAWAY = "throwaway container"  # the machine of a page that names none (run-pages-in = "container")
 
 
 def known() -> dict[str, Spec]:
@@ -45,8 +57,8 @@ class MachineError(Exception):
 
 
 class Machine:
-    def __init__(self, name: str, container: str, scratch: Path):
-        machines = known()
+    def __init__(self, name: str, container: str, scratch: Path, spec: Spec | None = None):
+        machines = {name: spec} if spec else known()
         if name not in machines:
             raise MachineError(f"unknown machine {name!r}: [tool.guide_runner.machines] in pyproject.toml names "
                                f"{', '.join(sorted(machines)) or 'none'}")
@@ -55,9 +67,21 @@ class Machine:
         self.container = container
         self.scratch = scratch
 
+    @classmethod
+    def throwaway(cls, image: str, container: str, scratch: Path) -> "Machine":
+        """A container of `image` that only runs a page's blocks, as root, and goes with the scenario."""
+        return cls(THROWAWAY, container, scratch, Spec(image, "root", boots=False))
+
     def start(self, boot_timeout: float = 90, image: str | None = None) -> None:
         """Boot the server: a fresh one, or `image`, a checkpoint of one (checkpoints.py)."""
         root = current().root  # read-only: $RUNNER_REPO
+        if not docker_available():
+            raise MachineError(_NO_DOCKER[self.spec.boots])
+        if not self.spec.boots:
+            _docker("run", "-d", "--name", self.container, "--label", f"{MADE}=throwaway-container",
+                    "-v", f"{self.scratch}:{self.scratch}", "-v", f"{root}:{root}:ro",
+                    "--entrypoint", "sleep", self.spec.image, "infinity")
+            return
         # systemd in a container without --privileged, as measured on this kind of machine (CONTRIBUTING.md, "The machine").
         _docker("run", "-d", "--name", self.container, "--hostname", "server", "--label", f"{MADE}=test-server",
                 "--cgroupns=host", "-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw",
@@ -116,6 +140,8 @@ class Machine:
 
     def diagnostics(self) -> str:
         """What went wrong on the server: failed units and the journal's last lines."""
+        if not self.spec.boots:
+            return ""  # a throwaway container has no systemd: the block's own output says it
         failed = subprocess.run(["docker", "exec", self.container, "systemctl", "--failed", "--no-legend"],
                                 capture_output=True, text=True).stdout.strip()
         journal = subprocess.run(["docker", "exec", self.container, "journalctl", "--no-pager", "-n", "300",
@@ -126,8 +152,10 @@ class Machine:
                 f"journal of the machine (warnings, last lines):\n{journal or '(empty)'}")
 
     def remove(self) -> None:
-        # Hand the scratch directory back to the runner's user, so it can delete it.
-        self.root("chown", "-R", f"{os.getuid()}:{os.getgid()}", str(self.scratch))
+        # Hand the scratch directory back to the runner's user, so it can delete it
+        # (not there if the server never started: the clean-up goes on all the same).
+        subprocess.run(["docker", "exec", "-u", "root", self.container,
+                        "chown", "-R", f"{os.getuid()}:{os.getgid()}", str(self.scratch)], capture_output=True)
         subprocess.run(["docker", "rm", "-f", "-v", self.container], capture_output=True)
 
 

@@ -20,7 +20,6 @@ JUnit report, Ctrl-C); this module adds what it cannot know:
 from __future__ import annotations
 
 import fcntl
-import functools
 import json
 import sys
 import tempfile

@@ -18,6 +18,10 @@ A page for a server says which one it needs, and then runs on a fresh one
 
     <!-- test-page: machine="debian-12" -->
 
+A page that names no machine runs where the project says (`run-pages-in`:
+a throwaway container, the default, or this machine); `machine="host"` runs
+it on this machine whatever the project says.
+
 A page (or variant) that changes the test host itself, not a container or
 a test server, says what; it then runs under the host lock, one at a time
 (parallel.py):
@@ -38,6 +42,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import releases
+
+HOST = "host"  # machine="host": the test host itself
 from .images import absent_tags
 from .languages import Kind
 from .options import pairs
@@ -75,6 +81,7 @@ class Plan:
     own_blocks: list[Block]  # the blocks only this variant runs (a skipped variant's)
     skip: str = ""  # why this variant does not run, if it does not
     machine: str = ""  # run on this fresh server (machines.py), not on the test host
+    on_host: bool = False  # machine="host": on the test host, whatever the project's run-pages-in
     absent: tuple[str, ...] = ()  # image tags the page must pull: removed before it runs (images.py)
     changes_host: str = ""  # what it changes on the test host itself: run under the host lock (parallel.py)
 
@@ -147,8 +154,10 @@ def plan_page(page: Page) -> list[Plan]:
         bases = bases_of(page, options)
         chain = [options, *(b.options for b in bases)]
         machine = next((o["machine"] for o in chain if "machine" in o), "")
+        on_host = machine == HOST
         plans.append(Plan(page.id, variant, base_blocks(bases, page.id) + page.blocks_for(variant),
-                          page.own_blocks(variant), skip=options.get("skip", ""), machine=machine,
+                          page.own_blocks(variant), skip=options.get("skip", ""),
+                          machine="" if on_host else machine, on_host=on_host,
                           absent=tuple(absent_tags(chain)),
                           changes_host=next((o["changes-host"] for o in chain if "changes-host" in o), "")))
     return plans

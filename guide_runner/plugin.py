@@ -371,10 +371,12 @@ def pytest_runtestloop(session: pytest.Session):
     if _project(config) is None or not config.getoption("--dry-run") or config.option.collectonly:
         return None
     say = _say(config)
+    project = _project(config)
     others = 0
     for item in session.items:
         if isinstance(item, ScenarioItem):
-            for line in dry_run.describe(item.nodeid, item.scenario.plan):
+            for line in dry_run.describe(item.nodeid, item.scenario.plan, project.run_pages_in,
+                                         project.container_image):
                 say(line)
         else:
             others += 1

@@ -15,6 +15,9 @@ A project turns the runner on with a `[tool.guide_runner]` table in the
     cache = ".cache/guide-runner"  # stored passes, renditions, tools
     durations = "tests/durations.json"  # each test's seconds, for the order of lanes (optional)
     inputs = ["src", "scripts"]    # what blocks may read besides their text (default: every file)
+    run-pages-in = "container"     # where a page that names no machine runs: a throwaway container
+                                   # (the default), or "host": this machine, in a scratch folder
+    container-image = "debian:bookworm-slim"   # the throwaway container's image (it needs bash)
 
     [tool.guide_runner.pages-read-by-folder]   # tests that read no page but these (optional)
     "tests/service/" = []
@@ -80,9 +83,13 @@ class Project:
     machines: dict[str, tuple[str, str]] = field(default_factory=dict)
     sign_in: SignInWords | None = None  # what outcome checks look for (browser.py)
     lane_images: LaneImages | None = None  # None: every tagged image of the main engine (lanes.py)
-    # The leak check removes whatever is new in the engine after a page, whoever
-    # made it: only where the project says its pages use Docker.
+    # The leak check after each page: only where the project says its pages use Docker.
     docker: bool = False
+    # Where a page that names no machine runs: "container", a throwaway one of
+    # `container_image` (a page's `sudo` or `rm -rf` cannot reach this machine),
+    # or "host", this machine (a page says so with machine="host").
+    run_pages_in: str = "container"
+    container_image: str = "debian:bookworm-slim"
 
     @property
     def passes(self) -> Path:
@@ -123,7 +130,8 @@ def load(root: Path) -> Project | None:
 
 
 _KEYS = {"docs", "mkdocs-yml", "docker", "releases", "build-images", "reports", "cache", "durations", "inputs",
-         "pages-read-by-folder", "machines", "sign-in", "lane-images"}
+         "pages-read-by-folder", "machines", "sign-in", "lane-images", "run-pages-in", "container-image"}
+PLACES = ("container", "host")  # run-pages-in
 
 
 def from_table(root: Path, table: dict) -> Project:
@@ -162,6 +170,17 @@ def from_table(root: Path, table: dict) -> Project:
     docker = table.get("docker", False)
     if not isinstance(docker, bool):
         raise ProjectError(f"[tool.{TABLE}] docker must be true or false, not {docker!r}")
+    run_pages_in = table.get("run-pages-in", "container")
+    if run_pages_in not in PLACES:
+        raise ProjectError(f"[tool.{TABLE}] run-pages-in must be \"container\" (a throwaway container for each "
+                           f"scenario, the default) or \"host\" (this machine), not {run_pages_in!r}")
+    container_image = table.get("container-image", "debian:bookworm-slim")
+    if not isinstance(container_image, str) or not container_image.strip():
+        raise ProjectError(f"[tool.{TABLE}] container-image must name an image with bash, such as "
+                           f"\"debian:bookworm-slim\", not {container_image!r}")
+    if "host" in table.get("machines", {}):
+        raise ProjectError(f"[tool.{TABLE}.machines] host is a name of the runner's: a page's machine=\"host\" "
+                           "runs it on this machine; name the test server otherwise")
     folders = table.get("pages-read-by-folder", {})
     if not isinstance(folders, dict):
         raise ProjectError(f"[tool.{TABLE}.pages-read-by-folder] must be a table of folder = [pages]")
@@ -192,7 +211,8 @@ def from_table(root: Path, table: dict) -> Project:
         build_images=strings("build-images") or (), reports=path("reports"),
         cache=path("cache", ".cache/guide-runner"), durations=path("durations"), inputs=strings("inputs"),
         pages_read_by_folder={folder: tuple(pages) for folder, pages in folders.items()}, docker=docker,
-        machines=machines, sign_in=sign_in, lane_images=lane_images,
+        machines=machines, sign_in=sign_in, lane_images=lane_images, run_pages_in=run_pages_in,
+        container_image=container_image,
     )
 
 

@@ -91,7 +91,7 @@ class Scenario:
         if snapshot is not None:
             snapshot.ids["image"].update(absent.kept)
         env = page_env(scratch, self.plan)
-        machine = Machine(self.plan.machine, env["RUNNER_SANDBOX"] + "-machine", scratch) if self.plan.machine else None
+        machine = self._machine(env["RUNNER_SANDBOX"], scratch)
         session = Session(scratch, env, machine)
         failure = ""
         try:
@@ -118,6 +118,15 @@ class Scenario:
             raise GuideFailure(failure + "".join(f"\n\nalso: {p}" for p in problems))
         if problems:
             raise GuideFailure(f"{self.name}: " + "\n".join(problems))
+
+    def _machine(self, sandbox: str, scratch: Path) -> Machine | None:
+        """Where the blocks run: the page's test server, a throwaway container,
+        or this machine (None), as the page and then the project say."""
+        if self.plan.machine:
+            return Machine(self.plan.machine, sandbox + "-machine", scratch)
+        if self.plan.on_host or current().run_pages_in == "host":
+            return None
+        return Machine.throwaway(current().container_image, sandbox + "-container", scratch)
 
     def _run_blocks(self, session: Session, machine: Machine | None, snapshot: Snapshot | None,
                     checkpoint: Checkpoint | None = None, keep_last_check: bool = False) -> str:

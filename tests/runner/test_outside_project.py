@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -97,13 +98,15 @@ def test_an_unrelated_project_runs_as_without_the_runner(pytester, spies):
     assert package_files() == package
 
 
-def configured(pytester) -> None:
+def configured(pytester, on_host: bool = False) -> None:
+    """The README's project; `on_host`: with run-pages-in = "host" added, so
+    its pages run on this machine (the spies prove no Docker call then)."""
     outside_docs(pytester)
-    (pytester.path / "pyproject.toml").write_text(PYPROJECT)
+    (pytester.path / "pyproject.toml").write_text(PYPROJECT + ('run-pages-in = "host"\n' if on_host else ""))
 
 
 def test_an_outside_mkdocs_project_runs_every_block_of_both_pages(pytester, spies):
-    configured(pytester)
+    configured(pytester, on_host=True)
     before, package = files_in(pytester.path), package_files()
 
     listed = pytester.runpytest_subprocess("--collect-only", "-q")  # pytest's own cache too: as a reader runs it
@@ -121,7 +124,7 @@ def test_an_outside_mkdocs_project_runs_every_block_of_both_pages(pytester, spie
 
 
 def test_an_outside_page_with_a_wrong_output_fails_naming_its_line(pytester, spies):
-    configured(pytester)
+    configured(pytester, on_host=True)
     page = pytester.path / "docs" / "getting-started.md"
     page.write_text(GETTING_STARTED.replace("hello\n```", "goodbye\n```"))
     run = pytester.runpytest_subprocess(*NO_CACHE)
@@ -142,9 +145,11 @@ def test_a_wrong_runner_table_is_a_usage_error_naming_the_key(pytester):
     run.stderr.fnmatch_lines(["*docs = 'docs': no such folder in*"])
 
 
-def test_the_built_wheel_in_a_fresh_venv_runs_an_outside_project(pytester, spies, tmp_path):
+@pytest.mark.docker
+def test_the_built_wheel_in_a_fresh_venv_runs_an_outside_project(pytester, tmp_path):
     """As an outside project installs it: the wheel built from guide_runner/,
-    in a venv of its own (its dependencies from the package index)."""
+    in a venv of its own (its dependencies from the package index), the
+    README's configuration as it is: each page in a throwaway container."""
     import shutil
     import subprocess
     import sys
@@ -179,7 +184,6 @@ def test_the_built_wheel_in_a_fresh_venv_runs_an_outside_project(pytester, spies
     page.write_text(GETTING_STARTED.replace("hello\n```", "goodbye\n```"))
     failed = run()
     assert failed.returncode == 1 and "docs/getting-started.md:8 [page] output differs from the page" in failed.stdout
-    assert not spies.exists(), spies.read_text()
     # Only the folder's own cache is new; nothing under the venv's site-packages.
     changed = {name for name, data in files_in(pytester.path).items() if before.get(name) != data}
     assert all(name.startswith(".cache/guide-runner/") for name in changed - {"docs/getting-started.md"}), changed
@@ -190,23 +194,64 @@ def test_the_built_wheel_in_a_fresh_venv_runs_an_outside_project(pytester, spies
 def test_a_dry_run_prints_what_each_page_would_run_and_runs_nothing(pytester, spies):
     configured(pytester)
     (pytester.path / "docs" / "install.md").write_text(
-        "# Install\n\n```bash\nsudo apt-get install -y cowsay\n```\n\n```python\nprint('shown only')\n```\n\n"
+        '# Install\n\n<!-- test-page: machine="host" -->\n\n```bash\nsudo apt-get install -y cowsay\n```\n\n'
+        "```python\nprint('shown only')\n```\n\n"
         '<!-- test: skip="needs a cluster" -->\n```bash\nsudo kubectl apply -f app.yaml\n```\n')
     before = files_in(pytester.path)
     run = pytester.runpytest_subprocess("--dry-run", *NO_CACHE)
     assert run.ret == pytest.ExitCode.OK, run.stdout.str()
     run.stdout.fnmatch_lines([
-        "docs/getting-started.md::page: on this machine, in a scratch folder",
+        "docs/getting-started.md::page: in a throwaway container of debian:bookworm-slim",
         "  docs/getting-started.md:5 * console * runs, compares output: $ mkdir work && cd work (+3 lines)",
+        # The page says the host, whatever the project's default.
         "docs/install.md::page: on this machine, in a scratch folder",
-        "  docs/install.md:3 * bash * runs [[]sudo[]]: sudo apt-get install -y cowsay",
-        "  docs/install.md:7 * python * not run: print('shown only')",
+        "  docs/install.md:5 * bash * runs [[]sudo[]]: sudo apt-get install -y cowsay",
+        "  docs/install.md:9 * python * not run: print('shown only')",
         # A skipped block runs nothing, whatever it holds (sudo here).
-        "  docs/install.md:12 * bash * skipped (needs a cluster): sudo kubectl apply -f app.yaml",
-        "docs/shells.md::bash: on this machine, in a scratch folder",
+        "  docs/install.md:14 * bash * skipped (needs a cluster): sudo kubectl apply -f app.yaml",
+        "docs/shells.md::bash: in a throwaway container of debian:bookworm-slim",
     ])
     assert "passed" not in run.stdout.str() and "guide coverage" not in run.stdout.str()
     assert files_in(pytester.path) == before and not spies.exists()
+
+
+def test_without_docker_a_page_for_a_throwaway_container_fails_naming_the_setting(pytester, spies):
+    """The safe default needs Docker; it never falls back to this machine."""
+    configured(pytester)
+    run = pytester.runpytest_subprocess(*NO_CACHE, "docs/getting-started.md")
+    assert run.parseoutcomes() == {"failed": 1}, run.stdout.str()
+    run.stdout.fnmatch_lines(["*pages run in a throwaway container unless [[]tool.guide_runner[]] says "
+                              'run-pages-in = "host"*no Docker engine that answers*'])
+
+
+@pytest.mark.docker
+def test_a_page_runs_in_a_throwaway_container_by_default_and_on_this_machine_when_it_says_so(pytester, tmp_path):
+    """What a page does to / stays in its container; machine="host" runs it here."""
+    configured(pytester)
+    marker = tmp_path / "written-by-the-page"
+    for name, option in (("contained", ""), ("on-host", '<!-- test-page: machine="host" -->\n\n')):
+        (pytester.path / "docs" / f"{name}.md").write_text(
+            f"# {name}\n\n{option}```bash\nmkdir -p {tmp_path} && touch {marker}-{name}\n```\n\n"
+            "```console\n$ id -un\n...\n```\n")
+    run = pytester.runpytest_subprocess(*NO_CACHE, "docs/contained.md", "docs/on-host.md")
+    assert run.parseoutcomes() == {"passed": 2}, run.stdout.str()
+    assert not Path(f"{marker}-contained").exists() and Path(f"{marker}-on-host").exists()
+    left = subprocess.run(["docker", "ps", "-aq", "--filter", "label=guide-runner.made=throwaway-container"],
+                          capture_output=True, text=True)
+    assert left.returncode == 0 and left.stdout == ""  # gone with its scenario
+
+
+def test_where_pages_run_is_checked_as_the_project_is_loaded(pytester):
+    from guide_runner import project
+
+    (pytester.path / "docs").mkdir()
+    assert project.from_table(pytester.path, {"docs": "docs"}).run_pages_in == "container"
+    with pytest.raises(project.ProjectError, match=r'run-pages-in must be "container" .* or "host" .*, not \'vm\''):
+        project.from_table(pytester.path, {"docs": "docs", "run-pages-in": "vm"})
+    with pytest.raises(project.ProjectError, match=r"container-image must name an image with bash"):
+        project.from_table(pytester.path, {"docs": "docs", "container-image": ""})
+    with pytest.raises(project.ProjectError, match=r"machines\] host is a name of the runner's"):
+        project.from_table(pytester.path, {"docs": "docs", "machines": {"host": {"image": "x", "user": "y"}}})
 
 
 def test_test_servers_are_the_projects_configuration(pytester):
