@@ -129,7 +129,10 @@ def tools_venv(cache: Path) -> Path:
     venv = cache / "tools"
     if not (venv / "bin" / "byexample").exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([venv / "bin" / "pip", "install", "-q", *PEERS, str(ROOT / "guide_runner")], check=True)
+        with tempfile.TemporaryDirectory() as folder:  # a build writes build/ beside its sources: a copy's
+            source = shutil.copytree(ROOT / "guide_runner", Path(folder) / "guide_runner",
+                                     ignore=shutil.ignore_patterns("*.egg-info", "build", "__pycache__"))
+            subprocess.run([venv / "bin" / "pip", "install", "-q", *PEERS, str(source)], check=True)
     return venv
 
 

@@ -18,6 +18,7 @@ A project turns the runner on with a `[tool.guide_runner]` table in the
     run-pages-in = "container"     # where a page that names no machine runs: a throwaway container
                                    # (the default), or "host": this machine, in a scratch folder
     container-image = "debian:bookworm-slim"   # the throwaway container's image (it needs bash)
+    sandbox-prefix = "guide-runner"   # $RUNNER_SANDBOX, a name unique to each scenario, starts so
 
     [tool.guide_runner.pages-read-by-folder]   # tests that read no page but these (optional)
     "tests/service/" = []
@@ -42,6 +43,7 @@ run of an outside project inside this one leaves this one's in place.
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,6 +92,7 @@ class Project:
     # or "host", this machine (a page says so with machine="host").
     run_pages_in: str = "container"
     container_image: str = "debian:bookworm-slim"
+    sandbox_prefix: str = "guide-runner"  # of $RUNNER_SANDBOX, what pages name their containers after
 
     @property
     def passes(self) -> Path:
@@ -130,7 +133,7 @@ def load(root: Path) -> Project | None:
 
 
 _KEYS = {"docs", "mkdocs-yml", "docker", "releases", "build-images", "reports", "cache", "durations", "inputs",
-         "pages-read-by-folder", "machines", "sign-in", "lane-images", "run-pages-in", "container-image"}
+         "pages-read-by-folder", "machines", "sign-in", "lane-images", "run-pages-in", "container-image", "sandbox-prefix"}
 PLACES = ("container", "host")  # run-pages-in
 
 
@@ -178,6 +181,10 @@ def from_table(root: Path, table: dict) -> Project:
     if not isinstance(container_image, str) or not container_image.strip():
         raise ProjectError(f"[tool.{TABLE}] container-image must name an image with bash, such as "
                            f"\"debian:bookworm-slim\", not {container_image!r}")
+    sandbox_prefix = table.get("sandbox-prefix", "guide-runner")
+    if not (isinstance(sandbox_prefix, str) and re.fullmatch(r"[a-z0-9][a-z0-9-]{0,19}", sandbox_prefix)):
+        raise ProjectError(f"[tool.{TABLE}] sandbox-prefix must be lowercase letters, digits and dashes "
+                           f"(at most 20), as Docker names allow, not {sandbox_prefix!r}")
     if "host" in table.get("machines", {}):
         raise ProjectError(f"[tool.{TABLE}.machines] host is a name of the runner's: a page's machine=\"host\" "
                            "runs it on this machine; name the test server otherwise")
@@ -212,7 +219,7 @@ def from_table(root: Path, table: dict) -> Project:
         cache=path("cache", ".cache/guide-runner"), durations=path("durations"), inputs=strings("inputs"),
         pages_read_by_folder={folder: tuple(pages) for folder, pages in folders.items()}, docker=docker,
         machines=machines, sign_in=sign_in, lane_images=lane_images, run_pages_in=run_pages_in,
-        container_image=container_image,
+        container_image=container_image, sandbox_prefix=sandbox_prefix,
     )
 
 

@@ -281,5 +281,5 @@ def page_env(scratch: Path, plan: Plan) -> dict[str, str]:
     env["RUNNER_REPO"] = str(current().root)
     env["RUNNER_FILES"] = str(releases.files_root(plan.page.release))
     name = str(plan.page).removesuffix(".md").replace(".md@", "-")
-    env["RUNNER_SANDBOX"] = "rbdocs-" + re.sub(r"[^a-z0-9]+", "-", f"{name}-{plan.variant}".lower()).strip("-")[-40:]
+    env["RUNNER_SANDBOX"] = current().sandbox_prefix + "-" + re.sub(r"[^a-z0-9]+", "-", f"{name}-{plan.variant}".lower()).strip("-")[-40:]
     return env

@@ -245,7 +245,10 @@ def test_where_pages_run_is_checked_as_the_project_is_loaded(pytester):
     from guide_runner import project
 
     (pytester.path / "docs").mkdir()
-    assert project.from_table(pytester.path, {"docs": "docs"}).run_pages_in == "container"
+    defaults = project.from_table(pytester.path, {"docs": "docs"})
+    assert (defaults.run_pages_in, defaults.sandbox_prefix) == ("container", "guide-runner")  # nothing of Rowbook's
+    with pytest.raises(project.ProjectError, match=r"sandbox-prefix must be lowercase letters"):
+        project.from_table(pytester.path, {"docs": "docs", "sandbox-prefix": "My Docs"})
     with pytest.raises(project.ProjectError, match=r'run-pages-in must be "container" .* or "host" .*, not \'vm\''):
         project.from_table(pytester.path, {"docs": "docs", "run-pages-in": "vm"})
     with pytest.raises(project.ProjectError, match=r"container-image must name an image with bash"):
