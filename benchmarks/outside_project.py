@@ -56,7 +56,7 @@ FACTS = {
     ("docs/user-guide/installation.md", 49): "false: get-pip.py is for a reader without pip, downloaded first",
     ("docs/user-guide/installation.md", 64): "false: the version is an example ('1.2.0')",
     ("docs/user-guide/installation.md", 73): "true: `click-man --target path/to/man/pages` is a placeholder path",
-    ("docs/user-guide/installation.md", 88): "false: `python -m mkdocs` alone shows the help",
+    ("docs/user-guide/installation.md", 88): "false: `python -m mkdocs` alone shows the help (and exits 2)",
     ("docs/getting-started.md", 22): "false: the commands need the folder the block before made",
     ("docs/getting-started.md", 41): "false: `mkdocs serve` serves until the reader stops it",
     ("docs/getting-started.md", 83): "here: no internet on this machine (only the package index)",
@@ -76,6 +76,7 @@ ANNOTATIONS = {
         (49, '<!-- test: skip="only for a Python without pip; get-pip.py is downloaded first" -->'),
         (64, '<!-- test: replace="version 1.2.0 from /usr/local/lib/python3.8/site-packages/mkdocs '
              '(Python 3.8)=>version ... from ..." -->'),
+        (81, '<!-- test: exit=2 -->'),  # above the note whose quote holds the block (line 88)
     ],
     "docs/getting-started.md": [
         (41, '<!-- test: skip="serves until you press Ctrl-C; the build below makes the same site" -->'),
@@ -160,8 +161,8 @@ def guide_runner(tools: Path, project: Path, env: dict[str, str]) -> dict:
     seconds, out = timed([tools / "bin" / "pytest", "-p", "no:cacheprovider", "-p", "no:codeblocks", *PAGES],
                          project, env)
     report = json.loads((project / "reports" / "coverage.json").read_text())
-    statuses = {(page, int(line)): entry["status"] for page, data in report["pages"].items()
-                for line, entry in data["blocks"].items()}
+    statuses = {(page, entry["line"]): entry["status"] for page, data in report["pages"].items()
+                for entry in data["blocks"]}
     ran = {key: s for key, s in statuses.items() if s not in ("not run", "not collected", "skipped")}
     failed = [key for key, s in statuses.items() if s == "failed"]
     return {"found": len(statuses), "ran": len(ran), "passed": len(ran) - len(failed), "failed": failed,
