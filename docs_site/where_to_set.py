@@ -10,6 +10,7 @@ from __future__ import annotations
 METHODS = {
     "compose": ("Docker Compose", "a line `{name}=...` in `.env`, next to `compose.yml`"),
     "image": ("Service image", "`-e {name}=...` or a line of the `--env-file` of `docker run`"),
+    "all-in-one": ("All-in-one image", "`-e {name}=...` in the `docker run` of the Quickstart"),
     "without-docker": ("Without Docker", "a line `{name}=...` in `/etc/rowbook/rowbook.env`"),
 }
 
@@ -28,6 +29,14 @@ SET_ELSEWHERE: dict[str, dict[str, str]] = {
     "image": {
         "ROWBOOK_HOST": "the image listens on all addresses inside the container; choose the "
                         "address on this machine with `-p`",
+        "ROWBOOK_ENV_FILE": "`docker run --env-file` reads the file",
+    },
+    "all-in-one": {
+        "POSTGRES_HOST": "the image runs its own PostgreSQL, inside the container",
+        "POSTGRES_PORT": "the image's own PostgreSQL listens on its default port, inside the container",
+        "ROWBOOK_HOST": "the image listens on all addresses inside the container; choose the "
+                        "address on this machine with `-p`",
+        "ROWBOOK_INSTALL_METHOD": "the image sets it to `all-in-one`",
         "ROWBOOK_ENV_FILE": "`docker run --env-file` reads the file",
     },
     "without-docker": {

@@ -1,7 +1,8 @@
 """Every setting of the configuration reference takes effect, set the way
 each install method's page sets it: a line in `.env` for Docker Compose, the
-`--env-file` of `docker run` for the service image, `rowbook.env` read
-through ROWBOOK_ENV_FILE (as the systemd unit has it) without Docker.
+`--env-file` of `docker run` for the service image and the all-in-one image,
+`rowbook.env` read through ROWBOOK_ENV_FILE (as the systemd unit has it)
+without Docker.
 
 Per method, two Rowbooks run one after the other: one with every setting at
 a value other than its default (and the update check on, to see the feed
@@ -254,7 +255,7 @@ SECOND = {"ROWBOOK_UPDATE_CHECK": "false", "ROWBOOK_LOG_LEVEL": "WARNING"}
 # newest release's image, the install without Docker this checkout. Each is
 # checked for the settings its own version reads, so a setting not released
 # yet is checked without Docker until its release's image exists.
-RUNS_RELEASE = {"compose": True, "image": True, "without-docker": False}
+RUNS_RELEASE = {"compose": True, "image": True, "all-in-one": True, "without-docker": False}
 
 
 @functools.cache
@@ -370,6 +371,35 @@ def with_image(tmp_path: Path, second: bool, pg) -> Iterator[Rowbook]:  # noqa: 
 
 
 @contextmanager
+def with_all_in_one(tmp_path: Path, second: bool, pg) -> Iterator[Rowbook]:  # noqa: F811
+    """The Quickstart's `docker run` with the settings added: its own
+    PostgreSQL, made on first start with the user, database and password given."""
+    name = f"rbtest-effects-{uuid.uuid4().hex[:6]}"
+    own_database = {"POSTGRES_HOST": "127.0.0.1", "POSTGRES_PORT": "5432"}
+    values = settings_for("all-in-one", own_database, 9123, second)
+    host_port = free_port()
+    try:
+        (tmp_path / "rowbook.env").write_text(env_file(values))
+        inside = values.get("ROWBOOK_PORT", "8000")
+        docker("run", "-d", "--name", name, "--env-file", str(tmp_path / "rowbook.env"), "-v", f"{name}:/data",
+               "-p", f"127.0.0.1:{host_port}:{inside}", f"rowbook/all-in-one:{releases.newest()}")
+
+        def logs() -> str:
+            run = docker("logs", name, check=False)
+            return run.stdout + run.stderr
+
+        running = lambda: docker("inspect", "-f", "{{.State.Running}}", name, check=False).stdout.strip() == "true"  # noqa: E731
+        wait_for(f"http://127.0.0.1:{host_port}", DOMAIN, running, logs)
+        rb = Rowbook(f"http://127.0.0.1:{host_port}", {**values, **own_database}, logs,
+                     lambda code: docker("exec", name, "rowbook", "shell", "-c", code).stdout)
+        rb.shell(create_admin())
+        yield rb
+    finally:
+        docker("rm", "-f", "-v", name, check=False)
+        docker("volume", "rm", "-f", name, check=False)
+
+
+@contextmanager
 def without_docker(tmp_path: Path, second: bool, pg) -> Iterator[Rowbook]:  # noqa: F811
     """`rowbook serve` of this checkout, reading rowbook.env through
     ROWBOOK_ENV_FILE as the systemd unit of the page has it."""
@@ -409,7 +439,8 @@ def create_admin() -> str:
             f"User.objects.create_superuser({ADMIN!r}, 'admin@books.test', {ADMIN_PASSWORD!r})")
 
 
-INSTALLS = {"compose": with_compose, "image": with_image, "without-docker": without_docker}
+INSTALLS = {"compose": with_compose, "image": with_image, "all-in-one": with_all_in_one,
+            "without-docker": without_docker}
 
 
 @pytest.mark.parametrize("method", list(METHODS))
