@@ -334,12 +334,33 @@ def with_compose(tmp_path: Path, second: bool, pg) -> Iterator[Rowbook]:  # noqa
         project.compose("down", "-v", "--remove-orphans", check=False)
 
 
+def docker_run_rowbook(tmp_path: Path, name: str, values: dict[str, str], seen: dict[str, str], image: str,
+                       *options: str) -> Rowbook:
+    """`docker run` of the newest release's `image` with `values` in its
+    --env-file, published on a free port; `seen`: the settings it runs with."""
+    host_port = free_port()
+    (tmp_path / "rowbook.env").write_text(env_file(values))
+    inside = values.get("ROWBOOK_PORT", "8000")
+    docker("run", "-d", "--name", name, *options, "--env-file", str(tmp_path / "rowbook.env"),
+           "-p", f"127.0.0.1:{host_port}:{inside}", f"{image}:{releases.newest()}")
+
+    def logs() -> str:
+        run = docker("logs", name, check=False)
+        return run.stdout + run.stderr
+
+    running = lambda: docker("inspect", "-f", "{{.State.Running}}", name, check=False).stdout.strip() == "true"  # noqa: E731
+    wait_for(f"http://127.0.0.1:{host_port}", DOMAIN, running, logs)
+    rb = Rowbook(f"http://127.0.0.1:{host_port}", seen, logs,
+                 lambda code: docker("exec", name, "rowbook", "shell", "-c", code).stdout)
+    rb.shell(create_admin())
+    return rb
+
+
 @contextmanager
 def with_image(tmp_path: Path, second: bool, pg) -> Iterator[Rowbook]:  # noqa: F811
     name = f"rbtest-effects-{uuid.uuid4().hex[:6]}"
     database = {"POSTGRES_HOST": "pgdb", "POSTGRES_PORT": "5433"}
     values = settings_for("image", database, 9123, second)
-    host_port = free_port()
     try:
         docker("network", "create", name)
         docker("run", "-d", "--name", f"{name}-db", "--network", name, "--network-alias", "pgdb",
@@ -350,21 +371,7 @@ def with_image(tmp_path: Path, second: bool, pg) -> Iterator[Rowbook]:  # noqa: 
                      check=False).returncode:
             assert time.monotonic() < until, docker("logs", f"{name}-db", check=False).stderr
             time.sleep(0.5)
-        (tmp_path / "rowbook.env").write_text(env_file(values))
-        inside = values.get("ROWBOOK_PORT", "8000")
-        docker("run", "-d", "--name", name, "--network", name, "--env-file", str(tmp_path / "rowbook.env"),
-               "-p", f"127.0.0.1:{host_port}:{inside}", f"rowbook/rowbook:{releases.newest()}")
-
-        def logs() -> str:
-            run = docker("logs", name, check=False)
-            return run.stdout + run.stderr
-
-        running = lambda: docker("inspect", "-f", "{{.State.Running}}", name, check=False).stdout.strip() == "true"  # noqa: E731
-        wait_for(f"http://127.0.0.1:{host_port}", DOMAIN, running, logs)
-        rb = Rowbook(f"http://127.0.0.1:{host_port}", values, logs,
-                     lambda code: docker("exec", name, "rowbook", "shell", "-c", code).stdout)
-        rb.shell(create_admin())
-        yield rb
+        yield docker_run_rowbook(tmp_path, name, values, values, "rowbook/rowbook", "--network", name)
     finally:
         docker("rm", "-f", "-v", name, f"{name}-db", check=False)
         docker("network", "rm", name, check=False)
@@ -377,23 +384,9 @@ def with_all_in_one(tmp_path: Path, second: bool, pg) -> Iterator[Rowbook]:  # n
     name = f"rbtest-effects-{uuid.uuid4().hex[:6]}"
     own_database = {"POSTGRES_HOST": "127.0.0.1", "POSTGRES_PORT": "5432"}
     values = settings_for("all-in-one", own_database, 9123, second)
-    host_port = free_port()
     try:
-        (tmp_path / "rowbook.env").write_text(env_file(values))
-        inside = values.get("ROWBOOK_PORT", "8000")
-        docker("run", "-d", "--name", name, "--env-file", str(tmp_path / "rowbook.env"), "-v", f"{name}:/data",
-               "-p", f"127.0.0.1:{host_port}:{inside}", f"rowbook/all-in-one:{releases.newest()}")
-
-        def logs() -> str:
-            run = docker("logs", name, check=False)
-            return run.stdout + run.stderr
-
-        running = lambda: docker("inspect", "-f", "{{.State.Running}}", name, check=False).stdout.strip() == "true"  # noqa: E731
-        wait_for(f"http://127.0.0.1:{host_port}", DOMAIN, running, logs)
-        rb = Rowbook(f"http://127.0.0.1:{host_port}", {**values, **own_database}, logs,
-                     lambda code: docker("exec", name, "rowbook", "shell", "-c", code).stdout)
-        rb.shell(create_admin())
-        yield rb
+        yield docker_run_rowbook(tmp_path, name, values, {**values, **own_database}, "rowbook/all-in-one",
+                                 "-v", f"{name}:/data")
     finally:
         docker("rm", "-f", "-v", name, check=False)
         docker("volume", "rm", "-f", name, check=False)
