@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from docs_site.runner_syntax import visible_runner_syntax
 from guide_runner import releases
 from tests.browser.site_build import ROOT, refuse_other_hosts, serve
+from tests.browser.test_browser_contrast import contrast_failures
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +125,23 @@ def test_no_page_of_any_version_asks_another_host(page, versioned_site):
         for path in paths:
             page.goto(f"{url}{path}/", wait_until="load")
     assert not asked, "\n".join(sorted(asked))
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_of_the_older_versions_meets_aa_contrast(browser, versioned_site, scheme):
+    """The newest build is checked page by page (test_browser_contrast.py);
+    an older release's pages hold other text, boxes and tables, in the same theme."""
+    context = browser.new_context(color_scheme=scheme)
+    found = {}
+    try:
+        page = context.new_page()
+        with serve(versioned_site) as url:
+            for path in sorted(p.parent.relative_to(versioned_site).as_posix()
+                               for p in versioned_site.glob("0.*/**/index.html")
+                               if p.relative_to(versioned_site).parts[0] != releases.newest()):
+                page.goto(f"{url}{path}/", wait_until="load")
+                if failures := contrast_failures(page):
+                    found[path] = failures
+    finally:
+        context.close()
+    assert not found, "\n".join(f"{path}:\n  " + "\n  ".join(f) for path, f in found.items())
