@@ -41,4 +41,8 @@ done
 
 mkdir -p "$out"
 git -C "$work/repo" archive "$branch" | tar -x -C "$out"
+# The Helm chart repository once, at the root (`helm repo add rowbook
+# https://docs.rowbook.example/charts`): the newest build's, which holds every
+# release's chart. The versions' own copies stay where they are.
+cp -r "$out/$newest/charts" "$out/charts"
 echo "built versions ${versions[*]} (latest: $newest) into $out"

@@ -32,6 +32,14 @@ ACCEPTED_LINT = {("Chart.yaml", "icon is recommended")}
 LINT_SEVERITY = {0: "UNKNOWN", 1: "INFO", 2: "WARNING", 3: "ERROR"}
 
 
+# The least a values file must set: the chart refuses less.
+MINIMAL = {
+    "domainName": "rowbook.example.com",
+    "postgresql": {"host": "db.example.com", "password": "a-database-password"},
+    "secretKey": "k" * 40,
+}
+
+
 class ChartRefused(Exception):
     """The chart refused the values (schema, `required`, `fail`) or broke rendering them."""
 
@@ -100,7 +108,7 @@ def lint_findings(values: dict | None, chart_dir: Path = CHART) -> list[str]:
 
 def check(values: dict | None, chart_dir: Path = CHART) -> list[Manifest]:
     """Render, lint and validate; raise ChartRefused naming every problem.
-    `chart_dir`: this repository's chart, or a release's (the docs page's clone)."""
+    `chart_dir`: this repository's chart, or a release's (the one the docs page pulled)."""
     manifests = render(values, chart_dir)
     problems = lint_findings(values, chart_dir) + api_problems(manifests)
     if problems:

@@ -3,7 +3,7 @@
     python -m tests.helm.render [--chart DIR] values.yaml [more.yaml ...]
 
 Renders and lints the chart (this repository's, or the one in DIR: the
-release the docs page cloned) with each file and checks every object against
+release the docs page pulled) with each file and checks every object against
 the Kubernetes API schemas (see tests/helm/chart.py). Prints what it checked,
 or why the chart refused the file, and exits with 1 then. The docs page
 runs it on each values file it shows.

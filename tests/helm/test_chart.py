@@ -25,18 +25,12 @@ from docs_site.release_tree import commit_of, extract
 from guide_runner import releases
 from rowbook import config as rowbook_config
 from tests.helm.chart import (
-    CHART, EXAMPLES, ChartRefused, api_problems, check, kind, lint_findings, load_values, pod_spec, render,
+    CHART, EXAMPLES, MINIMAL, ChartRefused, api_problems, check, kind, lint_findings, load_values, pod_spec, render,
 )
 from tests.helm.render import main as render_main
 
 PAGE = DOCS / "install" / "kubernetes.md"
 SKIP_REASON = "needs a Kubernetes cluster; CI has none (see What CI proves)"
-# The least a reader must set: what the chart cannot guess.
-MINIMAL = {
-    "domainName": "rowbook.example.com",
-    "postgresql": {"host": "db.example.com", "password": "a-database-password"},
-    "secretKey": "k" * 40,
-}
 
 
 def with_values(**changes) -> dict:
@@ -88,12 +82,12 @@ def test_each_values_file_on_the_page_renders_lints_and_validates():
 
 
 def test_each_values_file_on_the_page_is_rendered_by_the_next_hidden_block():
-    """Each values file is checked against the chart the reader cloned (the release's tag)."""
+    """Each values file is checked against the chart the reader pulled (the release's, from the repository)."""
     blocks = read_page(PAGE).blocks
     for index, block in enumerate(blocks):
         if block.kind == Kind.CONFIG and block.title == "values.yaml":
             following = blocks[index + 1]
-            render = "-m tests.helm.render --chart rowbook-docs/deploy/helm/rowbook values.yaml"
+            render = "-m tests.helm.render --chart rowbook values.yaml"
             assert not following.shown and render in following.source, block.where
 
 
@@ -298,7 +292,7 @@ def test_the_image_defaults_to_the_newest_release():
 
 
 def release_chart(version: str, into: Path) -> Path:
-    """The chart as the release's tag holds it: what a reader of that release's docs clones."""
+    """The chart as the release's commit holds it (the chart repository packages it as that release)."""
     return extract(commit_of(version), "deploy/helm/rowbook", into)
 
 
