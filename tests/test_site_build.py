@@ -8,8 +8,11 @@ import sys
 from pathlib import Path
 
 
-from guide_runner.site_config import dump, mkdocs_yml, site_config
+import yaml
+
+from docs_site.chart_repository import NAME, releases_with_chart
 from docs_site.paths import ROOT
+from guide_runner.site_config import dump, mkdocs_yml, site_config
 
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 
@@ -45,3 +48,15 @@ def test_a_missing_include_fails_the_build(tmp_path):
     result = build(tmp_path / "mkdocs.yml", tmp_path / "site")
     assert result.returncode != 0
     assert "no-such-snippet.sh" in result.stderr
+
+
+def test_the_built_site_serves_the_helm_chart_repository(built_site):
+    """/charts/ (docs_site/hooks/chart_repository.py): Helm's index and each
+    release's chart, at the URL the Helm guide adds (tests/helm/test_chart_repository.py
+    pulls from it with Helm's SDK)."""
+    index = yaml.safe_load((built_site / "charts" / "index.yaml").read_text())
+    versions = [version for version, _ in releases_with_chart()]
+    assert sorted(e["version"] for e in index["entries"][NAME]) == sorted(versions)
+    assert all(e["urls"] == [f"https://docs.rowbook.example/charts/{NAME}-{e['version']}.tgz"]
+               for e in index["entries"][NAME])
+    assert all((built_site / "charts" / f"{NAME}-{version}.tgz").is_file() for version in versions)

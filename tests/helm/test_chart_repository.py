@@ -40,9 +40,3 @@ def test_a_pulled_chart_runs_the_release_it_is_named_after_without_an_image_tag(
     container = pod_spec(kind(render(MINIMAL, chart), "Deployment"))["containers"][0]
     assert container["image"] == f"rowbook/rowbook:{version}"
 
-
-def test_the_built_site_serves_the_repository(built_site):
-    index = yaml.safe_load((built_site / "charts" / "index.yaml").read_text())
-    assert sorted(e["version"] for e in index["entries"][NAME]) == sorted(v for v, _ in releases_with_chart())
-    assert all(e["urls"][0].startswith("https://docs.rowbook.example/charts/") for e in index["entries"][NAME])
-    assert all((built_site / "charts" / f"{NAME}-{v}.tgz").is_file() for v, _ in releases_with_chart())
