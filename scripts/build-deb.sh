@@ -57,7 +57,9 @@ build_one() {  # build_one VERSION: its package, then lintian
     [[ "$version" == work-tree ]] && package_version="$("$python" scripts/release-info.py work-tree-version)"
     deb="$out/rowbook_${package_version}_amd64.deb"
     changelog="$("$python" scripts/release-info.py debian-changelog "$version")"
-    inputs="$({ find packaging/debian "$wheels" -type f -print0 | sort -z | xargs -0 sha256sum
+    # Paths relative to the clone, so another clone of the same commit has the
+    # same inputs (and finds the package the engine keeps).
+    inputs="$({ find packaging/debian ".cache/wheelhouse/$version" -type f -print0 | sort -z | xargs -0 sha256sum
                 printf '%s\n' "$changelog"; } | sha256sum | cut -c1-16)"
     if [[ $force -eq 0 && -f "$deb" && "$(cat "$deb.inputs" 2>/dev/null)" == "$inputs" ]]; then
         echo "deb: $(basename "$deb") ready"
