@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .languages import Kind
-from .plan import Plan
+from .plan import Plan, in_throwaway_container
 
 _SUDO = re.compile(r"(^|[;&|(]\s*|\s)sudo\s")
 
@@ -29,10 +29,10 @@ def where(plan: Plan, run_pages_in: str = "host", container_image: str = "") -> 
     """Where the scenario runs: `run_pages_in` and `container_image` are the project's."""
     if plan.machine:
         place = f"on a fresh {plan.machine} test server"
-    elif plan.on_host or run_pages_in == "host":
-        place = "on this machine, in a scratch folder"
-    else:
+    elif in_throwaway_container(plan, run_pages_in):
         place = f"in a throwaway container of {container_image}"
+    else:
+        place = "on this machine, in a scratch folder"
     if plan.changes_host:
         place += f"; changes this machine: {plan.changes_host}"
     return place

@@ -42,14 +42,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import releases
-
-HOST = "host"  # machine="host": the test host itself
 from .images import absent_tags
 from .languages import Kind
 from .options import pairs
 from .outcomes import GuideFailure
 from .page import Block, Page, PageId, read_page
 from .paste import swallowed
+
+
+HOST = "host"  # machine="host": the test host itself
+
+
+def in_throwaway_container(plan: "Plan", run_pages_in: str) -> bool:
+    """A scenario that names no machine, of a project whose pages run in
+    throwaway containers (run-pages-in), unless its page says the host."""
+    return not plan.machine and not plan.on_host and run_pages_in != HOST
 
 
 class PlanError(Exception):

@@ -368,10 +368,10 @@ class ScenarioItem(pytest.Item):
 def pytest_runtestloop(session: pytest.Session):
     """--dry-run: each scenario's plan, instead of running it."""
     config = session.config
-    if _project(config) is None or not config.getoption("--dry-run") or config.option.collectonly:
+    project = _project(config)
+    if project is None or not config.getoption("--dry-run") or config.option.collectonly:
         return None
     say = _say(config)
-    project = _project(config)
     others = 0
     for item in session.items:
         if isinstance(item, ScenarioItem):

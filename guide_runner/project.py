@@ -173,15 +173,15 @@ def from_table(root: Path, table: dict) -> Project:
     docker = table.get("docker", False)
     if not isinstance(docker, bool):
         raise ProjectError(f"[tool.{TABLE}] docker must be true or false, not {docker!r}")
-    run_pages_in = table.get("run-pages-in", "container")
+    run_pages_in = table.get("run-pages-in", Project.run_pages_in)
     if run_pages_in not in PLACES:
         raise ProjectError(f"[tool.{TABLE}] run-pages-in must be \"container\" (a throwaway container for each "
                            f"scenario, the default) or \"host\" (this machine), not {run_pages_in!r}")
-    container_image = table.get("container-image", "debian:bookworm-slim")
+    container_image = table.get("container-image", Project.container_image)
     if not isinstance(container_image, str) or not container_image.strip():
         raise ProjectError(f"[tool.{TABLE}] container-image must name an image with bash, such as "
                            f"\"debian:bookworm-slim\", not {container_image!r}")
-    sandbox_prefix = table.get("sandbox-prefix", "guide-runner")
+    sandbox_prefix = table.get("sandbox-prefix", Project.sandbox_prefix)
     if not (isinstance(sandbox_prefix, str) and re.fullmatch(r"[a-z0-9][a-z0-9-]{0,19}", sandbox_prefix)):
         raise ProjectError(f"[tool.{TABLE}] sandbox-prefix must be lowercase letters, digits and dashes "
                            f"(at most 20), as Docker names allow, not {sandbox_prefix!r}")

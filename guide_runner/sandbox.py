@@ -117,10 +117,13 @@ class Snapshot:
                 if self.ours and untagged:
                     subprocess.run(KINDS[kind][1] + untagged, capture_output=True)
             removable = new if self.ours else [ident for ident in new if ident in labelled[kind]]
+            described = {ident: describe(kind, ident) for ident in new}
             kept = [ident for ident in new if ident not in removable]
-            found.removed += [describe(kind, ident) for ident in removable]
-            found.kept += [describe(kind, ident) for ident in kept]
-            found.commands += [" ".join(KINDS[kind][1] + [_name(kind, ident) for ident in kept])] if kept else []
+            found.removed += [described[ident] for ident in removable]
+            found.kept += [described[ident] for ident in kept]
+            # What a person types for each: the word after the kind ("container NAME (IMAGE)").
+            names = [described[ident].split(" ")[1] for ident in kept]
+            found.commands += [" ".join(KINDS[kind][1] + names)] if kept else []
             if removable:
                 subprocess.run(KINDS[kind][1] + removable, capture_output=True)
         return found
@@ -153,10 +156,3 @@ def _listings(label: str = "") -> dict[str, set[str]]:
     with ThreadPoolExecutor(len(KINDS)) as pool:
         ids = pool.map(_ids, [listing + labelled for listing, _ in KINDS.values()])
     return dict(zip(KINDS, ids))
-
-
-def _name(kind: str, ident: str) -> str:
-    """What a person types for it: the name of a container, network or volume."""
-    if kind in ("image", "volume"):
-        return ident
-    return describe(kind, ident).split(" ")[1]

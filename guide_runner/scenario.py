@@ -30,7 +30,7 @@ from .outcomes import GuideFailure, Outcome, Status, indent
 from .page import Block
 from .parallel import host_lock
 from .project import current
-from .plan import Plan
+from .plan import Plan, in_throwaway_container
 from .sandbox import Snapshot, docker_available, engine_is_ours, logs_of_new_containers
 from .shell import Session
 from .timings import SERVER, TEARDOWN, Timings, part_of
@@ -124,9 +124,9 @@ class Scenario:
         or this machine (None), as the page and then the project say."""
         if self.plan.machine:
             return Machine(self.plan.machine, sandbox + "-machine", scratch)
-        if self.plan.on_host or current().run_pages_in == "host":
-            return None
-        return Machine.throwaway(current().container_image, sandbox + "-container", scratch)
+        if in_throwaway_container(self.plan, current().run_pages_in):
+            return Machine.throwaway(current().container_image, sandbox + "-container", scratch)
+        return None
 
     def _run_blocks(self, session: Session, machine: Machine | None, snapshot: Snapshot | None,
                     checkpoint: Checkpoint | None = None, keep_last_check: bool = False) -> str:
