@@ -24,6 +24,7 @@ killed lane left (processes, mounts, cgroups, the namespace, the folders). The
 main engine is only read (its images), never changed.
 
     python -m guide_runner.lanes start 2     two free lanes (1 and 2 if free), images loaded
+    python -m guide_runner.lanes start 2 --for PID   the same, for the tests process PID runs
     python -m guide_runner.lanes stop        every lane, whatever its state
     python -m guide_runner.lanes list
     python -m guide_runner.lanes run 1 docker ps   a command in lane 1
@@ -212,6 +213,7 @@ class Lane:
 
 
 CLAIMS = RUN / "claims"  # N: the pid of the run that owns lane N
+HANDED_ON = "for"  # after the pid: started for that run's tests to take (claim)
 
 
 def existing() -> list[Lane]:
@@ -223,14 +225,18 @@ def existing() -> list[Lane]:
     return [Lane(n) for n in sorted(numbers)]
 
 
-def claim(count: int, owner: int | None = None) -> list[Lane]:
+def claim(count: int, owner: int | None = None, handed_on: bool = False) -> list[Lane]:
     """`count` lanes no other run owns, the lowest numbers first. A claim is a
     file made with O_EXCL, so two runs never get the same lane; a claim whose
-    run is gone is taken over (its lane is stopped when started)."""
+    run is gone is taken over (its lane is stopped when started). A lane
+    claimed `handed_on` by a process this one runs under is taken as it is:
+    scripts/test.sh starts the lanes (`start --for`) while the Debian packages
+    build, and its pytest takes them."""
     owner = owner or os.getpid()
     CLAIMS.mkdir(parents=True, exist_ok=True)
     claimed: list[Lane] = []
     number = 0
+    ours = _ancestors(owner)
     while len(claimed) < count:
         number += 1
         path = CLAIMS / str(number)
@@ -238,18 +244,37 @@ def claim(count: int, owner: int | None = None) -> list[Lane]:
             descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         except FileExistsError:
             try:
-                holder = int(path.read_text() or 0)
+                holder, *marks = path.read_text().split()
+                holder = int(holder)
             except (OSError, ValueError):
-                holder = 0
+                holder, marks = 0, []
+            if holder in ours and marks == [HANDED_ON]:
+                path.write_text(f"{owner}\n")  # ours now, and no longer to be handed on
+                claimed.append(Lane(number))
+                continue
             if holder and Path(f"/proc/{holder}").exists():
                 continue  # another run's lane
             path.unlink(missing_ok=True)
             number -= 1  # try this number again
             continue
         with os.fdopen(descriptor, "w") as handle:
-            handle.write(f"{owner}\n")
+            handle.write(f"{owner} {HANDED_ON}\n" if handed_on else f"{owner}\n")
         claimed.append(Lane(number))
     return claimed
+
+
+def _ancestors(pid: int) -> set[int]:
+    """The processes `pid` runs under (its parent, theirs, ...), pid 1 not among them."""
+    found = set()
+    while pid > 1:
+        try:
+            # /proc/PID/stat: "pid (name) state ppid ..."; the name may hold spaces.
+            pid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            break
+        if pid > 1:
+            found.add(pid)
+    return found
 
 
 def start(lanes: list[Lane], images: LaneImages | None = None, say=print) -> list[Lane]:
@@ -441,9 +466,12 @@ def main(argv: list[str]) -> int:
         return 2
     try:
         if argv[0] == "start":
-            # Lanes for a person to try things in: claimed by no run (pid 1 never ends).
+            # Lanes for a person to try things in: claimed by no run (pid 1 never ends);
+            # `--for PID`: for the run PID, whose tests take them (claim).
+            count = int(argv[1]) if len(argv) > 1 and argv[1].isdigit() else 2
+            owner = int(argv[argv.index("--for") + 1]) if "--for" in argv else 1
             configured = project.load(Path.cwd())
-            start(claim(int(argv[1]) if len(argv) > 1 else 2, owner=1),
+            start(claim(count, owner=owner, handed_on=owner != 1),
                   configured.lane_images if configured else None)
         elif argv[0] == "stop":
             stop()

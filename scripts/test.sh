@@ -24,6 +24,16 @@ setup=$((SECONDS - started))
 printf '\n==> Images\n'
 scripts/build-images.sh
 images=$((SECONDS - started - setup))
+mkdir -p reports
+lanes="${ROWBOOK_DOCS_LANES:-$(nproc)}"
+if [[ $# -eq 0 ]]; then
+    # The whole suite runs in lanes (below). They need the images only, so they
+    # start now, beside the Debian packages, for this run's pytest to take
+    # (guide_runner/lanes.py, claim). Stopped however the run ends.
+    trap '.venv/bin/python -m guide_runner.lanes stop' EXIT
+    .venv/bin/python -m guide_runner.lanes start "$lanes" --for $$ > reports/lanes-start.log 2>&1 &
+    lanes_starting=$!
+fi
 # The Debian packages the package's tests and page install (cached the same
 # way): every release's, and the work tree's (tests/packaging's About page test).
 printf '\n==> Debian packages\n'
@@ -31,7 +41,12 @@ mapfile -t releases < <(.venv/bin/python scripts/release-info.py versions)
 scripts/build-deb.sh "${releases[@]}" work-tree  # side by side, one per core
 debs=$((SECONDS - started - setup - images))
 echo "==> setup took $setup s, images $images s, Debian packages $debs s"
-mkdir -p reports
+if [[ -n "${lanes_starting:-}" ]]; then
+    # If they failed to start, the Docker tests' pytest tries again and says why.
+    wait "$lanes_starting" || true
+    echo "==> lanes (started beside the Debian packages, waited for $((SECONDS - started - setup - images - debs)) s more):"
+    cat reports/lanes-start.log
+fi
 # For benchmarks/fast_feedback.py: the parts of this run before pytest.
 printf '{"setup_seconds": %d, "images_seconds": %d, "debs_seconds": %d}\n' "$setup" "$images" "$debs" \
     > reports/setup-times.json
@@ -65,7 +80,6 @@ beside=$!
 # Stopped with the Docker tests, however they end; and no lane left behind,
 # even if their pytest was killed before it could stop the lanes itself.
 trap 'kill "$beside" 2>/dev/null || true; .venv/bin/python -m guide_runner.lanes stop' EXIT
-lanes="${ROWBOOK_DOCS_LANES:-$(nproc)}"
 echo "==> Docker tests in $lanes lanes (ROWBOOK_DOCS_LANES)"
 docker_status=0
 .venv/bin/pytest -m docker --lanes "$lanes" "${shard[@]}" --junitxml=reports/junit-docker.xml || docker_status=$?

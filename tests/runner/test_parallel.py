@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -221,6 +222,25 @@ def test_a_claim_whose_run_is_gone_is_taken_over(lane_folders):
     lanes.claim(1, owner=gone)
     assert [lane.number for lane in lanes.claim(1)] == [1]
     assert (lanes.CLAIMS / "1").read_text().strip() == str(os.getpid())
+
+
+def test_lanes_started_for_a_run_are_taken_by_its_tests_only_and_once(lane_folders):
+    """scripts/test.sh starts the lanes (`lanes start N --for $$`) while the
+    Debian packages build; its pytest takes them, no other run does, and the
+    workers that pytest starts inside them cannot take them again."""
+    lanes = lane_folders
+    run = os.getppid()  # what scripts/test.sh is to its pytest
+    assert [lane.number for lane in lanes.claim(2, owner=run, handed_on=True)] == [1, 2]
+    assert (lanes.CLAIMS / "1").read_text().split() == [str(run), lanes.HANDED_ON]
+    assert [lane.number for lane in lanes.claim(1, owner=1)] == [3]  # not under that run
+    assert [lane.number for lane in lanes.claim(2)] == [1, 2]  # this pytest, under it
+    assert (lanes.CLAIMS / "1").read_text().split() == [str(os.getpid())]
+    worker = subprocess.Popen(["sleep", "30"])  # a process this pytest started
+    try:
+        assert [lane.number for lane in lanes.claim(1, owner=worker.pid)] == [4]
+    finally:
+        worker.kill()
+        worker.wait()
 
 
 def test_release_leaves_the_lanes_of_other_runs(lane_folders):
