@@ -18,14 +18,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/release-args.sh "$@"
+scripts/build-wheelhouse.sh "${versions[@]}" >/dev/null
+
 out="$root/.cache/deb"
 mkdir -p "$out"
-# One build-deb.sh at a time in a checkout: a second one (scripts/test.sh
-# builds the work tree's package in the background, and its test asks for it)
-# waits for the first, then finds its packages ready.
-exec {lock}>"$out/.lock"
-flock "$lock"
-scripts/build-wheelhouse.sh "${versions[@]}" >/dev/null
 engine_cache() {  # engine_cache VERSION: a release, and an engine that is not a test lane's
     local labels
     [[ "$1" != work-tree ]] && labels="$(docker info --format '{{json .Labels}}' 2>/dev/null)" \

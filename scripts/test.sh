@@ -38,17 +38,7 @@ fi
 # way): every release's, and the work tree's (tests/packaging's About page test).
 printf '\n==> Debian packages\n'
 mapfile -t releases < <(.venv/bin/python scripts/release-info.py versions)
-if [[ $# -eq 0 ]]; then
-    # The releases' come from the engine's cache in seconds; the work tree's
-    # is built on every change (70-90 s) and only one test installs it, well
-    # into the run: it goes on building once the lanes are up, and that test
-    # waits for it (build-deb.sh takes a lock).
-    scripts/build-deb.sh "${releases[@]}"  # side by side, one per core
-    scripts/build-deb.sh work-tree > reports/deb-work-tree.log 2>&1 &
-    work_tree_deb=$!
-else
-    scripts/build-deb.sh "${releases[@]}" work-tree
-fi
+scripts/build-deb.sh "${releases[@]}" work-tree  # side by side, one per core
 debs=$((SECONDS - started - setup - images))
 echo "==> setup took $setup s, images $images s, Debian packages $debs s"
 if [[ -n "${lanes_starting:-}" ]]; then
@@ -89,17 +79,13 @@ nice -n 10 .venv/bin/pytest -m "not docker" "${shard[@]}" --junitxml=reports/jun
 beside=$!
 # Stopped with the Docker tests, however they end; and no lane left behind,
 # even if their pytest was killed before it could stop the lanes itself.
-trap 'kill "$beside" "$work_tree_deb" 2>/dev/null || true; .venv/bin/python -m guide_runner.lanes stop' EXIT
+trap 'kill "$beside" 2>/dev/null || true; .venv/bin/python -m guide_runner.lanes stop' EXIT
 echo "==> Docker tests in $lanes lanes (ROWBOOK_DOCS_LANES)"
 docker_status=0
 .venv/bin/pytest -m docker --lanes "$lanes" "${shard[@]}" --junitxml=reports/junit-docker.xml || docker_status=$?
 beside_status=0
 wait "$beside" || beside_status=$?
-# A failure here fails the test that installs the package (it builds it again and says why).
-wait "$work_tree_deb" || true
 trap - EXIT
-printf '\n==> The work tree'"'"'s Debian package (built beside the tests; reports/deb-work-tree.log)\n'
-cat reports/deb-work-tree.log
 printf '\n==> Tests without Docker (ran beside the Docker tests; reports/beside.log)\n'
 cat reports/beside.log
 # One report of the whole suite, as a single run writes it.
