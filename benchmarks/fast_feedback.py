@@ -79,10 +79,12 @@ def warm_runs(checkout: Path, page_name: str) -> None:
     try:
         setup = json.loads((checkout / "reports/setup-times.json").read_text())
         debs = setup.get("debs_seconds", 0)  # recorded since the Debian package
+        lanes = setup.get("lanes_seconds", 0)  # the lanes' start, where it outlasts the packages
         # Wall time, since the tests without Docker run beside the others.
         pytest_seconds = setup.get("pytest_seconds", pytest_seconds)
-        before = f"setup {setup['setup_seconds']} s, images {setup['images_seconds']} s, Debian packages {debs} s, "
-        full = f"{setup['setup_seconds'] + setup['images_seconds'] + debs + pytest_seconds:.0f}"
+        before = (f"setup {setup['setup_seconds']} s, images {setup['images_seconds']} s, Debian packages {debs} s, "
+                  f"lanes {lanes} s more, ")
+        full = f"{setup['setup_seconds'] + setup['images_seconds'] + debs + lanes + pytest_seconds:.0f}"
     except OSError:
         before, full = "setup and images not recorded, ", f"{pytest_seconds:.0f} + setup"
     rows = [("run", "seconds", "goal", "what ran")]
@@ -186,12 +188,14 @@ def floor_rows(checkout: Path) -> None:
     rows = [("part of the last full run", "seconds", "min")]
     for name, value in [("setup (virtualenv, Debian packages of the host)", setup["setup_seconds"]),
                         ("images (base images by debootstrap, ours)", setup["images_seconds"]),
-                        ("Debian packages of Rowbook", setup.get("debs_seconds", 0))]:
+                        ("Debian packages of Rowbook", setup.get("debs_seconds", 0)),
+                        ("lanes, the part of their start after the packages", setup.get("lanes_seconds", 0))]:
         rows.append((name, f"{value:.0f}", f"{value / 60:.1f}"))
     rows += [(f"pages: {name}", f"{parts[name]:.0f}", f"{parts[name] / 60:.1f}") for name in timings.PARTS]
     rows += [(f"other tests: {name}", f"{value:.0f}", f"{value / 60:.1f}")
              for name, value in sorted(other.items(), key=lambda item: -item[1])]
-    before = setup["setup_seconds"] + setup["images_seconds"] + setup.get("debs_seconds", 0)
+    before = (setup["setup_seconds"] + setup["images_seconds"] + setup.get("debs_seconds", 0)
+              + setup.get("lanes_seconds", 0))
     test_time = sum(time for _, _, time in found)
     rows.append(("all, one after another", f"{before + test_time:.0f}", f"{(before + test_time) / 60:.1f}"))
     if "pytest_seconds" in setup:  # the tests without Docker ran beside the others

@@ -41,15 +41,17 @@ mapfile -t releases < <(.venv/bin/python scripts/release-info.py versions)
 scripts/build-deb.sh "${releases[@]}" work-tree  # side by side, one per core
 debs=$((SECONDS - started - setup - images))
 echo "==> setup took $setup s, images $images s, Debian packages $debs s"
+lanes_wait=0
 if [[ -n "${lanes_starting:-}" ]]; then
     # If they failed to start, the Docker tests' pytest tries again and says why.
     wait "$lanes_starting" || true
-    echo "==> lanes (started beside the Debian packages, waited for $((SECONDS - started - setup - images - debs)) s more):"
+    lanes_wait=$((SECONDS - started - setup - images - debs))
+    echo "==> lanes (started beside the Debian packages, waited for $lanes_wait s more):"
     cat reports/lanes-start.log
 fi
 # For benchmarks/fast_feedback.py: the parts of this run before pytest.
-printf '{"setup_seconds": %d, "images_seconds": %d, "debs_seconds": %d}\n' "$setup" "$images" "$debs" \
-    > reports/setup-times.json
+printf '{"setup_seconds": %d, "images_seconds": %d, "debs_seconds": %d, "lanes_seconds": %d}\n' \
+    "$setup" "$images" "$debs" "$lanes_wait" > reports/setup-times.json
 if [[ $# -gt 0 ]]; then
     # A part of the suite (a page, --changed, -k ...): one pytest, as asked.
     exec .venv/bin/pytest --junitxml=reports/junit.xml "$@"
@@ -91,8 +93,8 @@ cat reports/beside.log
 # One report of the whole suite, as a single run writes it.
 .venv/bin/junitparser merge reports/junit-docker.xml reports/junit-beside.xml reports/junit.xml
 tests=$((SECONDS - started))
-printf '{"setup_seconds": %d, "images_seconds": %d, "debs_seconds": %d, "pytest_seconds": %d}\n' \
-    "$setup" "$images" "$debs" "$tests" > reports/setup-times.json
+printf '{"setup_seconds": %d, "images_seconds": %d, "debs_seconds": %d, "lanes_seconds": %d, "pytest_seconds": %d}\n' \
+    "$setup" "$images" "$debs" "$lanes_wait" "$tests" > reports/setup-times.json
 echo "==> Docker tests exited $docker_status, tests without Docker $beside_status; both took $tests s"
 if ((docker_status || beside_status)); then
     exit 1
