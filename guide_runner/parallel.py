@@ -31,6 +31,7 @@ from typing import Iterator
 from . import checkpoints
 from .outcomes import as_rows, from_rows
 from .project import cached, current
+from .release_passes import ReleasePass
 
 HOST_SCOPE = "the test host"
 LANE = "guide_runner_lane"  # the lane number, in a worker's workerinput
@@ -160,20 +161,27 @@ class ScenarioResult:
     outcomes: dict
     from_checkpoint: str = ""  # checkpoints.py: the base it started from
     checkpoint_note: str = ""  # a base's: why it was not checkpointed
+    release_state: str = ""  # release_passes.py: an older release's scenario, reused, passed or failed
+    release_pass: ReleasePass | None = None  # and its record now
 
     def as_json(self) -> dict:
         return {"name": self.name, "page": self.page, "skip": self.skip, "outcomes": as_rows(self.outcomes),
-                "from_checkpoint": self.from_checkpoint, "checkpoint_note": self.checkpoint_note}
+                "from_checkpoint": self.from_checkpoint, "checkpoint_note": self.checkpoint_note,
+                "release_state": self.release_state,
+                "release_pass": self.release_pass.as_json() if self.release_pass else None}
 
     @classmethod
     def from_json(cls, data: dict) -> "ScenarioResult":
+        recorded = data.get("release_pass")
         return cls(data["name"], data["page"], data["skip"], from_rows(data["outcomes"]),
-                   data.get("from_checkpoint", ""), data.get("checkpoint_note", ""))
+                   data.get("from_checkpoint", ""), data.get("checkpoint_note", ""), data.get("release_state", ""),
+                   ReleasePass.from_json(data["name"], recorded) if recorded else None)
 
     @classmethod
     def of(cls, scenario) -> "ScenarioResult":
         return cls(scenario.name, str(scenario.page), scenario.skip, dict(scenario.outcomes),
-                   scenario.from_checkpoint, scenario.checkpoint_note)
+                   scenario.from_checkpoint, scenario.checkpoint_note, scenario.release_state,
+                   scenario.release_pass)
 
 
 def worker_output(pages: list[tuple[str, str]], planned: dict[str, int], scenarios: list) -> dict:

@@ -14,15 +14,17 @@ import json
 import signal
 import subprocess
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
-from . import dry_run, engine_lock, lanes, parallel, project, ratchet, releases, reuse, run_facts, shards
+from . import (dry_run, engine_lock, lanes, parallel, project, ratchet, release_passes, releases, reuse,
+               run_facts, shards)
 from .checkpoints import Checkpoints
 from .languages import Kind
 from .outcomes import GuideFailure
-from .page import Page, read_page
+from .page import Page, PageId, read_page
 from .plan import Plan, plan_page
 from .project import Project, cached
 from .report import Coverage
@@ -44,6 +46,8 @@ ENVIRONMENT = pytest.StashKey["dict[str, str] | None"]()
 REUSED = pytest.StashKey[list[reuse.StoredPass]]()  # scenarios
 CHECKPOINTS = pytest.StashKey[Checkpoints]()  # of test servers, made and used in this process (checkpoints.py)
 RAN_AGAIN = pytest.StashKey[list[str]]()  # with --changed: each scenario that ran, and why
+# The support window: the older releases' recorded passes (release_passes.py); absent where the project keeps none.
+WINDOW = pytest.StashKey[release_passes.Window]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -68,6 +72,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="run part K of N of the collected tests, for N machines: every test in exactly one "
                          "part, tests that share a setup together, parts balanced by the project's committed "
                          "durations (guide_runner/shards.py)")
+    group.addoption("--every-release", action="store_true",
+                    help="run every older release's scenarios, also those whose inputs are unchanged since "
+                         "their recorded pass (the project's release-passes)")
+    group.addoption("--update-release-passes", action="store_true",
+                    help="write the record of older releases' passes as this run leaves it to the project's "
+                         "release-passes file (to commit), not only to the reports folder")
     group.addoption("--pass-store", metavar="DIR", default=None,
                     help="where passing scenarios are stored for --changed (default: guide-passes/ in the "
                          "project's cache)")
@@ -153,6 +163,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[DROPS] = []
     config.stash[REUSED] = []
     config.stash[RAN_AGAIN] = []
+    _open_window(config)
     config.pluginmanager.register(TestPasses(config), "guide_runner.test_passes")
     if _lane_count(config):
         config.pluginmanager.register(LaneController(config), "guide_runner.lanes")
@@ -163,6 +174,20 @@ def pytest_configure(config: pytest.Config) -> None:
                                        "they start from): --changed runs it again for them, not for another page")
     # CI stops a run with SIGTERM: treat it as Ctrl-C, so every teardown still runs.
     signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _open_window(config: pytest.Config) -> None:
+    """The committed record of older releases' passes, where the project keeps one."""
+    found = config.stash[PROJECT]
+    if found.release_passes is None or _runs_nothing(config):
+        return
+    try:
+        records = release_passes.load(found.release_passes)
+    except release_passes.RecordError as error:
+        raise pytest.UsageError(str(error)) from None
+    config.stash[WINDOW] = release_passes.Window(
+        records, found.root, found.release_passes_days, config.getoption("--every-release"),
+        datetime.now(timezone.utc).date(), run_facts.collect)
 
 
 def _interrupt(signum, frame):
@@ -199,12 +224,16 @@ class TestPasses:
             _engine_locked(self.config)
             if any(isinstance(item, ScenarioItem) for item in items):
                 _images_built(self.config, at_collection=True)
-        files = reuse.repository_files(self.config.stash[PROJECT].root)
+        found = self.config.stash[PROJECT]
+        files = reuse.repository_files(found.root)
         environment = self.config.stash[ENVIRONMENT] = reuse.environment(files) if files is not None else None
+        window = self.config.stash.get(WINDOW, None)
+        if window is not None and files is not None:
+            window.files = release_passes.release_files_digest(files, found.root, found.inputs,
+                                                               found.newest_release_inputs)
         tests = [item for item in items if not isinstance(item, ScenarioItem)]
         if environment is None or not tests:
             return
-        found = self.config.stash[PROJECT]
         machine = {part: digest for part, digest in environment.items() if part != "files"}
         # By folder and pages read: the tests of a folder read the same files.
         inputs: dict[tuple[str, frozenset[str] | None], str] = {}
@@ -327,6 +356,29 @@ class ScenarioItem(pytest.Item):
         if self.scenario.plan.skip:
             self.scenario.mark_skipped()
             pytest.skip(f"{self.scenario.name}: {self.scenario.plan.skip}")
+        window = self.config.stash.get(WINDOW, None) if not self.scenario.page.newest else None
+        if window is not None:
+            recorded, why = window.standing(self.scenario.plan)
+            if recorded is not None:
+                self.scenario.outcomes.update(recorded.outcomes)
+                self.scenario.release_state, self.scenario.release_pass = release_passes.REUSED, recorded
+                self.user_properties.append(("reused", recorded.describe()))
+                return
+        started = time.monotonic()
+        try:
+            self._run()
+        except BaseException:
+            if window is not None:
+                self.scenario.release_state = release_passes.FAILED
+            raise
+        reused_here = any(name == "reused" for name, _ in self.user_properties)  # --changed: not a new pass
+        if window is not None and not reused_here:
+            self.scenario.release_state = release_passes.PASSED
+            self.scenario.release_pass = window.new_pass(self.scenario.plan, self.scenario.outcomes,
+                                                         time.monotonic() - started)
+
+    def _run(self) -> None:
+        """Run the scenario, or (--changed) reuse this machine's stored pass of the same inputs."""
         environment = self.config.stash.get(ENVIRONMENT, None)
         checkpoints = self.config.stash.get(CHECKPOINTS, None)
         if environment is None:  # not a git checkout: nothing to fingerprint
@@ -428,6 +480,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus) -> None:
     config = session.config
     if _project(config) is None or _worker(config):
         return  # the controller sees every worker's scenarios (LaneController)
+    _record_release_passes(config)
     baseline = config.getoption("--coverage-baseline")
     coverage = _coverage(config)
     if not baseline or coverage is None:
@@ -447,6 +500,37 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+# Where this run wrote the record of older releases' passes, and whether it differs from the committed one.
+RECORDED = pytest.StashKey["tuple[list[Path], bool]"]()
+
+
+def _record_release_passes(config: pytest.Config) -> None:
+    """The record as this run leaves it: reports/release-passes.json, and
+    with --update-release-passes the project's file. Only a run in which an
+    older release's scenario took part writes it."""
+    found = config.stash[PROJECT]
+    window = config.stash.get(WINDOW, None)
+    ran = {s.name: (s.release_state, s.release_pass) for s in config.stash[SCENARIOS] if s.release_state}
+    if window is None or not ran:
+        return
+    kept = {name for name in window.records if _still_recorded(name, found)}
+    records = release_passes.updated(window.records, ran, kept)
+    written = []
+    if found.reports is not None:
+        written.append(found.reports / "release-passes.json")
+    if config.getoption("--update-release-passes"):
+        written.append(found.release_passes)
+    for path in written:
+        release_passes.save(path, records)
+    config.stash[RECORDED] = (written, records != window.records)
+
+
+def _still_recorded(name: str, found: Project) -> bool:
+    """A recorded scenario's page still exists, in a release that is still an older one."""
+    page = PageId.parse(name.split(" [", 1)[0])
+    return not page.newest and page.release in releases.older() and (found.root / page.path).is_file()
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
     if _project(config) is None or _worker(config):
         return
@@ -462,6 +546,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
             terminalreporter.write_line("other tests, deselected because they passed with the same inputs:")
             for line in tests.summary():
                 terminalreporter.write_line(f"  {line}")
+    _summarise_release_passes(terminalreporter, config)
     ran_again = config.stash.get(RAN_AGAIN, [])
     if ran_again:
         terminalreporter.section("run again (--changed): what has no pass stored for these inputs, or failed last, and why")
@@ -483,6 +568,26 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
     # With what the run ran on: the site shows it next to each page's marks.
     written = coverage.write(reports, run=run_facts.collect())
     terminalreporter.write_line(f"written to {', '.join(config.stash[PROJECT].relative(p) for p in written)}")
+
+
+def _summarise_release_passes(terminalreporter, config: pytest.Config) -> None:
+    """Which older-release scenarios did not run because their record stands for them, and where the record went."""
+    reused = [s.release_pass for s in config.stash.get(SCENARIOS, [])
+              if s.release_state == release_passes.REUSED and s.release_pass is not None]
+    if reused:
+        terminalreporter.section("not run: older releases' scenarios whose inputs are unchanged since their "
+                                 "recorded pass (--every-release runs them)")
+        for record in sorted(reused, key=lambda r: r.name):
+            terminalreporter.write_line(record.describe())
+        terminalreporter.write_line(f"{len(reused)} scenarios not run, {sum(r.seconds for r in reused):.0f} s saved")
+    written, changed = config.stash.get(RECORDED, ([], False))
+    if written:
+        found = config.stash[PROJECT]
+        names = ", ".join(found.relative(path) for path in written)
+        tail = ("" if found.release_passes in written or not changed else
+                f"; commit it as {found.relative(found.release_passes)} (or run with --update-release-passes) "
+                "so that the next run need not run them again")
+        terminalreporter.write_line(f"older releases' passes recorded in {names}{tail}")
 
 
 class LaneController:

@@ -15,6 +15,10 @@ A project turns the runner on with a `[tool.guide_runner]` table in the
     cache = ".cache/guide-runner"  # stored passes, renditions, tools
     durations = "tests/durations.json"  # each test's seconds, for the order of lanes (optional)
     inputs = ["src", "scripts"]    # what blocks may read besides their text (default: every file)
+    release-passes = "tests/release-passes.json"   # older releases' pages run again only when their
+                                   # inputs change: their last passes, committed (optional: else every run)
+    release-passes-days = 30       # and at least this often
+    newest-release-inputs = ["src"]   # inputs an older release does not read (its own commit's source)
     run-pages-in = "container"     # where a page that names no machine runs: a throwaway container
                                    # (the default), or "host": this machine, in a scratch folder
     container-image = "debian:bookworm-slim"   # the throwaway container's image (it needs bash)
@@ -80,6 +84,12 @@ class Project:
     cache: Path = Path()
     durations: Path | None = None
     inputs: tuple[str, ...] | None = None  # None: every file of the repository
+    # The support window (release_passes.py): the committed record of older
+    # releases' passes (None: they run in full every time), how many days a
+    # pass stands for them, and the inputs only the newest release reads.
+    release_passes: Path | None = None
+    release_passes_days: int = 30
+    newest_release_inputs: tuple[str, ...] = ()
     pages_read_by_folder: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # name: (image with systemd as PID 1, the reader's sudo user) (machines.py)
     machines: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -133,7 +143,8 @@ def load(root: Path) -> Project | None:
 
 
 _KEYS = {"docs", "mkdocs-yml", "docker", "releases", "build-images", "reports", "cache", "durations", "inputs",
-         "pages-read-by-folder", "machines", "sign-in", "lane-images", "run-pages-in", "container-image", "sandbox-prefix"}
+         "pages-read-by-folder", "machines", "sign-in", "lane-images", "run-pages-in", "container-image", "sandbox-prefix",
+         "release-passes", "release-passes-days", "newest-release-inputs"}
 PLACES = ("container", "host")  # run-pages-in
 
 
@@ -188,6 +199,10 @@ def from_table(root: Path, table: dict) -> Project:
     if "host" in table.get("machines", {}):
         raise ProjectError(f"[tool.{TABLE}.machines] host is a name of the runner's: a page's machine=\"host\" "
                            "runs it on this machine; name the test server otherwise")
+    days = table.get("release-passes-days", Project.release_passes_days)
+    if not (isinstance(days, int) and not isinstance(days, bool) and 1 <= days <= 366):
+        raise ProjectError(f"[tool.{TABLE}] release-passes-days must be a whole number of days from 1 to 366 "
+                           f"(how long an older release's recorded pass stands for it), not {days!r}")
     folders = table.get("pages-read-by-folder", {})
     if not isinstance(folders, dict):
         raise ProjectError(f"[tool.{TABLE}.pages-read-by-folder] must be a table of folder = [pages]")
@@ -220,6 +235,8 @@ def from_table(root: Path, table: dict) -> Project:
         pages_read_by_folder={folder: tuple(pages) for folder, pages in folders.items()}, docker=docker,
         machines=machines, sign_in=sign_in, lane_images=lane_images, run_pages_in=run_pages_in,
         container_image=container_image, sandbox_prefix=sandbox_prefix,
+        release_passes=path("release-passes"), release_passes_days=days,
+        newest_release_inputs=strings("newest-release-inputs") or (),
     )
 
 

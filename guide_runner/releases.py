@@ -122,9 +122,10 @@ def snippet_dirs(version: str) -> list[Path]:
 def files_root(version: str) -> Path:
     """Where the included folders of release `version` are ($RUNNER_FILES):
     the project itself for the newest, its rendition for an older one."""
-    if version == newest():
+    folders = snippet_dirs(version)
+    if version == newest() or not folders:  # a project that includes no files: nothing is rendered
         return current().root
-    return snippet_dirs(version)[0].parent
+    return folders[0].parent
 
 
 _NOT_RENDERED = ("wheels", "__pycache__")

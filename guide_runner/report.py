@@ -15,6 +15,7 @@ from .languages import Kind
 from .outcomes import Status
 from .page import Page
 from .parallel import ScenarioResult
+from .release_passes import REUSED
 from .scenario import Scenario
 
 STATUSES = [Status.VERIFIED, Status.EXECUTED, Status.PARSED, Status.HIDDEN, Status.SKIPPED, Status.FAILED,
@@ -35,6 +36,10 @@ class Coverage:
         # checkpoints.py: "page [variant]": the base it started from; a base: why it was not checkpointed
         self.from_checkpoint = {s.name: s.from_checkpoint for s in scenarios if s.from_checkpoint}
         self.not_checkpointed = {s.name: s.checkpoint_note for s in scenarios if s.checkpoint_note}
+        # release_passes.py: the older releases' scenarios not run because the
+        # record of their last pass stands for them, each with what that run ran on.
+        self.release_passes = {s.name: s.release_pass.run for s in scenarios
+                               if s.release_state == REUSED and s.release_pass is not None}
         recorded: set[tuple[str, int]] = set()
         for scenario in scenarios:
             for key, outcome in scenario.outcomes.items():
@@ -56,6 +61,7 @@ class Coverage:
         coverage = cls.__new__(cls)
         coverage.digests = {page: data["source_sha256"] for page, data in reports[0]["pages"].items()}
         coverage.skipped_variants, coverage.from_checkpoint, coverage.not_checkpointed = {}, {}, {}
+        coverage.release_passes = {}
         coverage.pages = {}
         for report in reports:
             digests = {page: data["source_sha256"] for page, data in report["pages"].items()}
@@ -66,6 +72,7 @@ class Coverage:
             coverage.skipped_variants.update(report.get("skipped_variants", {}))
             coverage.from_checkpoint.update(report.get("checkpoints", {}).get("started_from", {}))
             coverage.not_checkpointed.update(report.get("checkpoints", {}).get("not_made", {}))
+            coverage.release_passes.update(report.get("release_passes", {}))
         for page in coverage.digests:
             blocks = [[dict(entry) for entry in report["pages"][page]["blocks"]] for report in reports]
             merged = {}
@@ -125,6 +132,11 @@ class Coverage:
         if self.not_checkpointed:
             out += ["", "base pages not checkpointed:",
                     *(f"  {name}: {why}" for name, why in sorted(self.not_checkpointed.items()))]
+        if self.release_passes:
+            out += ["", "not run: older releases' scenarios whose inputs are unchanged since their recorded pass "
+                        "(their blocks count as that pass left them):",
+                    *(f"  {name}: passed {run.get('date', '?')} at {str(run.get('commit') or '?')[:10]}"
+                      for name, run in sorted(self.release_passes.items()))]
         outcomes = self.outcomes()
         unchecked = [page for page, o in outcomes.items() if not o["checks"]]
         # Only in a project that checks outcomes at all: elsewhere it would name every page.
@@ -133,6 +145,12 @@ class Coverage:
                     *(f"  {page}" for page in unchecked)]
         return "\n".join(out) + "\n"
 
+    def recorded_run(self, page: str) -> dict | None:
+        """What the oldest recorded pass standing for one of the page's scenarios ran on (the page's
+        blocks were last run then, not in this run); None: every scenario of the page ran now."""
+        runs = [run for name, run in self.release_passes.items() if name.split(" [", 1)[0] == page]
+        return min(runs, key=lambda run: str(run.get("date", ""))) if runs else None
+
     def as_json(self, run: dict | None = None) -> dict:
         """The report as data; `run` is what the run ran on (run_facts.collect())."""
         totals = self.totals()
@@ -140,9 +158,11 @@ class Coverage:
             "totals": {str(s): sum(c[s] for c in totals.values()) for s in STATUSES},
             "skipped_variants": self.skipped_variants,
             "checkpoints": {"started_from": self.from_checkpoint, "not_made": self.not_checkpointed},
+            "release_passes": self.release_passes,
             "outcomes": self.outcomes(),
             "pages": {page: {"counts": totals[page], "blocks": list(blocks.values()),
                              "source_sha256": self.digests[page]}
+                      | ({"recorded_run": self.recorded_run(page)} if self.recorded_run(page) else {})
                       for page, blocks in sorted(self.pages.items())},
         }
         if run is not None:

@@ -31,6 +31,7 @@ from .page import Block
 from .parallel import host_lock
 from .project import current
 from .plan import Plan, in_throwaway_container
+from .release_passes import ReleasePass
 from .sandbox import Snapshot, docker_available, engine_is_ours, logs_of_new_containers
 from .shell import Session
 from .timings import SERVER, TEARDOWN, Timings, part_of
@@ -43,6 +44,10 @@ class Scenario:
     timings: Timings | None = None  # of its last run; none before it runs
     from_checkpoint: str = ""  # the base scenario whose checkpoint it started from, if any
     checkpoint_note: str = ""  # a base's: why its dependents replay it instead
+    # An older release's scenario (release_passes.py): REUSED (its outcomes are
+    # its record's), PASSED or FAILED in this run; and its record now.
+    release_state: str = ""
+    release_pass: ReleasePass | None = None
     # The last outcome check that passed, with the password it signed in with: a base's reboot check.
     last_check: tuple[Block, bytes] | None = field(default=None, repr=False)
 

@@ -74,6 +74,15 @@ if [[ -n "${ROWBOOK_DOCS_SHARD:-}" ]]; then
     shard=(--shard "$ROWBOOK_DOCS_SHARD")
     echo "==> part $ROWBOOK_DOCS_SHARD of the suite (ROWBOOK_DOCS_SHARD)"
 fi
+# An older release's pages run when something they use changed since their
+# pass recorded in tests/release-passes.json, or that pass is 30 days old
+# (guide_runner/release_passes.py; CONTRIBUTING.md, the support window).
+# ROWBOOK_DOCS_EVERY_RELEASE=1 runs them all.
+every=()
+if [[ -n "${ROWBOOK_DOCS_EVERY_RELEASE:-}" ]]; then
+    every=(--every-release)
+    echo "==> every older release's pages too (ROWBOOK_DOCS_EVERY_RELEASE)"
+fi
 printf '\n==> Tests without Docker, beside the Docker tests (their output below, at the end)\n'
 started=$SECONDS
 nice -n 10 .venv/bin/pytest -m "not docker" "${shard[@]}" --junitxml=reports/junit-beside.xml tests \
@@ -84,7 +93,8 @@ beside=$!
 trap 'kill "$beside" 2>/dev/null || true; .venv/bin/python -m guide_runner.lanes stop' EXIT
 echo "==> Docker tests in $lanes lanes (ROWBOOK_DOCS_LANES)"
 docker_status=0
-.venv/bin/pytest -m docker --lanes "$lanes" "${shard[@]}" --junitxml=reports/junit-docker.xml || docker_status=$?
+.venv/bin/pytest -m docker --lanes "$lanes" "${shard[@]}" "${every[@]}" --junitxml=reports/junit-docker.xml \
+    || docker_status=$?
 beside_status=0
 wait "$beside" || beside_status=$?
 trap - EXIT

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from docs_site.marks.html import page_line
 from docs_site.marks.labels import mark_of, stand_in
 from docs_site.marks.results import FRESH, load, proof_of_file
 from guide_runner.languages import Kind
@@ -200,3 +201,20 @@ def test_a_page_whose_lines_moved_but_whose_text_did_not_is_changed_since_the_ru
                                              "Only in the newest docs.\n<!-- /version -->\n\n## Start Rowbook\n", 1))
     proof = proof_of_file(load(results), page, "quickstart.md", older)
     assert proof.state != FRESH
+
+
+def test_an_older_release_page_its_record_stood_for_says_when_its_steps_last_ran(tmp_path):
+    data = report(docs_pages(DOCS)) | {"run": RUN | {"date": "2026-12-20", "commit": "f" * 40}}
+    older = report(docs_pages(DOCS, "0.1.2"))["pages"]
+    older["docs/quickstart.md@0.1.2"]["recorded_run"] = RUN | {"date": "2026-12-07", "commit": "a" * 40}
+    data["pages"] |= older
+    results = tmp_path / "coverage.json"
+    results.write_text(json.dumps(data))
+    loaded = load(results)
+    then = proof_of_file(loaded, DOCS / "quickstart.md", "quickstart.md", "0.1.2")
+    line = page_line(then, "")
+    assert "on 2026-12-07 (commit aaaaaaa)" in line and "2026-12-20" not in line
+    assert line.endswith("they run again when something does, and at least every 30 days.")
+    # A page that ran in this run says nothing of the kind.
+    assert "run again" not in page_line(proof_of_file(loaded, DOCS / "install/docker-compose.md",
+                                                      "install/docker-compose.md", "0.1.2"), "")

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from html import escape
 
+from guide_runner.project import current
+
 from docs_site.marks.labels import Mark
 from docs_site.marks.results import CHANGED, FRESH, PageProof
 
@@ -81,5 +83,9 @@ def page_line(proof: PageProof, report_url: str) -> str:
     unproven = counts["failed"] + counts["not run"]
     text = (f"Every step on this page was run {facts}: {tally}" if not unproven else
             f"This page was tested {facts}: {tally}; check the steps marked “not run” or “failed” first")
+    if proof.recorded:
+        # An older release's page, not run since: say when it runs again (guide_runner/release_passes.py).
+        text += (". Nothing these steps use has changed since, so later test runs did not repeat them; "
+                 f"they run again when something does, and at least every {current().release_passes_days} days")
     where = "report: reports/coverage.txt" if local else f'<a href="{escape(report_url)}">CI report</a>'
     return f"{text} ({where})." if local or report_url else f"{text}."

@@ -46,6 +46,9 @@ class PageProof:
     marks: dict[int, Mark] = field(default_factory=dict)  # by the block's line, in page order
     # The page's outcome checks (sign in, see the page): counted, not placed on a block.
     outcome_marks: dict[int, Mark] = field(default_factory=dict)
+    # An older release's page whose steps last ran in an earlier run, whose
+    # record stood for them in this one (guide_runner/release_passes.py): `run` is that earlier run's.
+    recorded: bool = False
 
     @property
     def counts(self) -> dict[str, int]:
@@ -103,11 +106,12 @@ def proof_of(results: Results, page: Page, key: str) -> PageProof | None:
     if reported["source_sha256"] != page.digest:
         return PageProof(key, CHANGED, results.run)
     entries = {entry["line"]: entry for entry in reported["blocks"]}
-    where = "in CI" if results.run.get("ci") else "locally"
+    run = reported.get("recorded_run") or results.run
+    where = "in CI" if run.get("ci") else "locally"
     marks = {block.line: mark_of(block, entries[block.line], where) for block in shown}
     outcomes = {block.line: mark_of(block, entries[block.line], where)
                 for block in page.blocks if block.kind == Kind.OUTCOME}
-    return PageProof(key, FRESH, results.run, marks, outcomes)
+    return PageProof(key, FRESH, run, marks, outcomes, recorded="recorded_run" in reported)
 
 
 def proof_of_file(results: Results, path: Path, src_uri: str, release: str) -> PageProof | None:

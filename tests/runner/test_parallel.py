@@ -15,6 +15,7 @@ import pytest
 
 from guide_runner import parallel, plan_file
 from guide_runner.outcomes import Outcome, Status
+from guide_runner.release_passes import REUSED, ReleasePass
 from docs_site.paths import ROOT
 from guide_runner.report import Coverage
 from tests.runner.outside import configure_runner
@@ -113,8 +114,11 @@ def test_a_workers_scenarios_come_back_as_the_same_coverage(tmp_path):
     page = read_page(PAGES / "carry.md")
     (plan,) = plan_file(PAGES / "carry.md")
     line = page.blocks[0].line
+    outcomes = {(page.path, line): Outcome(Status.VERIFIED, "")}
+    # Its record stood for it (release_passes.py): the record comes back too, for the controller to keep.
+    recorded = ReleasePass(plan.name, "digest", {"date": "2026-12-07", "commit": "abc"}, 12.0, outcomes)
     scenario = SimpleNamespace(name=plan.name, page=plan.page, skip="", from_checkpoint="", checkpoint_note="",
-                               outcomes={(page.path, line): Outcome(Status.VERIFIED, "")})
+                               outcomes=outcomes, release_state=REUSED, release_pass=recorded)
     sent = json.loads(json.dumps(parallel.worker_output([(str(page.file), page.id.release)], {page.path: 1},
                                                         [scenario])))
     results = parallel.WorkerResults()
@@ -124,9 +128,12 @@ def test_a_workers_scenarios_come_back_as_the_same_coverage(tmp_path):
     assert results.planned == {page.path: 1}
     (back,) = results.scenarios
     assert (back.name, back.page, back.skip) == (plan.name, str(plan.page), "")
+    assert (back.release_state, back.release_pass) == (REUSED, recorded)
     direct = Coverage([page], [parallel.ScenarioResult.of(scenario)]).as_json()
     assert Coverage([page], results.scenarios).as_json() == direct
     assert direct["pages"][page.path]["blocks"][0]["status"] == "verified"
+    assert direct["release_passes"] == {plan.name: recorded.run}
+    assert direct["pages"][page.path]["recorded_run"] == recorded.run
 
 
 def test_a_skipped_variant_is_reported_from_a_worker_too():

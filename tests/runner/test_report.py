@@ -88,7 +88,7 @@ def test_the_json_report_holds_each_pages_digest_and_the_run_facts_and_the_table
     data = coverage.as_json(run={"date": "2026-11-24"})
     assert data["pages"][page.path]["source_sha256"] == page.digest == read_page(PAGES / "skips.md").digest
     assert data["run"] == {"date": "2026-11-24"}
-    assert set(data) == {"totals", "skipped_variants", "checkpoints", "outcomes", "pages", "run"}
+    assert set(data) == {"totals", "skipped_variants", "checkpoints", "release_passes", "outcomes", "pages", "run"}
     assert "2026-11-24" not in coverage.table() and "sha256" not in coverage.table()
 
 
