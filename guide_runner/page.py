@@ -57,6 +57,11 @@ class PageId:
         path, _, release = name.partition("@")
         return cls(path, release or releases.newest(), not release)
 
+    @classmethod
+    def of_scenario(cls, name: str) -> "PageId":
+        """The page of a scenario's name (`docs/x.md@0.1.1 [variant]`, Plan.name)."""
+        return cls.parse(name.split(" [", 1)[0])
+
 
 @dataclass(frozen=True)
 class Block:

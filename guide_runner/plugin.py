@@ -179,8 +179,8 @@ def pytest_configure(config: pytest.Config) -> None:
 def _open_window(config: pytest.Config) -> None:
     """The committed record of older releases' passes, where the project keeps one."""
     found = config.stash[PROJECT]
-    if found.release_passes is None or _runs_nothing(config):
-        return
+    if found.release_passes is None or config.option.collectonly:
+        return  # --dry-run keeps it: it says which older scenarios the record stands for
     try:
         records = release_passes.load(found.release_passes)
     except release_passes.RecordError as error:
@@ -218,7 +218,11 @@ class TestPasses:
                 self.config.hook.pytest_deselected(items=others)
             items[:] = kept
         if _runs_nothing(self.config):
-            return  # --collect-only, --dry-run: no fingerprint, no Docker call, no file written
+            # --collect-only, --dry-run: no fingerprint, no Docker call, no file written; but
+            # --dry-run says which older scenarios the record stands for (git and file reads only).
+            if self.config.getoption("--dry-run") and not self.config.option.collectonly:
+                _window_files(self.config, reuse.repository_files(self.config.stash[PROJECT].root))
+            return
         self._checkpoints(items)
         if any(item.get_closest_marker("docker") for item in items) and docker_available():
             _engine_locked(self.config)
@@ -227,10 +231,7 @@ class TestPasses:
         found = self.config.stash[PROJECT]
         files = reuse.repository_files(found.root)
         environment = self.config.stash[ENVIRONMENT] = reuse.environment(files) if files is not None else None
-        window = self.config.stash.get(WINDOW, None)
-        if window is not None and files is not None:
-            window.files = release_passes.release_files_digest(files, found.root, found.inputs,
-                                                               found.newest_release_inputs)
+        _window_files(self.config, files)
         tests = [item for item in items if not isinstance(item, ScenarioItem)]
         if environment is None or not tests:
             return
@@ -417,6 +418,15 @@ class ScenarioItem(pytest.Item):
         return self.path, first - 1, f"{self.scenario.page} [{self.name}]"
 
 
+def _window_files(config: pytest.Config, files: list[str] | None) -> None:
+    """The digest of the files older releases' scenarios read, for the record's window."""
+    window = config.stash.get(WINDOW, None)
+    if window is not None and files is not None:
+        found = config.stash[PROJECT]
+        window.files = release_passes.release_files_digest(files, found.root, found.inputs,
+                                                           found.newest_release_inputs)
+
+
 def pytest_runtestloop(session: pytest.Session):
     """--dry-run: each scenario's plan, instead of running it."""
     config = session.config
@@ -424,11 +434,19 @@ def pytest_runtestloop(session: pytest.Session):
     if project is None or not config.getoption("--dry-run") or config.option.collectonly:
         return None
     say = _say(config)
+    window = config.stash.get(WINDOW, None)
     others = 0
     for item in session.items:
         if isinstance(item, ScenarioItem):
-            for line in dry_run.describe(item.nodeid, item.scenario.plan, project.run_pages_in,
-                                         project.container_image):
+            lines = dry_run.describe(item.nodeid, item.scenario.plan, project.run_pages_in,
+                                     project.container_image)
+            if window is not None and not item.scenario.page.newest and not item.scenario.plan.skip:
+                recorded, why = window.standing(item.scenario.plan)
+                if recorded is not None:
+                    lines = [recorded.describe()]
+                else:
+                    lines[0] += f" (an older release's: it runs, {why})"
+            for line in lines:
                 say(line)
         else:
             others += 1
@@ -527,7 +545,7 @@ def _record_release_passes(config: pytest.Config) -> None:
 
 def _still_recorded(name: str, found: Project) -> bool:
     """A recorded scenario's page still exists, in a release that is still an older one."""
-    page = PageId.parse(name.split(" [", 1)[0])
+    page = PageId.of_scenario(name)
     return not page.newest and page.release in releases.older() and (found.root / page.path).is_file()
 
 

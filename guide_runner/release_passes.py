@@ -31,7 +31,6 @@ writes it to the project's file, to commit.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -82,17 +81,16 @@ def release_files_digest(files: list[str], root: Path, inputs: tuple[str, ...] |
                          newest_only: tuple[str, ...]) -> str:
     """The files an older release's blocks can read: the project's inputs
     (every file when it names none) but those only the newest release reads."""
-    from .reuse import files_digest  # noqa: PLC0415 (see TYPE_CHECKING above)
+    from .reuse import files_digest, is_under  # noqa: PLC0415 (see TYPE_CHECKING above)
 
-    def newest_release_only(name: str) -> bool:
-        return any(name == top or name.startswith(top + "/") for top in newest_only)
-    return files_digest([name for name in files if not newest_release_only(name)], root, inputs)
+    return files_digest([name for name in files if not is_under(name, newest_only)], root, inputs)
 
 
 def inputs_digest(plan: "Plan", files: str, root: Path) -> str:
+    from .reuse import _digest  # noqa: PLC0415 (see TYPE_CHECKING above)
+
     # A plan is frozen dataclasses of strings, tuples and dicts: its repr is its whole content.
-    text = repr(plan).replace(str(root), "$ROOT")
-    return hashlib.sha256(f"{files}\0{text}".encode()).hexdigest()
+    return _digest(f"{files}\0{repr(plan).replace(str(root), '$ROOT')}")
 
 
 def load(path: Path) -> dict[str, ReleasePass]:
@@ -161,10 +159,15 @@ class Window:
         self.today = today
         self._run_facts = run_facts  # called once, for the first new pass
         self._facts: dict | None = None
+        self._digests: dict[str, str] = {}  # by scenario: standing's, for new_pass (a plan's repr is up to 30 KB)
         self.files: str | None = None  # release_files_digest; None outside a git checkout: all run
 
     def digest(self, plan: "Plan") -> str | None:
-        return None if self.files is None else inputs_digest(plan, self.files, self.root)
+        if self.files is None:
+            return None
+        if plan.name not in self._digests:
+            self._digests[plan.name] = inputs_digest(plan, self.files, self.root)
+        return self._digests[plan.name]
 
     def standing(self, plan: "Plan") -> tuple[ReleasePass | None, str]:
         """The record that stands for this older-release scenario, or None and why it runs."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .languages import Kind
 from .outcomes import Status
-from .page import Page
+from .page import Page, PageId
 from .parallel import ScenarioResult
 from .release_passes import REUSED
 from .scenario import Scenario
@@ -148,7 +148,7 @@ class Coverage:
     def recorded_run(self, page: str) -> dict | None:
         """What the oldest recorded pass standing for one of the page's scenarios ran on (the page's
         blocks were last run then, not in this run); None: every scenario of the page ran now."""
-        runs = [run for name, run in self.release_passes.items() if name.split(" [", 1)[0] == page]
+        runs = [run for name, run in self.release_passes.items() if str(PageId.of_scenario(name)) == page]
         return min(runs, key=lambda run: str(run.get("date", ""))) if runs else None
 
     def as_json(self, run: dict | None = None) -> dict:
@@ -162,7 +162,7 @@ class Coverage:
             "outcomes": self.outcomes(),
             "pages": {page: {"counts": totals[page], "blocks": list(blocks.values()),
                              "source_sha256": self.digests[page]}
-                      | ({"recorded_run": self.recorded_run(page)} if self.recorded_run(page) else {})
+                      | ({"recorded_run": recorded} if (recorded := self.recorded_run(page)) else {})
                       for page, blocks in sorted(self.pages.items())},
         }
         if run is not None:

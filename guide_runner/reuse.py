@@ -50,9 +50,13 @@ def files_digest(files: list[str], root: Path, inputs: tuple[str, ...] | None) -
     """The content of every input file among `files` (as git lists them, so
     no bytecode, cache or build output counts), by path: a rename counts.
     `inputs` None: every file."""
-    names = [name for name in files
-             if inputs is None or any(name == top or name.startswith(top + "/") for top in inputs)]
+    names = [name for name in files if inputs is None or is_under(name, inputs)]
     return _content_digest(root, names)
+
+
+def is_under(name: str, tops: tuple[str, ...]) -> bool:
+    """A repository path is one of `tops`, or in one of those folders."""
+    return any(name == top or name.startswith(top + "/") for top in tops)
 
 
 def _content_digest(root: Path, names: list[str]) -> str:

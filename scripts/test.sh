@@ -26,6 +26,10 @@ scripts/build-images.sh
 images=$((SECONDS - started - setup))
 mkdir -p reports
 lanes="${ROWBOOK_DOCS_LANES:-$(nproc)}"
+shard=()
+if [[ -n "${ROWBOOK_DOCS_SHARD:-}" ]]; then
+    shard=(--shard "$ROWBOOK_DOCS_SHARD")
+fi
 if [[ $# -eq 0 ]]; then
     # The whole suite runs in lanes (below). They need the images only, so they
     # start now, beside the Debian packages, for this run's pytest to take
@@ -33,6 +37,19 @@ if [[ $# -eq 0 ]]; then
     trap '.venv/bin/python -m guide_runner.lanes stop' EXIT
     .venv/bin/python -m guide_runner.lanes start "$lanes" --for $$ > reports/lanes-start.log 2>&1 &
     lanes_starting=$!
+    # The tests that do not use Docker (the service on its own PostgreSQL, the
+    # site build, the site in a browser, the editor's checks, the runner's
+    # logic) need no Debian package either: they start now too, at a lower
+    # priority, and run beside the packages and then beside the Docker tests.
+    # Their output follows the Docker tests'. They keep the Docker engine in
+    # sight (not hidden with DOCKER_HOST): their passes are stored under the
+    # machine's images like every test's, so the next --changed run reuses
+    # them (guide_runner/reuse.py).
+    printf '\n==> Tests without Docker, started beside the Debian packages (their output at the end)\n'
+    nice -n 10 .venv/bin/pytest -m "not docker" "${shard[@]}" --junitxml=reports/junit-beside.xml tests \
+        > reports/beside.log 2>&1 &
+    beside=$!
+    trap 'kill "$beside" 2>/dev/null || true; .venv/bin/python -m guide_runner.lanes stop' EXIT
 fi
 # The Debian packages the package's tests and page install (cached the same
 # way): every release's, and the work tree's (tests/packaging's About page test).
@@ -60,18 +77,10 @@ fi
 # The whole suite. The tests that use Docker run in lanes, one per core, side
 # by side: each lane a Docker engine in a network namespace of its own
 # (guide_runner/lanes.py), so every page keeps the names and ports its reader
-# types. The tests that do not use Docker (the service on its own PostgreSQL,
-# the site build, the site in a browser, the editor's checks, the runner's
-# logic) run beside them, at a lower priority: the lanes hold the critical
-# path. Their output follows the Docker tests'.
-# They keep the Docker engine in sight (not hidden with DOCKER_HOST): their
-# passes are stored under the machine's images like every test's, so the next
-# --changed run reuses them (guide_runner/reuse.py).
+# types. The tests without Docker are already running (above).
 # On N machines (CI's matrix, .github/workflows/tests.yml): ROWBOOK_DOCS_SHARD=K/N
 # runs part K of both (guide_runner/shards.py).
-shard=()
 if [[ -n "${ROWBOOK_DOCS_SHARD:-}" ]]; then
-    shard=(--shard "$ROWBOOK_DOCS_SHARD")
     echo "==> part $ROWBOOK_DOCS_SHARD of the suite (ROWBOOK_DOCS_SHARD)"
 fi
 # An older release's pages run when something they use changed since their
@@ -83,18 +92,12 @@ if [[ -n "${ROWBOOK_DOCS_EVERY_RELEASE:-}" ]]; then
     every=(--every-release)
     echo "==> every older release's pages too (ROWBOOK_DOCS_EVERY_RELEASE)"
 fi
-printf '\n==> Tests without Docker, beside the Docker tests (their output below, at the end)\n'
 started=$SECONDS
-nice -n 10 .venv/bin/pytest -m "not docker" "${shard[@]}" --junitxml=reports/junit-beside.xml tests \
-    > reports/beside.log 2>&1 &
-beside=$!
-# Stopped with the Docker tests, however they end; and no lane left behind,
-# even if their pytest was killed before it could stop the lanes itself.
-trap 'kill "$beside" 2>/dev/null || true; .venv/bin/python -m guide_runner.lanes stop' EXIT
 echo "==> Docker tests in $lanes lanes (ROWBOOK_DOCS_LANES)"
 docker_status=0
 .venv/bin/pytest -m docker --lanes "$lanes" "${shard[@]}" "${every[@]}" --junitxml=reports/junit-docker.xml \
     || docker_status=$?
+docker_seconds=$((SECONDS - started))
 beside_status=0
 wait "$beside" || beside_status=$?
 trap - EXIT
@@ -103,9 +106,9 @@ cat reports/beside.log
 # One report of the whole suite, as a single run writes it.
 .venv/bin/junitparser merge reports/junit-docker.xml reports/junit-beside.xml reports/junit.xml
 tests=$((SECONDS - started))
-printf '{"setup_seconds": %d, "images_seconds": %d, "debs_seconds": %d, "lanes_seconds": %d, "pytest_seconds": %d}\n' \
-    "$setup" "$images" "$debs" "$lanes_wait" "$tests" > reports/setup-times.json
-echo "==> Docker tests exited $docker_status, tests without Docker $beside_status; both took $tests s"
+printf '{"setup_seconds": %d, "images_seconds": %d, "debs_seconds": %d, "lanes_seconds": %d, "pytest_seconds": %d, "docker_seconds": %d}\n' \
+    "$setup" "$images" "$debs" "$lanes_wait" "$tests" "$docker_seconds" > reports/setup-times.json
+echo "==> Docker tests exited $docker_status after $docker_seconds s; tests without Docker $beside_status (their time: the last line of reports/beside.log)"
 if ((docker_status || beside_status)); then
     exit 1
 fi

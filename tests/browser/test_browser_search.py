@@ -7,7 +7,6 @@ import json
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 
 @pytest.fixture
@@ -24,20 +23,20 @@ def offline_page(browser, site_url):
 
 
 def search(page, query: str) -> list[str]:
-    """Type `query` into the site search; return the result pages (no ?h=, no #)."""
+    """Enter `query` in the site search; return the result pages (no ?h=, no #)."""
     box = page.locator("input[data-md-component='search-query']")
     meta = page.locator(".md-search-result__meta")
     box.click()
-    # Keys typed before the search worker has loaded the index are lost, and
-    # the meta line keeps reading "Type to start searching": type again.
-    for _ in range(60):  # up to 30 s: a busy machine loads the index slowly
-        box.fill("")
-        box.press_sequentially(query)
-        try:
-            meta.filter(has_not_text="Type to start").wait_for(timeout=500)
-            break
-        except PlaywrightTimeout:
-            continue
+    # Material reads the box on a key's release (and again once its search
+    # worker has loaded the index), so the query goes in at once and one key
+    # makes it search: one search per query, not one per letter typed.
+    # Cleared first, so the previous query's results are never read as these.
+    box.fill("")
+    box.press("End")
+    meta.filter(has_text="Type to start").wait_for(timeout=30_000)  # a busy machine loads the index slowly
+    box.fill(query)
+    box.press("End")
+    meta.filter(has_not_text="Type to start").wait_for(timeout=30_000)
     # Results are rendered while the worker answers: read them until they settle.
     hits, previous, steady = [], None, 0
     for _ in range(50):

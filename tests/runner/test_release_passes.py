@@ -200,3 +200,19 @@ def test_a_broken_record_is_a_usage_error_naming_the_file(pytester, project):
     assert run.ret == pytest.ExitCode.USAGE_ERROR
     run.stderr.fnmatch_lines(["*release-passes.json: not a record of release passes the guide runner wrote*"])
     assert not os.path.exists(project)  # nothing ran
+
+
+def test_a_dry_run_says_which_older_scenarios_the_record_stands_for_and_why_the_others_run(pytester, project):
+    before = pytester.runpytest(*RUN, "--dry-run")
+    before.stdout.fnmatch_lines(["docs/start.md::page@1.0: on this machine, in a scratch folder "
+                                 "(an older release's: it runs, no pass recorded)"])
+    assert runs(project) == []
+    pytester.runpytest(*RUN, "--update-release-passes").assert_outcomes(passed=2)
+    standing = pytester.runpytest(*RUN, "--dry-run")
+    standing.stdout.fnmatch_lines([f"docs/start.md@1.0 [[]page[]]: not run, its inputs are unchanged since "
+                                   f"its pass on {date.today()} at *"])
+    (pytester.path / "scripts" / "file").write_text("two\n")
+    changed = pytester.runpytest(*RUN, "--dry-run")
+    changed.stdout.fnmatch_lines([f"docs/start.md::page@1.0: * (an older release's: it runs, its inputs changed "
+                                  f"since its pass on {date.today()})"])
+    assert runs(project) == ["2.0", "1.0"]  # the dry runs ran nothing
