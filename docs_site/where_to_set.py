@@ -6,13 +6,20 @@ rendering (tests/helm/test_chart.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 # The install methods whose pages set Rowbook's settings, and how they do.
 METHODS = {
     "compose": ("Docker Compose", "a line `{name}=...` in `.env`, next to `compose.yml`"),
     "image": ("Service image", "`-e {name}=...` or a line of the `--env-file` of `docker run`"),
     "all-in-one": ("All-in-one image", "`-e {name}=...` in the `docker run` of the Quickstart"),
     "without-docker": ("Without Docker", "a line `{name}=...` in `/etc/rowbook/rowbook.env`"),
+    "deb": ("Debian package", "a line `{name}=...` in `/etc/rowbook/rowbook.env`, the file the package made"),
 }
+
+# Each method's page: a version of the docs without it has no row for the method.
+PAGES = {"compose": "install/docker-compose.md", "image": "install/service-image.md", "all-in-one": "quickstart.md",
+         "without-docker": "install/without-docker.md", "deb": "install/debian-package.md"}
 
 # What a method sets itself, and why: the reader does not set it there.
 SET_ELSEWHERE: dict[str, dict[str, str]] = {
@@ -41,6 +48,10 @@ SET_ELSEWHERE: dict[str, dict[str, str]] = {
     },
     "without-docker": {
         "ROWBOOK_ENV_FILE": "the systemd unit sets it to `/etc/rowbook/rowbook.env`",
+    },
+    "deb": {
+        "ROWBOOK_ENV_FILE": "the package's systemd unit and `rowbook` command set it to `/etc/rowbook/rowbook.env`",
+        "ROWBOOK_INSTALL_METHOD": "the package's systemd unit and `rowbook` command set it to `deb`",
     },
 }
 
@@ -90,9 +101,11 @@ def helm_how(name: str, secret: bool) -> str:
     return HELM_EXTRA.format(name=name)
 
 
-def where(name: str, secret: bool = False, helm: bool = False) -> list[tuple[str, str]]:
-    """(method's title, where to set `name` there, or why not), per method;
-    `helm`: the docs have the Helm chart's page, so a row for it too."""
+def where(name: str, secret: bool = False, helm: bool = False,
+          methods: Collection[str] = tuple(METHODS)) -> list[tuple[str, str]]:
+    """(method's title, where to set `name` there, or why not), per method of
+    `methods` (those the docs have a page of); `helm`: the docs have the Helm
+    chart's page, so a row for it too."""
     rows = [(title, f"set for you ({SET_ELSEWHERE[method][name]})" if name in SET_ELSEWHERE[method]
-             else how.format(name=name)) for method, (title, how) in METHODS.items()]
+             else how.format(name=name)) for method, (title, how) in METHODS.items() if method in methods]
     return rows + ([(HELM, helm_how(name, secret))] if helm else [])

@@ -14,7 +14,7 @@ from pathlib import Path
 from guide_runner import releases
 from docs_site.paths import RELEASES_TOML
 from docs_site.release_tree import config_of
-from docs_site.where_to_set import where
+from docs_site.where_to_set import PAGES, where
 
 MARKER = "<!-- config-reference -->"
 TYPES = {
@@ -31,7 +31,7 @@ def default_of(var) -> str:
     return f"`{str(var.default).lower() if isinstance(var.default, bool) else var.default}`"
 
 
-def variable_section(var, since: str, helm: bool = False) -> str:
+def variable_section(var, since: str, helm: bool = False, methods: tuple[str, ...] = tuple(PAGES)) -> str:
     default = "**required**" if var.required else default_of(var) or "not set"
     lines = [
         f"### `{var.name}`",
@@ -49,15 +49,16 @@ def variable_section(var, since: str, helm: bool = False) -> str:
         lines.append(f"- Also read from a file: set `{var.file_variable}` to the file's path (a Docker "
                      "secret, a systemd credential); [Keep secrets in files](secrets-in-files.md) shows how.")
     lines.append("- Where to set it:")
-    lines += [f"    - {method}: {how}" for method, how in where(var.name, var.secret, helm)]
+    lines += [f"    - {method}: {how}" for method, how in where(var.name, var.secret, helm, methods)]
     if var.deprecated:
         lines += ["", '!!! warning "Deprecated"', "", f"    {var.deprecated}"]
     return "\n".join(lines) + "\n"
 
 
-def reference(module, since: dict[str, str], helm: bool = False) -> str:
+def reference(module, since: dict[str, str], helm: bool = False, methods: tuple[str, ...] = tuple(PAGES)) -> str:
     """The summary table and a section per variable; `since`: the release
-    that first read each variable; `helm`: where the Helm chart sets it too."""
+    that first read each variable; `helm`: where the Helm chart sets it too;
+    `methods`: the install methods these docs have a page of."""
     required = [v for v in module.VARIABLES if v.required]
     optional = [v for v in module.VARIABLES if not v.required]
     summary = ["| Variable | Required | Default | Since |", "|---|---|---|---|"]
@@ -66,8 +67,8 @@ def reference(module, since: dict[str, str], helm: bool = False) -> str:
                        f"| {default_of(var)} | {since[var.name]} |")
     return "\n".join([
         "\n".join(summary), "",
-        "## Required settings", "", *(variable_section(v, since[v.name], helm) for v in required),
-        "## Optional settings", "", *(variable_section(v, since[v.name], helm) for v in optional),
+        "## Required settings", "", *(variable_section(v, since[v.name], helm, methods) for v in required),
+        "## Optional settings", "", *(variable_section(v, since[v.name], helm, methods) for v in optional),
     ])
 
 
@@ -96,6 +97,9 @@ def on_page_markdown(markdown: str, page, config, **_) -> str:
         raise ValueError("docs/configuration.md lost its <!-- config-reference --> marker")
     # The versioned build names the release it builds (docs_site/versioned_config.py).
     release = config.extra.get("docs_release") or releases.newest()
-    # A Helm row where these docs have the chart's page (it came after 0.1.2).
-    helm = (Path(config["docs_dir"]) / "install" / "kubernetes.md").is_file()
-    return markdown.replace(MARKER, reference(config_of(release), since_of(release), helm))
+    # A method's rows where these docs have its page: the Helm chart came after
+    # 0.1.2, the Debian package's page is the newest release's only.
+    docs = Path(config["docs_dir"])
+    helm = (docs / "install" / "kubernetes.md").is_file()
+    methods = tuple(method for method, page in PAGES.items() if (docs / page).is_file())
+    return markdown.replace(MARKER, reference(config_of(release), since_of(release), helm, methods))

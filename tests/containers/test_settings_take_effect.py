@@ -2,7 +2,8 @@
 each install method's page sets it: a line in `.env` for Docker Compose, the
 `--env-file` of `docker run` for the service image and the all-in-one image,
 `rowbook.env` read through ROWBOOK_ENV_FILE (as the systemd unit has it)
-without Docker.
+without Docker, and the file the Debian package made, on a Debian server
+with the package installed.
 
 Per method, two Rowbooks run one after the other: one with every setting at
 a value other than its default (and the update check on, to see the feed
@@ -21,6 +22,7 @@ import http.cookiejar
 import os
 import re
 import secrets
+import shlex
 import shutil
 import signal
 import subprocess
@@ -41,6 +43,7 @@ from psycopg import sql
 from docs_site.release_tree import config_of
 from docs_site.where_to_set import METHODS, SET_ELSEWHERE
 from guide_runner import releases
+from guide_runner.machines import Machine
 from docs_site.paths import ROOT
 from rowbook import config
 from tests.containers.conftest import Project, docker
@@ -255,7 +258,7 @@ SECOND = {"ROWBOOK_UPDATE_CHECK": "false", "ROWBOOK_LOG_LEVEL": "WARNING"}
 # newest release's image, the install without Docker this checkout. Each is
 # checked for the settings its own version reads, so a setting not released
 # yet is checked without Docker until its release's image exists.
-RUNS_RELEASE = {"compose": True, "image": True, "all-in-one": True, "without-docker": False}
+RUNS_RELEASE = {"compose": True, "image": True, "all-in-one": True, "without-docker": False, "deb": True}
 
 
 @functools.cache
@@ -314,7 +317,7 @@ def wait_for(url: str, host: str, alive: Callable[[], bool], logs: Callable[[], 
 # --- Each method, as its page installs it ----------------------------------
 
 @contextmanager
-def with_compose(tmp_path: Path, second: bool, pg) -> Iterator[Rowbook]:  # noqa: F811
+def with_compose(tmp_path: Path, second: bool, request) -> Iterator[Rowbook]:
     port = free_port()
     values = settings_for("compose", {}, port, second)
     values["ROWBOOK_PORT"] = str(port)  # in .env: the port on this machine
@@ -357,7 +360,7 @@ def docker_run_rowbook(tmp_path: Path, name: str, values: dict[str, str], seen: 
 
 
 @contextmanager
-def with_image(tmp_path: Path, second: bool, pg) -> Iterator[Rowbook]:  # noqa: F811
+def with_image(tmp_path: Path, second: bool, request) -> Iterator[Rowbook]:
     name = f"rbtest-effects-{uuid.uuid4().hex[:6]}"
     database = {"POSTGRES_HOST": "pgdb", "POSTGRES_PORT": "5433"}
     values = settings_for("image", database, 9123, second)
@@ -378,7 +381,7 @@ def with_image(tmp_path: Path, second: bool, pg) -> Iterator[Rowbook]:  # noqa: 
 
 
 @contextmanager
-def with_all_in_one(tmp_path: Path, second: bool, pg) -> Iterator[Rowbook]:  # noqa: F811
+def with_all_in_one(tmp_path: Path, second: bool, request) -> Iterator[Rowbook]:
     """The Quickstart's `docker run` with the settings added: its own
     PostgreSQL, made on first start with the user, database and password given."""
     name = f"rbtest-effects-{uuid.uuid4().hex[:6]}"
@@ -393,9 +396,10 @@ def with_all_in_one(tmp_path: Path, second: bool, pg) -> Iterator[Rowbook]:  # n
 
 
 @contextmanager
-def without_docker(tmp_path: Path, second: bool, pg) -> Iterator[Rowbook]:  # noqa: F811
+def without_docker(tmp_path: Path, second: bool, request) -> Iterator[Rowbook]:
     """`rowbook serve` of this checkout, reading rowbook.env through
     ROWBOOK_ENV_FILE as the systemd unit of the page has it."""
+    pg = request.getfixturevalue("pg")
     db = f"books_{uuid.uuid4().hex[:6]}"  # the cluster is the whole run's: a user and database of its own
     database = {"POSTGRES_HOST": pg.host, "POSTGRES_PORT": str(pg.port), "POSTGRES_USER": db, "POSTGRES_DB": db}
     port = free_port()
@@ -427,22 +431,93 @@ def without_docker(tmp_path: Path, second: bool, pg) -> Iterator[Rowbook]:  # no
         server.wait(timeout=30)
 
 
+@pytest.fixture
+def deb_server(tmp_path_factory) -> Iterator[Machine]:
+    """A fresh Debian 12 server with Debian's PostgreSQL, then the newest
+    release's package, installed in that order as its page installs them."""
+    scratch = tmp_path_factory.mktemp("deb-effects")
+    server = Machine("debian-12", f"rbtest-effects-deb-{uuid.uuid4().hex[:6]}", scratch)
+    try:
+        server.start()
+        package = ROOT / ".cache" / "deb" / f"rowbook_{releases.newest()}_amd64.deb"
+        if not package.is_file():  # scripts/test.sh builds it; cached
+            run = subprocess.run([str(ROOT / "scripts" / "build-deb.sh"), releases.newest()],
+                                 capture_output=True, text=True)
+            assert run.returncode == 0, run.stdout + run.stderr
+        docker("cp", str(package), f"{server.container}:/tmp/rowbook.deb")
+        on_server(server, "apt-get update -q && apt-get install -y -q postgresql "
+                          "&& apt-get install -y -q /tmp/rowbook.deb")
+        yield server
+    finally:
+        server.remove()
+
+
+def on_server(server: Machine, script: str) -> str:
+    """A shell script as root on the server, as `sudo` runs it; its output."""
+    run = subprocess.run(["docker", "exec", "-i", "-e", "DEBIAN_FRONTEND=noninteractive", server.container,
+                          "bash", "-e", "-o", "pipefail", "-c", script], capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, f"{script}\nexited {run.returncode}:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
+    return run.stdout
+
+
+@contextmanager
+def with_deb(tmp_path: Path, second: bool, request) -> Iterator[Rowbook]:
+    """The package's Rowbook, its settings written into the file the package
+    made (/etc/rowbook/rowbook.env, kept root:rowbook 0640), then the tables
+    and the restart its page has the reader run. The server is the test's:
+    both Rowbooks run on it, one after the other."""
+    server = request.getfixturevalue("deb_server")
+    address = server.address()
+    database = {"POSTGRES_HOST": "127.0.0.1", "POSTGRES_PORT": "5432"}
+    # Reached from this test, on the server's address (127.0.0.1 is the server's own).
+    values = settings_for("deb", database, 9123, second) | {"ROWBOOK_HOST": address, "ROWBOOK_PORT": "9123"}
+    if not second:
+        on_server(server, f"runuser -u postgres -- psql -Xq -v ON_ERROR_STOP=1 <<'SQL'\n"
+                          f"CREATE ROLE {values['POSTGRES_USER']} LOGIN PASSWORD '{values['POSTGRES_PASSWORD']}';\n"
+                          f"CREATE DATABASE {values['POSTGRES_DB']} OWNER {values['POSTGRES_USER']};\nSQL")
+    else:
+        on_server(server, f"runuser -u postgres -- psql -Xq -v ON_ERROR_STOP=1 -c "
+                          f"\"ALTER ROLE {values['POSTGRES_USER']} PASSWORD '{values['POSTGRES_PASSWORD']}'\"")
+    # `cat >` keeps the file's owner and mode, as an editor does.
+    on_server(server, f"cat > /etc/rowbook/rowbook.env <<'SETTINGS'\n{env_file(values)}SETTINGS\n"
+                      "stat -c '%a %U:%G' /etc/rowbook/rowbook.env | grep -qx '640 root:rowbook'\n"
+                      "rowbook migrate > /dev/null && systemctl restart rowbook")
+
+    def logs() -> str:
+        """This start's journal: the restart above, not the ones before."""
+        return on_server(server, "journalctl -u rowbook --no-pager -o cat "
+                                 "_SYSTEMD_INVOCATION_ID=$(systemctl show -p InvocationID --value rowbook)")
+
+    def running() -> bool:  # started, or starting
+        state = subprocess.run(["docker", "exec", server.container, "systemctl", "show", "-p", "ActiveState",
+                                "--value", "rowbook"], capture_output=True, text=True).stdout.strip()
+        return state in ("active", "activating", "reloading")
+
+    url = f"http://{address}:{values['ROWBOOK_PORT']}"
+    wait_for(url, DOMAIN, running, logs)
+    rb = Rowbook(url, {**values, "ROWBOOK_INSTALL_METHOD": "deb"}, logs,
+                 lambda code: on_server(server, f"rowbook shell -c {shlex.quote(code)}"))
+    if not second:
+        rb.shell(create_admin())
+    yield rb
+
+
 def create_admin() -> str:
     return ("from django.contrib.auth.models import User; "
             f"User.objects.create_superuser({ADMIN!r}, 'admin@books.test', {ADMIN_PASSWORD!r})")
 
 
 INSTALLS = {"compose": with_compose, "image": with_image, "all-in-one": with_all_in_one,
-            "without-docker": without_docker}
+            "without-docker": without_docker, "deb": with_deb}
 
 
 @pytest.mark.parametrize("method", list(METHODS))
-def test_every_setting_takes_effect_set_the_way_the_methods_page_sets_it(method, tmp_path, pg):  # noqa: F811
+def test_every_setting_takes_effect_set_the_way_the_methods_page_sets_it(method, tmp_path, request):
     names = checked_in(method)
     first = [n for n in names if n not in SECOND]
-    with INSTALLS[method](tmp_path, False, pg) as rb:
+    with INSTALLS[method](tmp_path, False, request) as rb:
         failures = _check(rb, first)
-    with INSTALLS[method](tmp_path, True, pg) as rb:
+    with INSTALLS[method](tmp_path, True, request) as rb:
         failures += _check(rb, [n for n in names if n in SECOND])
     assert not failures, f"{method}: settings without their effect:\n" + "\n".join(failures)
 
