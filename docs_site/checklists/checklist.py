@@ -22,6 +22,7 @@ GUIDE_PATTERNS = ["install/*.md", "quickstart.md", "upgrade.md"]
 # The outcome (sign in, see the page) is a step too: the one that matters most.
 STEP_KINDS = (Kind.SHELL, Kind.CONSOLE, Kind.CONFIG, Kind.OUTCOME)
 DEFAULT_EXPECTATION = "the command finishes without an error"
+FAILURE_BOX = re.compile(r"^(?P<indent>[ \t]*)(?:\?\?\?\+?|!!!)[ \t]+(?:failure|bug)\b")
 HEADING = re.compile(r"^#{1,6}[ \t]+(?P<title>.+?)[ \t]*(?:\{[^}]*\})?$")
 
 # What a tester records about the machine, and how to find it out.
@@ -67,10 +68,31 @@ def guide_paths(docs_dir: Path) -> list[Path]:
     return paths
 
 
-def is_step(block: Block) -> bool:
+def is_step(block: Block, boxes: list[range] = ()) -> bool:
     """A block the tester acts on. A configuration shown only to be read
-    (`parse-only`: the runner checks it, nobody writes it) is no step."""
-    return block.kind in STEP_KINDS and not (block.kind == Kind.CONFIG and "parse-only" in block.options)
+    (`parse-only`: the runner checks it, nobody writes it) is no step, nor is
+    a block in one of `boxes`: what to do when something fails (the test
+    makes it fail first, in hidden blocks; a tester's healthy install shows
+    something else)."""
+    return (block.kind in STEP_KINDS and not (block.kind == Kind.CONFIG and "parse-only" in block.options)
+            and not any(block.line in box for box in boxes))
+
+
+def failure_boxes(lines: list[str]) -> list[range]:
+    """The page lines (1-based) of each `??? failure` or `!!! failure` box
+    (and `bug`): its first line, then every blank or further indented one."""
+    boxes = []
+    for number, line in enumerate(lines, 1):
+        opening = FAILURE_BOX.match(line)
+        if not opening:
+            continue
+        indent, end = len(opening["indent"]), number
+        for following in lines[number:]:
+            if following.strip() and len(following) - len(following.lstrip()) <= indent:
+                break
+            end += 1
+        boxes.append(range(number, end + 1))
+    return boxes
 
 
 def _first_sentence(text: str) -> str:
@@ -143,12 +165,13 @@ def checklists_for(path: Path, docs_dir: Path) -> list[Checklist]:
     """The checklists of one guide page: one per variant; none if it has no steps."""
     lines = path.read_text().split("\n")
     headings = section_headings(lines)
+    boxes = failure_boxes(lines)
     page = read_page(path)
     relative = path.resolve().relative_to(docs_dir.resolve()).as_posix()
     result = []
     for variant in page.variants():
         options = page.options_for(variant)
-        blocks = [b for b in page.blocks_for(variant) if is_step(b)]
+        blocks = [b for b in page.blocks_for(variant) if is_step(b, boxes)]
         if not blocks:
             continue
         checklist = Checklist(relative, page.title, variant,

@@ -23,10 +23,19 @@ DOCS = ROOT / "docs"
 
 def runner_steps(path: Path) -> dict[str, int]:
     """Per variant, how many visible blocks the runner executes (counted here, not by the generator).
-    A configuration listed only to be read (parse-only, in an info box) gives the tester nothing to do."""
+    A configuration listed only to be read (parse-only, in an info box) gives the tester nothing to do,
+    nor does a block in a failure box (indented under `??? failure`: the test breaks things first)."""
     page = read_page(path)
+    lines = path.read_text().split("\n")
+
+    def in_failure_box(line: int) -> bool:
+        for above in reversed(lines[:line - 1]):
+            if above.strip() and not above.startswith((" ", "\t")):
+                return re.match(r"(\?\?\?|!!!) (failure|bug)", above) is not None
+        return False
+
     counts = {v: sum(b.kind in ("shell", "console", "config", "outcome") and "parse-only" not in b.options
-                     for b in page.blocks_for(v))
+                     and not in_failure_box(b.line) for b in page.blocks_for(v))
               for v in page.variants()}
     return {v: n for v, n in counts.items() if n}
 
