@@ -47,6 +47,7 @@ from guide_runner.machines import Machine
 from docs_site.paths import ROOT
 from rowbook import config
 from tests.containers.conftest import Project, docker
+from tests.packaging.server_shell import root
 from tests.service.rowbook_testkit import VENV_BIN, free_port, pg  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.docker
@@ -454,10 +455,7 @@ def deb_server(tmp_path_factory) -> Iterator[Machine]:
 
 def on_server(server: Machine, script: str) -> str:
     """A shell script as root on the server, as `sudo` runs it; its output."""
-    run = subprocess.run(["docker", "exec", "-i", "-e", "DEBIAN_FRONTEND=noninteractive", server.container,
-                          "bash", "-e", "-o", "pipefail", "-c", script], capture_output=True, text=True, timeout=900)
-    assert run.returncode == 0, f"{script}\nexited {run.returncode}:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
-    return run.stdout
+    return root(server, script).stdout
 
 
 @contextmanager

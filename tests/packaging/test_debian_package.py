@@ -27,6 +27,7 @@ from docs_site.paths import DOCS, ROOT
 
 from docs_site.hooks.releases_feed import feed, load_releases, methods_documented
 
+from tests.packaging.server_shell import root
 from tests.service.rowbook_releases import releases
 from tests.service.test_service_sign_in_limit import Browser
 
@@ -77,15 +78,6 @@ def server(tmp_path_factory):
         yield machine
     finally:
         machine.remove()
-
-
-def root(server: Machine, script: str, check: bool = True) -> subprocess.CompletedProcess:
-    """A shell script as root on the server, as `sudo` would run it."""
-    run = subprocess.run(["docker", "exec", "-i", "-e", "DEBIAN_FRONTEND=noninteractive", server.container,
-                          "bash", "-e", "-o", "pipefail", "-c", script], capture_output=True, text=True, timeout=900)
-    if check:
-        assert run.returncode == 0, f"{script}\nexited {run.returncode}:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
-    return run
 
 
 def healthz(server: Machine, deadline: float = 60) -> str:
