@@ -19,12 +19,10 @@ from __future__ import annotations
 import functools
 import html
 import http.cookiejar
-import os
 import re
 import secrets
 import shlex
 import shutil
-import signal
 import subprocess
 import time
 import urllib.error
@@ -48,7 +46,7 @@ from docs_site.paths import ROOT
 from rowbook import config
 from tests.containers.conftest import Project, docker
 from tests.packaging.server_shell import root
-from tests.service.rowbook_testkit import VENV_BIN, free_port, pg  # noqa: F401  (fixture)
+from tests.service.rowbook_testkit import VENV_BIN, free_port, pg, stop_group  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.docker
 
@@ -428,8 +426,7 @@ def without_docker(tmp_path: Path, second: bool, request) -> Iterator[Rowbook]:
         rb.shell(create_admin())
         yield rb
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop_group(server, "rowbook serve", log.read_text)
 
 
 @pytest.fixture

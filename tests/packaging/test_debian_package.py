@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -29,6 +27,7 @@ from docs_site.hooks.releases_feed import feed, load_releases, methods_documente
 
 from tests.packaging.server_shell import root
 from tests.service.rowbook_releases import releases
+from tests.service.rowbook_testkit import stop_group
 from tests.service.test_service_sign_in_limit import Browser
 
 pytestmark = [pytest.mark.docker, pytest.mark.reads_pages()]
@@ -64,8 +63,7 @@ def apt_repository(tmp_path):
             time.sleep(0.2)
         yield url_file.read_text().strip(), publish
     finally:
-        os.killpg(serve.pid, signal.SIGTERM)
-        serve.wait(timeout=30)
+        stop_group(serve, "scripts/serve-apt-repository.sh", lambda: serve.stderr.read())
 
 
 @pytest.fixture

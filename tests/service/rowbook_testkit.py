@@ -10,6 +10,7 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -37,6 +38,32 @@ ADMIN_PASSWORD = "Admin-Secret-pw-88"
 SECRET_KEY = "test-secret-key-" + "x9Kq2" * 10
 # Every password the tests use: none may ever show up in output.
 ALL_PASSWORDS = (SUPER_PASSWORD, INTERNAL_PASSWORD, READER_PASSWORD, ADMIN_PASSWORD)
+
+
+def stop_group(process: subprocess.Popen, what: str, logs=lambda: "", grace: float = 30) -> None:
+    """SIGTERM to the process group a test started (start_new_session=True),
+    as systemd stops a service (its whole group); SIGKILL after `grace` s, so
+    nothing is left running, and then fail with its log: a server that does
+    not stop is a bug the test reports, not a process it leaves behind.
+    `grace` is well above the 8 s `rowbook serve` gives requests in flight."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout=grace)
+        return
+    except subprocess.TimeoutExpired:
+        pass
+    left = subprocess.run(["ps", "-o", "pid,stat,wchan:20,args", "--no-headers", "--sid", str(process.pid)],
+                          capture_output=True, text=True).stdout
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait()
+    raise AssertionError(f"{what} did not stop within {grace:g} s of SIGTERM (killed). Still running:\n"
+                         f"{left}\nIts log:\n{logs()[-3000:]}")
 
 
 def free_port() -> int:

@@ -54,6 +54,13 @@ class Command(BaseCommand):
             "errorlog": "-",
             "loglevel": env["ROWBOOK_LOG_LEVEL"].lower(),
             "proc_name": "rowbook",
+            # A request longer than this is killed with its worker; the
+            # database's statement timeout (dbprobe.py) ends queries before.
+            "timeout": 30,
+            # On stop, requests in flight get 8 s to finish: within the 10 s
+            # `docker stop` waits before SIGKILL, and a worker that hangs on
+            # its way out is killed then instead of holding the stop.
+            "graceful_timeout": 8,
         }
         if env["ROWBOOK_TRUST_PROXY"]:
             gunicorn_options["forwarded_allow_ips"] = "*"
