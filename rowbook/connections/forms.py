@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from rowbook import dberrors, dbprobe, user_databases
-from rowbook.connections import crypto, names
+from rowbook.connections import crypto, limits, names
 from rowbook.connections.crypto import UndecryptablePassword
 from rowbook.connections.models import Connection, undecryptable
 from rowbook.core.logsafe import printable
@@ -35,8 +35,9 @@ class ConnectionForm(forms.ModelForm):
     # The stored version the form was made from: a save on an older one is refused.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user  # whose failed tests count (limits.py)
         self.fields["tls"].required = False
         if self.instance.pk:
             self.fields["password"].help_text = "Leave empty to keep the stored password."
@@ -111,14 +112,24 @@ class ConnectionForm(forms.ModelForm):
                   "user": data["user"], "password": password, "sslmode": data["tls"],
                   "ca_certificate": data.get("ca_certificate", "")}
         if self._connection_changed(params):
-            problem = dbprobe.probe_user_database(
-                params, dbprobe.internal_params(settings.ENV),
-                dbprobe.for_install_method(dbprobe.FORM, settings.ROWBOOK_INSTALL_METHOD),
-                settings.ENV["ROWBOOK_DATABASE_HOSTS"])
-            if problem:
-                raise forms.ValidationError(f"Cannot connect: {problem}")
+            self._test(params)
         self.cleaned_password = password
         return data
+
+    def _test(self, params) -> None:
+        """Connects as the form says, unless the user's tests are paused;
+        a failure counts towards the pause (limits.py) and says so when it starts one."""
+        left = limits.pause_left(self.user)
+        if left is not None:
+            raise forms.ValidationError(limits.paused_message(left))
+        problem = dbprobe.probe_user_database(
+            params, dbprobe.internal_params(settings.ENV),
+            dbprobe.for_install_method(dbprobe.FORM, settings.ROWBOOK_INSTALL_METHOD),
+            settings.ENV["ROWBOOK_DATABASE_HOSTS"])
+        if problem:
+            left = limits.record_failure(self.user)
+            raise forms.ValidationError(f"Cannot connect: {problem}"
+                                        + (f" {limits.paused_message(left)}" if left is not None else ""))
 
     def _server_changed(self, data) -> bool:
         """Host, port or user differ from the stored connection's."""

@@ -110,3 +110,14 @@ class EnvImport(models.Model):
 
     fingerprint = models.CharField(max_length=64, unique=True)
     imported = models.DateTimeField(auto_now_add=True)
+
+
+class FailedConnectionTest(models.Model):
+    """A test of the Databases form that could not connect; kept for
+    limits.WINDOW, so that too many pause the user's tests (limits.py)."""
+
+    # The user's id, not a foreign key: an older Rowbook (after going back)
+    # knows nothing of this table, and a key to auth_user would keep it from
+    # deleting that user. A deleted user's rows age out with the others.
+    user_pk = models.BigIntegerField(db_index=True)
+    at = models.DateTimeField(db_index=True)

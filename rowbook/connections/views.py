@@ -21,7 +21,7 @@ def database_list(request):
 
 @login_required
 def database_add(request):
-    form = ConnectionForm(request.POST or None)
+    form = ConnectionForm(request.POST or None, user=request.user)
     connection = None
     if request.method == "POST" and form.is_valid():
         connection = form.save_unless_name_taken()
@@ -36,7 +36,7 @@ def database_add(request):
 @login_required
 def database_edit(request, pk):
     connection = get_object_or_404(Connection, pk=pk)
-    form = ConnectionForm(request.POST or None, instance=connection)
+    form = ConnectionForm(request.POST or None, instance=connection, user=request.user)
     if request.method == "POST" and form.is_valid() and form.save_unless_name_taken():
         messages.success(request, f'Saved "{connection.name}".')
         return redirect("databases")
