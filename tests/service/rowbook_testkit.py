@@ -76,6 +76,32 @@ def _running_in_session(sid: int) -> str:
     return "\n".join(line for line in lines if not line.split()[1].startswith("Z"))
 
 
+@contextmanager
+def hang_up_listener():
+    """A port on this machine where something accepts connections and
+    closes them at once (libpq: "server closed the connection"). Yields the
+    port and a one-item list: how many connections it was offered."""
+    server = socket.create_server(("127.0.0.1", 0))
+    offered = [0]
+
+    def serve():
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            offered[0] += 1
+            conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield server.getsockname()[1], offered
+    finally:
+        server.close()
+        thread.join(5)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

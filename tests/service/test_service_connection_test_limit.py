@@ -7,43 +7,15 @@ test cluster, with a listener that counts the connections it is offered."""
 from __future__ import annotations
 
 import logging
-import socket
-import threading
-from contextlib import contextmanager
 from datetime import timedelta
 from html import unescape
 
 import pytest
 
-from tests.service.rowbook_testkit import assert_clean, free_port, signed_in
+from tests.service.rowbook_testkit import assert_clean, free_port, hang_up_listener, signed_in
 from tests.service.test_service_connections import form
 
 PAUSED = "Connection tests are paused for you for"
-
-
-@contextmanager
-def counting_listener():
-    """A port on this machine that accepts connections and closes them at
-    once (libpq sees a server that hung up); yields the port and the count."""
-    server = socket.create_server(("127.0.0.1", 0))
-    count = [0]
-
-    def serve():
-        while True:
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                return
-            count[0] += 1
-            conn.close()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield server.getsockname()[1], count
-    finally:
-        server.close()
-        thread.join(5)
 
 
 def post(client, data) -> str:
@@ -89,7 +61,7 @@ def test_ten_failed_tests_pause_the_users_tests_without_connecting(web, prober, 
     assert f'connection tests paused for user "{user.username}" for 10 minutes after 10 failed tests' \
         in caplog.text
 
-    with counting_listener() as (port, offered):
+    with hang_up_listener() as (port, offered):
         html = post(client, form(web, "Probe 11", host="127.0.0.1", port=port))
         assert PAUSED in html and "Cannot connect" not in html
         # Even the right details are not tried while paused, and nothing is saved.

@@ -2,17 +2,15 @@
 privilege or a lost server is never blamed on the connection settings. Real
 `rowbook` processes against the real cluster."""
 
-import socket
 import subprocess
 import tempfile
-import threading
 import time
 
 import psycopg
 import pytest
 
 from tests.service.rowbook_testkit import (INTERNAL_PASSWORD, INTERNAL_USER, VENV_BIN, assert_clean, base_env,
-                             run_rowbook)
+                                           hang_up_listener, run_rowbook)
 
 CONNECTION_BLAME = ("cannot connect", "cannot reach", "Check POSTGRES_HOST")
 
@@ -149,19 +147,8 @@ def test_server_gone_during_migrate(pg, internal_db):
 @pytest.fixture
 def hangs_up():
     """A port where something accepts connections and closes them at once."""
-    server = socket.create_server(("127.0.0.1", 0))
-
-    def serve():
-        while True:
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                return
-            conn.close()
-
-    threading.Thread(target=serve, daemon=True).start()
-    yield server.getsockname()[1]
-    server.close()
+    with hang_up_listener() as (port, _):
+        yield port
 
 
 def test_multi_line_server_error_keeps_its_first_sentence(pg, hangs_up):
