@@ -3,6 +3,7 @@ image loaded, every internal link leads to a built page (and anchor)."""
 
 from __future__ import annotations
 
+import functools
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
@@ -22,10 +23,11 @@ class _Ids(HTMLParser):
         self.ids.update(value for name, value in attrs if name == "id" and value)
 
 
-def anchors_of(html_file) -> set[str]:
+@functools.cache  # a page's table of contents links to its own anchors, dozens of times
+def anchors_of(html_file) -> frozenset[str]:
     parser = _Ids()
     parser.feed(html_file.read_text())
-    return parser.ids
+    return frozenset(parser.ids)
 
 
 def target_file(site, path: str):
