@@ -27,12 +27,6 @@ from benchmarks.containers import table
 ROUNDS = 5
 
 
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def other_service() -> int:
     """A port where something that is not PostgreSQL answers (and hangs up)."""
     server = socket.create_server(("127.0.0.1", 0))
@@ -56,7 +50,7 @@ def message(html: str) -> str:
 
 
 def main() -> None:
-    from tests.service.rowbook_testkit import ADMIN_PASSWORD, READER_PASSWORD, base_env, cluster
+    from tests.service.rowbook_testkit import ADMIN_PASSWORD, READER_PASSWORD, base_env, cluster, free_port
 
     with cluster() as pg:
         env = base_env(pg, pg.create_db("rowbook_bench"))
@@ -79,7 +73,7 @@ def main() -> None:
         base = {"host": pg.host, "port": pg.port, "dbname": "inventory", "user": "reader",
                 "password": READER_PASSWORD}
         kinds = [
-            ("closed port", {"port": closed_port()}),
+            ("closed port", {"port": free_port()}),  # nothing listens there
             ("another service on the port", {"port": other_service()}),
             ("PostgreSQL, wrong password", {"password": "wrong-password"}),
             ("PostgreSQL, no such database", {"dbname": "no_such_db"}),

@@ -37,9 +37,9 @@ def prober(web, request):
     """A signed-in user of this test alone, with no failed test on record."""
     from django.contrib.auth import get_user_model
 
-    name = "prober-" + request.node.name[-20:].strip("[]_").replace("[", "-")
     from rowbook.connections.models import FailedConnectionTest
 
+    name = "prober-" + request.node.name[-20:].strip("[]_").replace("[", "-")
     client = signed_in(name)
     user = get_user_model().objects.get(username=name)
     yield client, user
