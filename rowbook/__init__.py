@@ -1,3 +1,3 @@
 """Rowbook: a spreadsheet-like, read-only web view over PostgreSQL databases."""
 
-__version__ = "0.1.4"
+__version__ = "0.1.5"
