@@ -113,7 +113,7 @@ def test_each_release_reads_its_own_results(tmp_path):
     results.write_text(json.dumps(data))
     loaded = load(results)
     path = DOCS / "quickstart.md"
-    now = proof_of_file(loaded, path, "quickstart.md", "0.1.4")
+    now = proof_of_file(loaded, path, "quickstart.md", "0.1.5")
     then = proof_of_file(loaded, path, "quickstart.md", "0.1.1")
     assert (now.key, then.key) == ("docs/quickstart.md", "docs/quickstart.md@0.1.1")
     assert now.state == then.state == FRESH

@@ -49,7 +49,7 @@ def upgrade_commands_on_the_page(method: install_methods.InstallMethod) -> list[
 
 
 def the_version_the_page_upgrades_to() -> str:
-    """From its first sentence: "This page upgrades Rowbook from 0.1.1 to 0.1.4.".
+    """From its first sentence: "This page upgrades Rowbook from 0.1.1 to 0.1.5.".
     The other pages with upgrade steps (the Debian package's) go to the
     newest release too, which the docs describe."""
     return re.search(r"upgrades Rowbook from \S+ to (\d+\.\d+\.\d+)", UPGRADE_PAGE.read_text())[1]

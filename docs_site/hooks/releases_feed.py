@@ -82,7 +82,7 @@ def feed(entries: list[dict], methods: list[install_methods.InstallMethod] = ins
         if entry.get("notes"):
             item["notes"] = entry["notes"].strip()
         if entry.get("security"):
-            # Releases up to 0.1.4 show only the summary, which says so too.
+            # Releases up to 0.1.5 (their About pages) show only the summary, which says so too.
             item["security"] = True
         releases.append(item)
     # Installs of 0.1.1 and 0.1.2 accept only final versions in "releases":

@@ -29,8 +29,8 @@ def versioned_site(tmp_path_factory):
 
 def test_every_version_is_built_and_latest_is_the_newest(versioned_site):
     versions = json.loads((versioned_site / "versions.json").read_text())
-    assert [(v["version"], v["aliases"]) for v in versions] == [("0.1.4", ["latest"]), ("0.1.3", []), ("0.1.2", []), ("0.1.1", [])]
-    assert (versioned_site / "latest").resolve() == (versioned_site / "0.1.4").resolve()
+    assert [(v["version"], v["aliases"]) for v in versions] == [("0.1.5", ["latest"]), ("0.1.4", []), ("0.1.3", []), ("0.1.2", []), ("0.1.1", [])]
+    assert (versioned_site / "latest").resolve() == (versioned_site / "0.1.5").resolve()
     # 0.1.1 has no Databases page, so its docs have no Switching databases page.
     assert (versioned_site / "0.1.2" / "switching-databases" / "index.html").exists()
     assert not (versioned_site / "0.1.1" / "switching-databases").exists()
@@ -48,8 +48,9 @@ def test_the_older_docs_describe_the_older_release(versioned_site):
     # the release list names a later release.
     assert "rowbook/all-in-one:0.1.1" in _text(old / "quickstart" / "index.html")
     assert "rowbook==0.1.1" in _text(old / "install" / "without-docker" / "index.html")
-    for version, later_releases in (("0.1.1", ("0.1.2", "0.1.3", "0.1.4")), ("0.1.2", ("0.1.3", "0.1.4")),
-                                     ("0.1.3", ("0.1.4",))):
+    for version, later_releases in (("0.1.1", ("0.1.2", "0.1.3", "0.1.4", "0.1.5")),
+                                     ("0.1.2", ("0.1.3", "0.1.4", "0.1.5")), ("0.1.3", ("0.1.4", "0.1.5")),
+                                     ("0.1.4", ("0.1.5",))):
         docs = versioned_site / version
         later = sorted(str(p.relative_to(docs)) for p in docs.rglob("index.html")
                        if any(r in p.read_text() for r in later_releases) and p.parent.name != "releases")
@@ -72,12 +73,12 @@ def test_the_selector_lists_every_version_and_switches(page, versioned_site):
         page.goto(url, wait_until="load")
         page.wait_for_url(url + "latest/")  # the root redirects to the default, latest
         current = page.locator(".md-version__current")
-        expect(current).to_have_text("0.1.4")
+        expect(current).to_have_text("0.1.5")
         page.locator(".md-version").hover()
         links = page.locator(".md-version__list .md-version__link")
-        expect(links).to_have_count(4)
+        expect(links).to_have_count(5)
         labels = [t.split()[0] for t in links.all_inner_texts()]
-        assert labels == ["0.1.4", "0.1.3", "0.1.2", "0.1.1"]
+        assert labels == ["0.1.5", "0.1.4", "0.1.3", "0.1.2", "0.1.1"]
         links.filter(has_text="0.1.1").click()
         page.wait_for_url(url + "0.1.1/**")
         expect(current).to_have_text("0.1.1")

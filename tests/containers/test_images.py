@@ -69,7 +69,7 @@ def test_the_service_image_states_the_host_name_rule_broken(names, domain, messa
     assert "Traceback" not in run.stderr + run.stdout
 
 
-@pytest.mark.parametrize("version", ["0.1.1", "0.1.2", "0.1.3", "0.1.4"])
+@pytest.mark.parametrize("version", ["0.1.1", "0.1.2", "0.1.3", "0.1.4", "0.1.5"])
 def test_each_release_image_reports_its_version_and_runs_as_non_root(version, names):
     assert docker("run", "--rm", f"rowbook/rowbook:{version}", "rowbook", "version").stdout.strip() == \
         f"rowbook {version}"

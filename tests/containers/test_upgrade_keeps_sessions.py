@@ -1,8 +1,10 @@
-"""An upgrade from 0.1.3 to 0.1.4 with Compose keeps what admins have (#38):
-the admin, a connection stored by 0.1.3's Databases page (its encrypted
-password still opens the database under 0.1.4's stricter rules) and a session
+"""An upgrade from one release to the next with Compose keeps what admins
+have (#38): the admin, a connection stored by the older Databases page (its
+encrypted password still opens the database under the newer release's
+rules: 0.1.4's SCRAM only, 0.1.5's pause on failed tests) and a session
 signed in before the upgrade. The Upgrade page's own Compose scenario goes
-from 0.1.1; this is the step most installs take."""
+from 0.1.1; this is the step most installs take, for each release since
+0.1.3 (the first whose createadmin reads the password from the environment)."""
 
 from __future__ import annotations
 
@@ -10,13 +12,23 @@ import html
 import secrets
 import urllib.request
 
+import pytest
+
+from guide_runner import releases
 from tests.service.test_service_sign_in_limit import Browser
 
 from .conftest import good_env
 
 
-def test_an_upgrade_from_0_1_3_keeps_the_admin_a_stored_connection_and_a_session(project):
-    env = good_env(ROWBOOK_VERSION="0.1.3")
+def _each_upgrade_since_0_1_3() -> list[tuple[str, str]]:
+    versions = list(releases.versions())
+    return [(old, new) for old, new in zip(versions, versions[1:])
+            if tuple(map(int, old.split("."))) >= (0, 1, 3)]
+
+
+@pytest.mark.parametrize(("old", "new"), _each_upgrade_since_0_1_3())
+def test_an_upgrade_keeps_the_admin_a_stored_connection_and_a_session(project, old, new):
+    env = good_env(ROWBOOK_VERSION=old)
     project.write_env(env)
     project.up()
     admin_password, reader_password = secrets.token_hex(12), secrets.token_hex(12)
@@ -39,9 +51,9 @@ def test_an_upgrade_from_0_1_3_keeps_the_admin_a_stored_connection_and_a_session
     assert "orders" in browser.open("/")[1]
 
     # The upgrade, as the Upgrade page does it: the new version in .env, then up.
-    project.write_env({**env, "ROWBOOK_VERSION": "0.1.4"})
+    project.write_env({**env, "ROWBOOK_VERSION": new})
     project.up()
-    assert '"0.1.4"' in urllib.request.urlopen("http://127.0.0.1:8000/version", timeout=10).read().decode()
+    assert f'"{new}"' in urllib.request.urlopen("http://127.0.0.1:8000/version", timeout=10).read().decode()
 
     # The same browser is still signed in, and the stored connection opens with its stored password.
     status, page, _ = browser.open("/")

@@ -26,7 +26,7 @@ def test_the_pod_runs_as_rendered_user_read_only_no_privileges_secrets_as_root_o
     assert secret.read_text() == "k" * 40
     assert (secret.stat().st_uid, secret.stat().st_gid, oct(secret.stat().st_mode & 0o777)) == (0, 10001, "0o440")
     assert "-e DOMAIN_NAME=rowbook.example.com" in joined and "-e SECRET_KEY_FILE=/run/secrets/rowbook/secret-key" in joined
-    assert args[-2:] == ["rowbook/rowbook:0.1.4", "serve"]
+    assert args[-2:] == ["rowbook/rowbook:0.1.5", "serve"]
     assert args[args.index("--entrypoint") + 1] == "rowbook"
 
 

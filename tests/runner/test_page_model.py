@@ -104,7 +104,7 @@ def test_a_fence_inside_a_markdown_example_is_not_a_block(tmp_path):
 
 def test_an_older_rendition_is_named_for_its_release_and_keeps_the_source_lines():
     newest, older = read_page(PAGES / "versions.md"), read_page(PAGES / "versions.md", "0.1.1")
-    assert newest.id == PageId("tests/runner/pages/versions.md", "0.1.4", True)
+    assert newest.id == PageId("tests/runner/pages/versions.md", "0.1.5", True)
     assert str(older.id) == "tests/runner/pages/versions.md@0.1.1"
     assert PageId.parse(str(older.id)) == older.id
     assert newest.blocks[0].line == older.blocks[0].line == 3

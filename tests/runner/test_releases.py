@@ -16,30 +16,30 @@ pytestmark = pytest.mark.reads_pages()
 
 PAGES = ROOT / "tests" / "runner" / "pages"
 TEXT = """\
-Run rowbook/rowbook:0.1.4, new since 0.1.4.
-<!-- version: since 0.1.4 -->
-Only in 0.1.4 and later.
+Run rowbook/rowbook:0.1.5, new since 0.1.5.
+<!-- version: since 0.1.5 -->
+Only in 0.1.5 and later.
 <!-- /version -->
-<!-- version: before 0.1.4 -->
-Only before 0.1.4.
+<!-- version: before 0.1.5 -->
+Only before 0.1.5.
 <!-- /version -->
 End."""
 
 
 def test_the_newest_release_keeps_its_text_and_drops_older_text():
-    assert versions.render(TEXT, "0.1.4") == "Run rowbook/rowbook:0.1.4, new since 0.1.4.\nOnly in 0.1.4 and later.\nEnd."
+    assert versions.render(TEXT, "0.1.5") == "Run rowbook/rowbook:0.1.5, new since 0.1.5.\nOnly in 0.1.5 and later.\nEnd."
 
 
 def test_an_older_release_gets_its_number_and_its_own_text():
-    # "since 0.1.4" is not rewritten; text marked before 0.1.4 is kept as written.
-    assert versions.render(TEXT, "0.1.1") == "Run rowbook/rowbook:0.1.1, new since 0.1.4.\nOnly before 0.1.4.\nEnd."
+    # "since 0.1.5" is not rewritten; text marked before 0.1.5 is kept as written.
+    assert versions.render(TEXT, "0.1.1") == "Run rowbook/rowbook:0.1.1, new since 0.1.5.\nOnly before 0.1.5.\nEnd."
 
 
 def test_releases_are_ordered_oldest_first_and_pages_can_be_left_out():
     assert list(versions.versions()) == sorted(versions.versions(), key=versions.key)
-    assert versions.newest() == "0.1.4" and "0.1.1" in versions.older()
+    assert versions.newest() == "0.1.5" and "0.1.1" in versions.older()
     assert not versions.has_page("0.1.1", "switching-databases.md")
-    assert versions.has_page("0.1.4", "switching-databases.md")
+    assert versions.has_page("0.1.5", "switching-databases.md")
 
 
 def test_the_runner_reads_an_older_rendition_and_names_lines_of_the_source():
@@ -47,7 +47,7 @@ def test_the_runner_reads_an_older_rendition_and_names_lines_of_the_source():
     assert older.path == newest.path + "@0.1.1"
     (new_block,), (old_block,) = newest.blocks, older.blocks
     assert new_block.line == old_block.line == 3
-    assert new_block.source == "$ echo rowbook 0.1.4; echo new\nrowbook 0.1.4\nnew\n"
+    assert new_block.source == "$ echo rowbook 0.1.5; echo new\nrowbook 0.1.5\nnew\n"
     assert old_block.source == "$ echo rowbook 0.1.1; echo old\nrowbook 0.1.1\nold\n"
 
 
