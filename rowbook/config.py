@@ -35,7 +35,7 @@ Message formats
         rowbook: error: <NAME> must be a whole number between <min> and <max> (got "<value>"). Example: <NAME>=<example>
         rowbook: error: <NAME> must be one of true, false, 1, 0, yes, no (got "<value>"). Example: <NAME>=<example>
         rowbook: error: ROWBOOK_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL (got "<value>"). Example: ROWBOOK_LOG_LEVEL=INFO
-        rowbook: error: ROWBOOK_INSTALL_METHOD must be one of image, compose, all-in-one, without-docker, deb (got "<value>"). Example: ROWBOOK_INSTALL_METHOD=compose
+        rowbook: error: ROWBOOK_INSTALL_METHOD must be one of image, compose, all-in-one, without-docker, deb, helm (got "<value>"). Example: ROWBOOK_INSTALL_METHOD=compose
         rowbook: error: ROWBOOK_RELEASE_FEED_URL must be an http:// or https:// URL (got "<value>"). Example: ROWBOOK_RELEASE_FEED_URL=https://docs.rowbook.example/releases.json
         rowbook: error: DOMAIN_NAME must be a host name without a scheme (got "https://rowbook.example.com"). Example: DOMAIN_NAME=rowbook.example.com
         rowbook: error: DOMAIN_NAME must be a host name without a path (got "<value>"). Example: DOMAIN_NAME=rowbook.example.com

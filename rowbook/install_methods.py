@@ -4,7 +4,8 @@ Shared by the settings (ROWBOOK_INSTALL_METHOD), the About page, and the docs
 build (docs_site/hooks/releases_feed.py writes these links into releases.json),
 so it must stay importable without Django. Each method's page uses exactly its
 heading (the Upgrade page, docs/upgrade.md, for all but the Debian package,
-whose own page says how apt upgrades it); each anchor is the slug MkDocs makes
+whose own page says how apt upgrades it, and the Helm chart, whose page
+does); each anchor is the slug MkDocs makes
 of its heading.
 """
 
@@ -38,6 +39,9 @@ METHODS: tuple[InstallMethod, ...] = (
                   "Upgrade an install without Docker", "upgrade-an-install-without-docker"),
     InstallMethod("deb", "Debian package (apt)",
                   "Upgrade to a new release", "upgrade-to-a-new-release", page="install/debian-package.md"),
+    # Set by the chart from the first release that knows it (CONTRIBUTING.md, Cut a release).
+    InstallMethod("helm", "Helm chart (Kubernetes)",
+                  "Upgrade Rowbook", "upgrade-rowbook", page="install/kubernetes.md"),
 )
 
 BY_NAME = {m.name: m for m in METHODS}

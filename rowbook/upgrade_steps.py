@@ -62,6 +62,12 @@ def _backup(method: str, version: str) -> Step:
                     "(umask 077 && sudo -u postgres pg_dump --format=custom rowbook \\\n"
                     f"  > {dump})\n"
                     f"sudo cp -p {ENV_FILE} {ENV_FILE}.before-{version}")
+    if method == "helm":  # PostgreSQL is your own server, outside the cluster.
+        return Step("Back up Rowbook's internal database first, so you can go back (on a machine with "
+                    "the PostgreSQL client tools that reaches your PostgreSQL server; use the values "
+                    "of your values.yaml).",
+                    "(umask 077 && pg_dump --host=<POSTGRES_HOST> --username=<POSTGRES_USER> \\\n"
+                    f"  --format=custom --file={dump} <POSTGRES_DB>)")
     # image: PostgreSQL is your own server.
     return Step("Back up Rowbook's internal database first, so you can go back (on a machine with "
                 "the PostgreSQL client tools; use the values of your rowbook.env).",
@@ -123,8 +129,20 @@ def _deb(version: str) -> list[Step]:
     ]
 
 
+def _helm(version: str) -> list[Step]:
+    return [
+        Step(f"Upgrade to the chart of {version}, with image.tag set to {version} in values.yaml. Helm "
+             "runs the migration Job first, then replaces the pods one at a time.",
+             f"NEW_VERSION={version}\n"
+             "helm repo update rowbook\n"
+             "sed -i \"s/^  tag: .*/  tag: \\\"$NEW_VERSION\\\"/\" values.yaml\n"
+             "helm upgrade rowbook rowbook/rowbook --version \"$NEW_VERSION\" \\\n"
+             "  --namespace rowbook --values values.yaml --wait --timeout 10m"),
+    ]
+
+
 _STEPS = {"image": _image, "compose": _compose, "all-in-one": _all_in_one,
-          "without-docker": _without_docker, "deb": _deb}
+          "without-docker": _without_docker, "deb": _deb, "helm": _helm}
 assert set(_STEPS) == set(install_methods.NAMES)
 
 

@@ -45,6 +45,7 @@ def test_releases_json_matches_releases_toml(site):
             "all-in-one": "upgrade/#upgrade-an-all-in-one-install",
             "without-docker": "upgrade/#upgrade-an-install-without-docker",
             "deb": "install/debian-package/#upgrade-to-a-new-release",
+            "helm": "install/kubernetes/#upgrade-rowbook",
         }
 
 

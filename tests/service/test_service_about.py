@@ -13,13 +13,14 @@ import rowbook
 from tests.service.rowbook_testkit import FeedServer, free_port, new_client, signed_in
 
 NEWER = "0.2.0"
-METHODS = ("image", "compose", "all-in-one", "without-docker", "deb")
+METHODS = ("image", "compose", "all-in-one", "without-docker", "deb", "helm")
 # Each method's upgrade section, as the feed links to it.
 LINKS = {"image": "upgrade/#upgrade-a-service-image-install",
          "compose": "upgrade/#upgrade-a-docker-compose-install",
          "all-in-one": "upgrade/#upgrade-an-all-in-one-install",
          "without-docker": "upgrade/#upgrade-an-install-without-docker",
-         "deb": "install/debian-package/#upgrade-to-a-new-release"}
+         "deb": "install/debian-package/#upgrade-to-a-new-release",
+         "helm": "install/kubernetes/#upgrade-rowbook"}
 # The one line the page shows when the feed cannot be used.
 PROBLEM = "Could not check for updates: the release feed at "
 
@@ -85,6 +86,8 @@ def test_newer_release_shows_the_steps_for_the_install_method(admin, feed, metho
                            "rowbook migrate", "systemctl restart rowbook"],
         "deb": ["sudo -u postgres pg_dump", "sudo cp -p /etc/rowbook/rowbook.env rowbook.env.before-0.2.0",
                 "sudo apt-get update", "sudo apt-get upgrade -y"],
+        "helm": ["--file=rowbook-before-0.2.0.dump", "NEW_VERSION=0.2.0", "helm repo update rowbook",
+                 "helm upgrade rowbook rowbook/rowbook"],
     }[method]
     for command in expected:
         assert command in html, command

@@ -84,7 +84,7 @@ BAD = {
     "bad install method": (
         {"ROWBOOK_INSTALL_METHOD": "kubernetes"},
         'rowbook: error: ROWBOOK_INSTALL_METHOD must be one of image, compose, all-in-one, '
-        'without-docker, deb (got "kubernetes"). Example: ROWBOOK_INSTALL_METHOD=compose'),
+        'without-docker, deb, helm (got "kubernetes"). Example: ROWBOOK_INSTALL_METHOD=compose'),
     "bad update check switch": (
         {"ROWBOOK_UPDATE_CHECK": "never"},
         'rowbook: error: ROWBOOK_UPDATE_CHECK must be one of true, false, 1, 0, yes, no '
