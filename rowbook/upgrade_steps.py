@@ -62,15 +62,11 @@ def _backup(method: str, version: str) -> Step:
                     "(umask 077 && sudo -u postgres pg_dump --format=custom rowbook \\\n"
                     f"  > {dump})\n"
                     f"sudo cp -p {ENV_FILE} {ENV_FILE}.before-{version}")
-    if method == "helm":  # PostgreSQL is your own server, outside the cluster.
-        return Step("Back up Rowbook's internal database first, so you can go back (on a machine with "
-                    "the PostgreSQL client tools that reaches your PostgreSQL server; use the values "
-                    "of your values.yaml).",
-                    "(umask 077 && pg_dump --host=<POSTGRES_HOST> --username=<POSTGRES_USER> \\\n"
-                    f"  --format=custom --file={dump} <POSTGRES_DB>)")
-    # image: PostgreSQL is your own server.
-    return Step("Back up Rowbook's internal database first, so you can go back (on a machine with "
-                "the PostgreSQL client tools; use the values of your rowbook.env).",
+    # image and helm: PostgreSQL is your own server (outside the cluster, for helm).
+    where = "your values.yaml" if method == "helm" else "your rowbook.env"
+    reaches = " that reaches your PostgreSQL server" if method == "helm" else ""
+    return Step(f"Back up Rowbook's internal database first, so you can go back (on a machine with "
+                f"the PostgreSQL client tools{reaches}; use the values of {where}).",
                 "(umask 077 && pg_dump --host=<POSTGRES_HOST> --username=<POSTGRES_USER> \\\n"
                 f"  --format=custom --file={dump} <POSTGRES_DB>)")
 
