@@ -39,10 +39,11 @@ def upgrade_commands_on_the_page(method: install_methods.InstallMethod) -> list[
     headings = section_headings(lines)
     # The method's section: its heading and the headings below it (### Go back ...),
     # up to the next heading of its level or above.
+    def level(line: int) -> int:  # 2 for "## ..."
+        return len(lines[line - 1]) - len(lines[line - 1].lstrip("#"))
+
     start = {title: line for line, title in headings}[method.heading]
-    level = len(lines[start - 1]) - len(lines[start - 1].lstrip("#"))
-    end = next((line for line, _ in headings
-                if line > start and len(lines[line - 1]) - len(lines[line - 1].lstrip("#")) <= level), 10**9)
+    end = next((line for line, _ in headings if line > start and level(line) <= level(start)), 10**9)
     commands = []
     for block in page.blocks:
         if not (start < block.line < end) or not block.shown:

@@ -23,7 +23,7 @@ from .conftest import good_env
 def _each_upgrade_since_0_1_3() -> list[tuple[str, str]]:
     versions = list(releases.versions())
     return [(old, new) for old, new in zip(versions, versions[1:])
-            if tuple(map(int, old.split("."))) >= (0, 1, 3)]
+            if releases.key(old) >= releases.key("0.1.3")]
 
 
 @pytest.mark.parametrize(("old", "new"), _each_upgrade_since_0_1_3())
